@@ -153,7 +153,8 @@ class Pen:
             self.draw.text(self.px(x, y), text, font=font, fill=fill, stroke_width=round(stroke * self.scale),
                            stroke_fill=INK)
         else:
-            self.draw.bitmap(self.px(x, y), text_mask(text, font, zoom), fill=fill)
+            left, top = self.px(x, y)
+            self.draw.bitmap((round(left), round(top)), text_mask(text, font, zoom), fill=fill)
 
     def measure(self, text: str, size: float) -> float:
         """Return the width of text in design units."""

@@ -169,15 +169,16 @@ def draw_house(pen: Pen, rng: random.Random, x: float, y: float, w: float, lit: 
     if lit:
         pen.glow(x - w * 0.15, y - wall_h * 0.5, w * 0.9, pen.pal.light, 0.35)
     pen.rect(x - w * 0.42, y - wall_h, x + w * 0.42, y, wall, INK)
-    win = (x - w * 0.3, y - wall_h * 0.8, x - w * 0.02, y - wall_h * 0.25) if inside else \
+    win = (x - w * 0.36, y - wall_h * 0.86, x + w * 0.04, y - wall_h * 0.2) if inside else \
         (x - w * 0.28, y - wall_h * 0.72, x - w * 0.04, y - wall_h * 0.3)
     pen.rect(*win, pen.pal.light if lit else mix(wall, INK, 0.5), INK, 1.5)
     if inside:
         with pen.clip(*win) as room:
-            u = (win[3] - win[1]) / 70  # head and shoulders fill the window
-            draw_person(room, rng, inside, (win[0] + win[2]) / 2, win[1] + 125 * u, 100 * u, "right", eyes="smile")
+            tall = win[3] - win[1]
+            u = tall / 48  # big enough that head and shoulders fill the window
+            draw_person(room, rng, inside, (win[0] + win[2]) / 2, win[1] + tall * 0.45 + 80 * u, 100 * u, "right",
+                        eyes="smile")
         pen.rect(*win, None, (110, 80, 60), 6)
-        pen.line([((win[0] + win[2]) / 2, win[1]), ((win[0] + win[2]) / 2, win[1] + 10)], (110, 80, 60), 4)
     pen.rect(x + w * 0.1, y - wall_h * 0.75, x + w * 0.28, y, mix(wall, INK, 0.55), INK, 1.5)
     ey = y - wall_h
     # the upturned eaves are what make it read as a hanok and not a shed
@@ -187,29 +188,36 @@ def draw_house(pen: Pen, rng: random.Random, x: float, y: float, w: float, lit: 
 
 
 def draw_buildings(pen: Pen, rng: random.Random, base: float, low: float, high: float,
-                   tone: str = "far", lit: float = 0.35, cell: float = 16, neon: bool = False,
+                   tone: str | Color = "far", lit: float = 0.35, cell: float = 16, neon: bool = False,
                    shops: bool = False) -> None:
     """Draw a row of city blocks on the line base, heights between low and high."""
     x0, _, x1, _ = pen.box
     x = x0 - rng.uniform(0, 40)
-    outline = INK if tone == "near" else None
+    outline = None if tone == "far" else INK
     while x < x1:
         bw, bh = rng.uniform(70, 140), rng.uniform(low, high)
         body = mix(pen.color(tone), INK, rng.uniform(0.0, 0.25))
         pen.rect(x, base - bh, x + bw, base + 20, body, outline)
         if rng.random() < 0.35:
             pen.line([(x + bw * 0.3, base - bh), (x + bw * 0.3, base - bh - 30)], body, 2)
-        for wy in range(int(base - bh + 14), int(base - (60 if shops else 12)), int(cell)):
+        for wy in range(int(base - bh + 14), int(base - (150 if shops else 12)), int(cell)):
             for wx in range(int(x + 10), int(x + bw - 12), int(cell)):
                 if rng.random() < lit:
                     glint = mix(pen.pal.light, (255, 255, 255), rng.uniform(0, 0.5))
                     pen.rect(wx, wy, wx + cell * 0.45, wy + cell * 0.55, glint, width=0)
         if shops:
             awning = rng.choice(((200, 70, 70), (60, 140, 130), (220, 160, 60)))
-            pen.glow(x + bw / 2, base - 22, bw * 0.7, pen.pal.light, 0.35)
-            pen.rect(x + 8, base - 50, x + bw - 8, base - 4, mix(pen.pal.light, (255, 255, 255), 0.3), INK, 2)
-            pen.poly([(x + 2, base - 66), (x + bw - 2, base - 66), (x + bw + 4, base - 50), (x - 4, base - 50)],
-                     awning, INK, 2)
+            pen.glow(x + bw / 2, base - 50, bw * 0.9, pen.pal.light, 0.4)
+            pen.rect(x + 10, base - 96, x + bw - 10, base - 4, mix(pen.pal.light, (255, 255, 255), 0.3), INK, 2)
+            pen.line([(x + bw / 2, base - 96), (x + bw / 2, base - 4)], INK, 2)
+            # striped awning: alternate the colour with white, like a shop's canvas
+            stripes = 6
+            for k in range(stripes):
+                a, b = x - 4 + (bw + 8) * k / stripes, x - 4 + (bw + 8) * (k + 1) / stripes
+                pen.poly([(a + 6, base - 126), (b + 6, base - 126), (b, base - 100), (a, base - 100)],
+                         awning if k % 2 == 0 else (246, 240, 228))
+            pen.poly([(x + 2, base - 126), (x + bw + 10, base - 126), (x + bw + 4, base - 100), (x - 4, base - 100)],
+                     None, INK, 2)
         if neon and rng.random() < 0.5:
             glow = rng.choice(((255, 110, 170), (90, 230, 220), (255, 200, 90)))
             sy = base - bh * rng.uniform(0.4, 0.8)
