@@ -1,0 +1,110 @@
+"""The application factory: configuration layers, extensions, blueprints and CLI commands."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, render_template
+
+from extensions import cache, csrf, db, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the webtoon site."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure_settings(app, test_config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_error_pages(app)
+    configure_cli(app)
+    return app
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    """Return the embedded defaults: SQLite, a file cache and media files in the instance folder."""
+    instance = Path(instance_path)
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'webtoon.sqlite'}",
+        "MEDIA_ROOT": str(instance / "media"),
+        "MEDIA_URL_PREFIX": "/media",
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(instance / "cache"),
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        "SITE_NAME": "Free Lines",
+        "EPISODES_PER_PAGE": 20,
+        # Image pipeline limits; see docs/imaging.md.
+        "UPLOAD_MAX_BYTES": 20_000_000,
+        "UPLOAD_MAX_PIXELS": 40_000_000,
+        "PANEL_SLICE_HEIGHT": 1280,
+        "MASTER_MAX_WIDTH": 1600,
+        "RENDITION_WIDTHS": (480, 800, 1200),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Layer the configuration: defaults, instance/config.py, FLASK_* variables, then tests."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(default_settings(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it on first start; never a hard-coded secret."""
+    path = instance / "secret_key"
+    try:
+        # O_EXCL: when several workers start at once, exactly one of them writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as key_file:
+        key_file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind each extension singleton to this app."""
+    db.init_app(app)
+    # Batch mode lets later migrations alter tables on SQLite, which has no ALTER COLUMN.
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
+    cache.init_app(app)
+    csrf.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register each area of the site."""
+    from artists.views import bp as artists_bp
+    from comics.media import bp as media_bp
+    from comics.views import bp as comics_bp
+
+    app.register_blueprint(comics_bp)
+    app.register_blueprint(artists_bp)
+    app.register_blueprint(media_bp)
+
+
+def configure_error_pages(app: Flask) -> None:
+    """Answer errors with friendly pages, rolling back any half-done transaction on a 500."""
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> tuple[str, int]:
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+
+def configure_cli(app: Flask) -> None:
+    """Register the operators' flask commands."""
+    from comics.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""People: artist profiles and their links."""

@@ -1,0 +1,1 @@
+"""Series, episodes and panels: models, reader views, the image pipeline and the CLI."""

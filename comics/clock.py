@@ -1,0 +1,9 @@
+"""One clock for the whole site, naive UTC, identical on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    """Return the current time as naive UTC, the form every timestamp column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,181 @@
+"""Stored images with their renditions, and the series, episodes and panels that use them."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import Select
+
+from comics.clock import utcnow
+from extensions import db
+
+if TYPE_CHECKING:
+    from artists.models import Artist
+
+
+class StoredImage(db.Model):
+    """A metadata-free master image, rebuilt from pixels, and the renditions made from it."""
+
+    __tablename__ = "stored_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Not unique: identical uploads share one content-addressed file, each row its own lifetime.
+    master: Mapped[str] = mapped_column(String(80), index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="image",
+        cascade="all, delete-orphan",
+        order_by="(Rendition.format, Rendition.width)",
+        lazy="selectin",
+    )
+
+    def sources(self, format: str) -> list[Rendition]:
+        """Return this image's renditions in one format, narrowest first."""
+        return sorted((r for r in self.renditions if r.format == format), key=lambda r: r.width)
+
+    def file_names(self) -> list[str]:
+        """Return every file this image owns in the media store."""
+        return [self.master, *(r.file for r in self.renditions)]
+
+
+class Rendition(db.Model):
+    """One named size and format of a stored image."""
+
+    __tablename__ = "rendition"
+    __table_args__ = (UniqueConstraint("image_id", "width", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id", ondelete="CASCADE"))
+    width: Mapped[int]
+    height: Mapped[int]
+    format: Mapped[str] = mapped_column(String(8))
+    file: Mapped[str] = mapped_column(String(80), index=True)
+    size: Mapped[int]
+
+    image: Mapped[StoredImage] = relationship(back_populates="renditions")
+
+
+class SeriesStatus(enum.StrEnum):
+    ONGOING = "ongoing"
+    COMPLETED = "completed"
+
+
+class Series(db.Model):
+    """A webtoon: a titled run of episodes by one artist."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id"), index=True)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"))
+    # A BCP 47 tag per series, not a site-wide assumption: episodes in Korean sit beside English ones.
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    status: Mapped[SeriesStatus] = mapped_column(
+        db.Enum(SeriesStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=SeriesStatus.ONGOING,
+    )
+    content_warning: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    artist: Mapped[Artist] = relationship(back_populates="series")
+    cover: Mapped[StoredImage | None] = relationship()
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="series", order_by="Episode.number", cascade="all, delete-orphan"
+    )
+
+    @staticmethod
+    def public() -> Select[tuple[Series]]:
+        """Select the series readers may see now: those with at least one public episode."""
+        has_public_episode = (
+            Episode.public().where(Episode.series_id == Series.id).with_only_columns(Episode.id).exists()
+        )
+        return select(Series).where(has_public_episode)
+
+
+class EpisodeStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    # Approved: public once published_at has passed, so a scheduled episode needs no cron job.
+    PUBLISHED = "published"
+
+
+class Episode(db.Model):
+    """A numbered chapter of a series: panels read top to bottom."""
+
+    __tablename__ = "episode"
+    __table_args__ = (
+        UniqueConstraint("series_id", "number"),
+        # The listings ask for published episodes by time: the home page's latest, feeds, schedules.
+        Index("ix_episode_status_published_at", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[EpisodeStatus] = mapped_column(
+        db.Enum(EpisodeStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=EpisodeStatus.DRAFT,
+    )
+    published_at: Mapped[datetime | None]
+    thumbnail_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"))
+    author_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    series: Mapped[Series] = relationship(back_populates="episodes")
+    thumbnail: Mapped[StoredImage | None] = relationship()
+    panels: Mapped[list[Panel]] = relationship(
+        back_populates="episode", order_by="Panel.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        """Tell whether readers may see this episode now."""
+        return (
+            self.status == EpisodeStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= utcnow()
+        )
+
+    @staticmethod
+    def public() -> Select[tuple[Episode]]:
+        """Select the episodes readers may see now."""
+        return select(Episode).where(
+            Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= utcnow()
+        )
+
+
+class Panel(db.Model):
+    """One image of an episode, at its place in the reading order."""
+
+    __tablename__ = "panel"
+    __table_args__ = (UniqueConstraint("episode_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id"))
+    alt_text: Mapped[str] = mapped_column(Text, default="")
+    transcript: Mapped[str] = mapped_column(Text, default="")
+
+    episode: Mapped[Episode] = relationship(back_populates="panels")
+    image: Mapped[StoredImage] = relationship(lazy="joined")
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
