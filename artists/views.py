@@ -1,0 +1,40 @@
+"""Artist profiles, public side."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from artists.models import Artist
+from comics.models import Series, StoredImage
+from extensions import db
+
+bp = Blueprint("artists", __name__, url_prefix="/artists")
+
+
+def get_artist_or_404(slug: str) -> Artist:
+    """Return the artist with this slug, with links and avatar, or answer 404."""
+    artist = db.session.scalar(
+        select(Artist)
+        .where(Artist.slug == slug)
+        .options(
+            selectinload(Artist.links),
+            joinedload(Artist.avatar).selectinload(StoredImage.renditions),
+        )
+    )
+    if artist is None:
+        abort(404)
+    return artist
+
+
+@bp.get("/<slug>/")
+def profile(slug: str) -> str:
+    """Show an artist's bio, links and published series."""
+    artist = get_artist_or_404(slug)
+    series_list = db.session.scalars(
+        Series.public()
+        .where(Series.artist_id == artist.id)
+        .options(joinedload(Series.cover).selectinload(StoredImage.renditions))
+        .order_by(Series.title)
+    ).unique().all()
+    return render_template("artists/profile.html", artist=artist, series_list=series_list)
