@@ -197,7 +197,7 @@ EPISODE_1 = EpisodeScript(
             (Title("The River at Night", 70, "Episode 1"),
              Caption("My grandmother used to say the river remembers every lantern that crosses it.",
                      40, 270, 400)),
-            height=1300, top=230, bottom=110, bleed=True,
+            height=1280, top=230, bottom=90, bleed=True,
         ),
         PanelScript(
             "Inside a small room lit by a hanging lamp, Grandmother, who has grey hair tied in a bun, holds "
@@ -237,7 +237,7 @@ EPISODE_1 = EpisodeScript(
             ),
             (Caption("We left before the moon was high.", 40, 170, 360),
              Caption("The path was steep, but the lantern showed me one step at a time.", 380, 1150, 380)),
-            height=1350, top=130, bottom=130, bleed=True,
+            height=1280, top=130, bottom=60, bleed=True,
         ),
         PanelScript(
             "A close view of the paper lantern hanging from Mirae's hand. Its small flame glows orange inside "
@@ -286,7 +286,7 @@ EPISODE_1 = EpisodeScript(
             ),
             (Caption("No one spoke.", 460, 180, 300),
              Caption("The oar dipped, and dipped, and dipped.", 40, 1090, 440)),
-            height=1300, top=140, bottom=140, bleed=True,
+            height=1280, top=140, bottom=120, bleed=True,
         ),
         PanelScript(
             "Mirae looks up at a sky crowded with stars, her face lit warmly from below by the lantern.",
@@ -322,8 +322,8 @@ EPISODE_1 = EpisodeScript(
                 person("mirae", 560, 1120, 240, facing="back", arm="forward", hold="lantern_unlit"),
             ),
             (Caption("Across the water, one small window stayed lit until morning.", 40, 160, 420),
-             Title("To be continued...", 1260)),
-            height=1400, top=120, bottom=220, bleed=True, mood="dawn",
+             Title("To be continued...", 1195)),
+            height=1280, top=120, bottom=140, bleed=True, mood="dawn",
         ),
     ),
 )
@@ -387,7 +387,7 @@ EPISODE_2 = EpisodeScript(
                        mouth="flat"),
             ),
             (Caption("I had never gone faster than my own feet.", 400, 1090, 360),),
-            height=1300, bleed=True, mood="train",
+            height=1280, bottom=130, bleed=True, mood="train",
         ),
         PanelScript(
             "An elderly woman with curly grey hair, a green coat and a yellow scarf leans across the aisle, "
@@ -423,7 +423,7 @@ EPISODE_2 = EpisodeScript(
                 layer("train", x=60, y=860, cars=3, car_w=170, car_h=64),
             ),
             (Caption("All night we crossed rivers that no one had to row across.", 40, 180, 420),),
-            height=1400, top=140, bottom=140, bleed=True, mood="train",
+            height=1280, top=140, bottom=20, bleed=True, mood="train",
         ),
         PanelScript(
             "Mirae sleeps sitting up by the train window, eyes closed, the lantern resting in her lap.",
@@ -455,7 +455,7 @@ EPISODE_2 = EpisodeScript(
                 person("mirae", 420, 1470, 820, facing="back", arm="up"),
             ),
             (Speech("Mirae", "Look... it's as if the stars fell down.", 250, 290, (340, 560), 280),),
-            height=1350, top=140, bottom=140, bleed=True, mood="city",
+            height=1280, top=140, bottom=70, bleed=True, mood="city",
         ),
         PanelScript(
             "Mirae stands in a huge station hall with a vaulted glass roof and rows of hanging lamps, "
@@ -486,7 +486,7 @@ EPISODE_3 = EpisodeScript(
             ),
             (Title("A Letter Home", 70, "Episode 3"),
              Caption("The city never turned its lights off. At first, that frightened me.", 380, 270, 380)),
-            height=1300, top=230, bottom=110, bleed=True, mood="city",
+            height=1280, top=230, bottom=90, bleed=True, mood="city",
         ),
         PanelScript(
             "Mirae walks along a busy street lined with glowing shop windows and striped awnings, holding "
@@ -540,7 +540,7 @@ EPISODE_3 = EpisodeScript(
             ),
             (Caption("Dear Grandmother, I crossed the river. The ferryman was kind. On the train, a lady "
                      "gave me a tangerine.", 60, 920, 520, "letter"),),
-            height=1300, top=150, bottom=230, mood="city",
+            height=1280, top=150, bottom=210, mood="city",
         ),
         PanelScript(
             "Mirae leans over her desk, writing carefully with a small smile. A desk lamp glows beside her.",
@@ -577,7 +577,7 @@ EPISODE_3 = EpisodeScript(
                 person("mirae", 330, 1090, 260, facing="right", arm="up", hold="lantern", mouth="open"),
             ),
             (Speech("Mirae", "Grandmother, I'm lighting it again.", 560, 600, (380, 820), 240),),
-            height=1350, top=140, bottom=140, bleed=True, mood="city",
+            height=1280, top=140, bottom=70, bleed=True, mood="city",
         ),
         PanelScript(
             "Far away, Grandmother's little house stands by the river under the moon. Its window is lit, and "
@@ -604,7 +604,7 @@ EPISODE_3 = EpisodeScript(
             ),
             (Caption("Between us: mountains, a river, a whole night of train tracks.", 40, 180, 380),
              Caption("And the same sky.", 420, 1090, 320)),
-            height=1300, top=140, bottom=140, bleed=True, mood="city",
+            height=1280, top=140, bottom=120, bleed=True, mood="city",
         ),
         PanelScript(
             "Morning light rises over the city. On the windowsill, the lantern still glows softly beside the "

@@ -1,0 +1,190 @@
+"""The path of a panel from upload to database: the one pipeline the studio, the CLI and the demo use.
+
+Pixels are handled by comics.imaging and bytes by comics.storage; this module decides what becomes a
+row, in which order, and cleans up after a failure so no partial episode and no orphan file remain.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from PIL.Image import Image
+from sqlalchemy import func, select
+
+from comics import imaging
+from comics.media import media_store
+from comics.models import Episode, EpisodeStatus, Panel, Rendition, Series, StoredImage
+from extensions import db
+
+
+@dataclass
+class Upload:
+    """One file as the artist sent it: its name is for messages only, never for deciding its type."""
+
+    filename: str
+    source: bytes | BinaryIO | os.PathLike[str]
+    alt_text: str = ""
+    transcript: str = ""
+
+
+class IngestError(ValueError):
+    """An upload refused as a whole, with one message per reason, and nothing stored."""
+
+    def __init__(self, reasons: Sequence[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+def image_limits() -> imaging.ImageLimits:
+    """Return the configured per-image limits."""
+    config = current_app.config
+    return imaging.ImageLimits(max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"])
+
+
+def store_image(image: Image) -> StoredImage:
+    """Write a metadata-free master and its renditions; return the new, unsaved row."""
+    store = media_store()
+    master_name = store.put(imaging.encode_master(image), imaging.MASTER_EXTENSION)
+    stored = StoredImage(master=master_name, width=image.width, height=image.height)
+    specs = imaging.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
+    for encoded in imaging.render_renditions(image, specs):
+        stored.renditions.append(
+            Rendition(
+                width=encoded.width,
+                height=encoded.height,
+                format=encoded.format,
+                file=store.put(encoded.data, encoded.extension),
+                size=len(encoded.data),
+            )
+        )
+    return stored
+
+
+def store_single_image(upload: Upload) -> StoredImage:
+    """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row."""
+    opened = _open(upload)
+    image = imaging.make_master(imaging.normalise(opened.image), current_app.config["MASTER_MAX_WIDTH"])
+    return store_image(image)
+
+
+def add_panels(
+    episode: Episode,
+    uploads: Sequence[Upload],
+    progress: Callable[[Upload], None] | None = None,
+) -> list[str]:
+    """Append the uploads to an episode as panels, slicing tall strips; return the notes to show.
+
+    Nothing is committed here: the caller commits, or calls discard_new_files() after a rollback.
+    """
+    config = current_app.config
+    position = max((panel.position for panel in episode.panels), default=0)
+    notes: list[str] = []
+    for upload in uploads:
+        slices, upload_notes = imaging.prepare_panels(
+            upload.source,
+            upload.filename,
+            limits=image_limits(),
+            slice_height=config["PANEL_SLICE_HEIGHT"],
+            master_width=config["MASTER_MAX_WIDTH"],
+        )
+        notes.extend(f"{upload.filename}: {note}" for note in upload_notes)
+        if len(slices) > 1:
+            notes.append(f"{upload.filename}: cut into {len(slices)} panels at quiet rows")
+        for index, piece in enumerate(slices):
+            position += 1
+            episode.panels.append(
+                Panel(
+                    position=position,
+                    image=store_image(piece),
+                    # The alt text describes the whole picture once; later slices continue it.
+                    alt_text=upload.alt_text if index == 0 else "",
+                    transcript=upload.transcript if index == 0 else "",
+                )
+            )
+        if progress is not None:
+            progress(upload)
+    if episode.thumbnail is None and episode.panels:
+        episode.thumbnail = episode.panels[0].image
+    return notes
+
+
+def next_episode_number(series: Series) -> int:
+    """Return the number the series' next episode takes."""
+    highest = db.session.scalar(select(func.max(Episode.number)).where(Episode.series_id == series.id))
+    return (highest or 0) + 1
+
+
+def create_episode(
+    series: Series,
+    title: str,
+    uploads: Sequence[Upload],
+    *,
+    author_note: str = "",
+    publish_at: datetime | None = None,
+    progress: Callable[[Upload], None] | None = None,
+) -> tuple[Episode, list[str]]:
+    """Create and commit an episode from uploads, or raise IngestError having stored nothing."""
+    if not title.strip():
+        raise IngestError(["The episode needs a title."])
+    if not uploads:
+        raise IngestError(["The episode needs at least one image."])
+    episode = Episode(series=series, number=next_episode_number(series), title=title.strip(), author_note=author_note)
+    if publish_at is not None:
+        episode.status = EpisodeStatus.PUBLISHED
+        episode.published_at = publish_at
+    db.session.add(episode)
+    try:
+        notes = add_panels(episode, uploads, progress)
+        db.session.commit()
+    except imaging.RejectedImage as refusal:
+        rollback_and_discard()
+        raise IngestError([str(refusal)]) from refusal
+    except BaseException:
+        rollback_and_discard()
+        raise
+    return episode, notes
+
+
+def rollback_and_discard() -> None:
+    """Roll back the session and remove the files this transaction wrote that no row references."""
+    new_names = _new_file_names()
+    db.session.rollback()
+    discard_unreferenced(new_names)
+
+
+def _new_file_names() -> set[str]:
+    """Return the media files named by images still pending in the session."""
+    names: set[str] = set()
+    for instance in db.session.new:
+        if isinstance(instance, StoredImage):
+            names.update(instance.file_names())
+        elif isinstance(instance, Rendition):
+            names.add(instance.file)
+    return names
+
+
+def discard_unreferenced(names: Iterable[str]) -> None:
+    """Delete those of these files no committed row references (identical content may be shared)."""
+    names = set(names)
+    if not names:
+        return
+    referenced = set(db.session.scalars(select(StoredImage.master).where(StoredImage.master.in_(names))))
+    referenced |= set(db.session.scalars(select(Rendition.file).where(Rendition.file.in_(names))))
+    media_store().delete(names - referenced)
+
+
+def referenced_files() -> set[str]:
+    """Return every media file name a row references."""
+    return set(db.session.scalars(select(StoredImage.master))) | set(db.session.scalars(select(Rendition.file)))
+
+
+def _open(upload: Upload) -> imaging.OpenedImage:
+    """Open one upload safely, turning a refusal into an IngestError."""
+    try:
+        return imaging.open_image(upload.source, upload.filename, image_limits())
+    except imaging.RejectedImage as refusal:
+        raise IngestError([str(refusal)]) from refusal

@@ -1,0 +1,52 @@
+"""The demo content: loaded through the real pipeline, once, and readable end to end."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from comics.demo import load_demo
+from comics.demo_art import DEMO_SERIES
+from comics.models import Episode, Panel, Series
+from extensions import db
+
+
+def test_demo_has_a_series_of_three_episodes_of_tall_panels(demo_app: Flask) -> None:
+    with demo_app.app_context():
+        series = db.session.scalar(select(Series))
+        assert len(series.episodes) >= 3
+        for episode in series.episodes:
+            assert episode.is_public
+            # Each drawn panel fits the slice height, so it stays one panel with its own alt text.
+            script = DEMO_SERIES.episodes[episode.number - 1]
+            assert len(episode.panels) == len(script.panels) >= 10
+            assert all(panel.height > panel.width for panel in episode.panels)
+            assert [panel.alt_text for panel in episode.panels] == [alt for alt, _ in script.panels]
+        assert series.artist.primary_link is not None
+        assert len(series.artist.other_links) >= 2
+
+
+def test_demo_is_idempotent(demo_app: Flask) -> None:
+    with demo_app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Panel))
+        assert load_demo() is False
+        assert db.session.scalar(select(func.count()).select_from(Panel)) == before
+        assert db.session.scalar(select(func.count()).select_from(Episode)) >= 3
+
+
+def test_reader_reaches_series_episode_and_profile_from_home(demo_app: Flask) -> None:
+    client = demo_app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    series_path = re.search(r'href="(/series/[^/"]+/)"', home).group(1)
+    series_page = client.get(series_path).get_data(as_text=True)
+    episode_path = re.search(r'href="(/series/[^/"]+/1/)">Read the first episode', series_page).group(1)
+    episode_page = client.get(episode_path).get_data(as_text=True)
+    panels = re.findall(r"<img [^>]*>", episode_page.split('class="strip"')[1].split("</div>")[0])
+    assert len(panels) >= 10
+    for img in panels:
+        assert re.search(r'width="\d+"', img) and re.search(r'height="\d+"', img)
+        assert re.search(r'alt="[^"]+"', img), img
+    profile_path = re.search(r'href="(/artists/[^/"]+/)"', episode_page).group(1)
+    profile = client.get(profile_path).get_data(as_text=True)
+    assert "button-primary" in profile and "Support" in profile
