@@ -8,7 +8,9 @@ from typing import Any, Mapping
 
 from flask import Flask, render_template
 
-from extensions import cache, csrf, db, migrate
+from comics.page_cache import init_page_cache
+from comics.static_assets import init_static_assets
+from extensions import cache, compress, csrf, db, migrate
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,6 +34,13 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CACHE_TYPE": "FileSystemCache",
         "CACHE_DIR": str(instance / "cache"),
         "CACHE_DEFAULT_TIMEOUT": 300,
+        # HTML, CSS and JS compressed; cached pages keep their compressed forms (comics.page_cache).
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+        # Renditions in the upload request ("inline") or by RQ workers ("rq", with RQ_REDIS_URL).
+        "RENDER_QUEUE": "inline",
+        "RQ_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "RQ_QUEUE_NAME": "webtoon-renditions",
         "SITE_NAME": "Free Lines",
         "EPISODES_PER_PAGE": 20,
         # Image pipeline limits; see docs/imaging.md.
@@ -77,6 +86,9 @@ def configure_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     cache.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
+    init_page_cache(app)
+    init_static_assets(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,4 +26,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 cache = Cache()
+compress = Compress()
 csrf = CSRFProtect()

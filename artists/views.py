@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
 from comics.models import Series, StoredImage
+from comics.page_cache import cached_page
 from extensions import db
 
 bp = Blueprint("artists", __name__, url_prefix="/artists")
@@ -28,6 +29,7 @@ def get_artist_or_404(slug: str) -> Artist:
 
 
 @bp.get("/<slug>/")
+@cached_page
 def profile(slug: str) -> str:
     """Show an artist's bio, links and published series."""
     artist = get_artist_or_404(slug)

@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from comics.markup import render_markdown
 from comics.models import Episode, Panel, Series, StoredImage
+from comics.page_cache import cached_page
 from extensions import db
 
 bp = Blueprint("comics", __name__)
@@ -73,6 +74,7 @@ def neighbour(series: Series, number: int, *, after: bool) -> Episode | None:
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     """Show the latest episodes and every series."""
     latest = db.session.scalars(
@@ -88,6 +90,7 @@ def home() -> str:
 
 
 @bp.get("/series/<slug>/")
+@cached_page
 def series_detail(slug: str) -> str:
     """Show a series: its cover, summary, artist and a page of its episodes."""
     series = get_series_or_404(slug)
@@ -113,6 +116,7 @@ def series_detail(slug: str) -> str:
 
 
 @bp.get("/series/<slug>/<episode_number:number>/")
+@cached_page
 def episode_detail(slug: str, number: int) -> str:
     """Show an episode's panels top to bottom, with the artist's card at the end."""
     series = get_series_or_404(slug)

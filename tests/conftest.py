@@ -19,7 +19,10 @@ from extensions import db
 
 
 def make_test_app(tmp_path: Path, **overrides: object) -> Flask:
-    """Create an app whose database, media and cache live in tmp_path."""
+    """Create an app whose database, media and cache live in tmp_path (or this run's PostgreSQL and Redis)."""
+    # PostgreSQL and Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set: see tests/engines.py.
+    from tests.engines import engine_settings, reset_database
+
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -29,11 +32,14 @@ def make_test_app(tmp_path: Path, **overrides: object) -> Flask:
         "CACHE_NO_NULL_WARNING": True,
         # Small renditions keep the tests fast; the pipeline is the same.
         "RENDITION_WIDTHS": (320, 640),
+        **engine_settings(),
         **overrides,
     }
     app = create_app(config)
     with app.app_context():
         db.create_all()
+        if "SQLALCHEMY_DATABASE_URI" not in overrides:
+            reset_database()
     return app
 
 
@@ -99,7 +105,20 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app with the demo loaded once per test session, for tests that only read it."""
     from comics.demo import load_demo
 
-    app = make_test_app(tmp_path_factory.mktemp("demo"), RENDITION_WIDTHS=(480, 800, 1200))
+    from tests.engines import own_database_url
+
+    app = make_test_app(
+        tmp_path_factory.mktemp("demo"), RENDITION_WIDTHS=(480, 800, 1200), **own_database_url("demo")
+    )
     with app.app_context():
         load_demo()
     yield app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_engines() -> Iterator[None]:
+    """Drop this run's PostgreSQL databases and Redis keys when the session ends."""
+    from tests.engines import drop_run_resources
+
+    yield
+    drop_run_resources()

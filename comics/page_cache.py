@@ -1,0 +1,343 @@
+"""Whole-page caching for anonymous readers, versioned by content and revalidated with ETags.
+
+A cached page is keyed by a *content version*: a random token kept in the shared cache and replaced
+after every commit that touched anything a public page shows (SQLAlchemy session events, below), so
+no view has to remember to invalidate anything and a change can never serve a stale page. Entries
+also never outlive the next scheduled publication, so a scheduled episode appears on time.
+
+Two layers: the configured Flask-Caching backend (FileSystemCache in the instance folder by default,
+shared by every worker of the machine; Redis when configured), and a small per-process memo of
+entries under versioned keys, which is safe because a versioned key never changes meaning. Every
+request still reads the current version from the shared backend, so no worker lags behind a change.
+
+The decorator wraps the view function itself, not the route: a decorator applied outside it (view
+counting) still runs on every request, cache hits included.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import brotli
+from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
+from flask.typing import ResponseReturnValue
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
+
+from comics import clock
+from extensions import cache
+
+VERSION_KEY = "page-cache/content-version"
+MEMO_SIZE = 128
+# Browsers and proxies keep the page but ask every time; the ETag makes that question cheap.
+PUBLIC_CACHE_CONTROL = "public, no-cache"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+ENCODINGS = ("br", "gzip")
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
+_watched_models: set[type] = set()
+
+
+def watch_models(*models: type) -> None:
+    """Bump the content version whenever a commit adds, changes or deletes one of these models."""
+    _watched_models.update(models)
+
+
+@dataclass
+class PageEntry:
+    """One rendered page, with its compressed forms, ready to be answered from the cache."""
+
+    body: bytes
+    mimetype: str
+    etag: str
+    last_modified: datetime
+    # The next scheduled publication when it was rendered: the entry is dead from that moment on.
+    expires_at: datetime | None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+
+class _Memo:
+    """A small, thread-safe, per-process LRU of entries under versioned keys."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, PageEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> PageEntry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: PageEntry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _memo(app: Flask) -> _Memo:
+    memo = app.extensions.get("page_memo")
+    if memo is None:
+        memo = app.extensions["page_memo"] = _Memo(app.config.get("PAGE_MEMO_SIZE", MEMO_SIZE))
+    return memo
+
+
+def init_page_cache(app: Flask) -> None:
+    """Give the app its per-process memo and make sure the version-bumping events are listening."""
+    from artists.models import Artist, ArtistLink
+    from comics.models import Episode, Panel, Rendition, Series, StoredImage
+
+    watch_models(Series, Episode, Panel, StoredImage, Rendition, Artist, ArtistLink)
+    _memo(app)
+    _listen_once()
+
+
+def caching_enabled() -> bool:
+    """Tell whether a real backend is configured (NullCache stores nothing, so skip the work)."""
+    return not str(current_app.config.get("CACHE_TYPE", "")).endswith("NullCache")
+
+
+# --- the content version -------------------------------------------------------------------------
+
+
+def content_version() -> str:
+    """Return the current content version, starting a new one if the backend has none.
+
+    A missing version (first start, eviction, a flushed Redis) becomes a fresh random token, so
+    entries stored under any earlier version can never be served again.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        candidate = secrets.token_hex(8)
+        # add, not set: when several workers start at once, the first one's token wins for all.
+        if cache.add(VERSION_KEY, candidate, timeout=0):
+            return candidate
+        version = cache.get(VERSION_KEY) or candidate
+    return str(version)
+
+
+def bump_content_version() -> None:
+    """Start a new content version, so every page is rendered afresh on its next request."""
+    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
+    _memo(current_app).clear()
+
+
+def _session_changes_content(session: Session, instances: Iterable[object]) -> bool:
+    watched = tuple(_watched_models)
+    return any(isinstance(instance, watched) for instance in instances)
+
+
+def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if _session_changes_content(session, (*session.new, *session.dirty, *session.deleted)):
+        session.info["page_cache_stale"] = True
+
+
+def _note_bulk_statement(state: Any) -> None:
+    # UPDATE or DELETE statements issued through the ORM bypass the flush.
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ in _watched_models for mapper in state.all_mappers
+    ):
+        state.session.info["page_cache_stale"] = True
+
+
+def _bump_after_commit(session: Session) -> None:
+    if session.info.pop("page_cache_stale", False) and has_app_context():
+        bump_content_version()
+
+
+def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop("page_cache_stale", None)
+
+
+def _listen_once() -> None:
+    if event.contains(Session, "before_flush", _note_flush):
+        return
+    event.listen(Session, "before_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_bulk_statement)
+    event.listen(Session, "after_commit", _bump_after_commit)
+    event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+
+
+# --- scheduled publications ----------------------------------------------------------------------
+
+
+def next_publication(version: str) -> datetime | None:
+    """Return when the next scheduled episode goes public, read once per version and moment."""
+    from comics.models import Episode, EpisodeStatus
+    from extensions import db
+
+    key = f"page-cache/{version}/next-publication"
+    now = clock.utcnow()
+    remembered = cache.get(key)
+    if remembered is not None and (remembered[0] is None or remembered[0] > now):
+        return remembered[0]
+    upcoming = db.session.scalar(
+        select(func.min(Episode.published_at)).where(
+            Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at > now
+        )
+    )
+    cache.set(key, (upcoming,), timeout=_timeout_until(upcoming, now))
+    return upcoming
+
+
+def _timeout_until(moment: datetime | None, now: datetime) -> int:
+    """Return the backend timeout for an entry that must not outlive this moment."""
+    default = int(current_app.config.get("CACHE_DEFAULT_TIMEOUT") or 300)
+    if moment is None:
+        return default
+    # At least a second: 0 means "forever" to Flask-Caching.
+    return max(1, min(default, int((moment - now) / timedelta(seconds=1)) + 1))
+
+
+# --- who gets cached pages -----------------------------------------------------------------------
+
+
+def reader_is_anonymous() -> bool:
+    """Tell whether this request comes from a reader who is not signed in."""
+    if getattr(current_app, "login_manager", None) is None:
+        return True  # no accounts on this app: everyone is anonymous
+    from flask_login import current_user
+
+    return not current_user.is_authenticated
+
+
+def can_use_cache() -> bool:
+    """Tell whether this request may be answered from, and stored into, the shared page cache."""
+    if request.method not in ("GET", "HEAD") or not caching_enabled():
+        return False
+    # A pending flash message belongs to one reader and must be shown to them, not skipped.
+    if "_flashes" in session:
+        return False
+    return reader_is_anonymous()
+
+
+def _rendered_per_reader() -> bool:
+    """Tell whether the page just rendered holds something of this reader's (a form token, a session)."""
+    return "csrf_token" in g or session.modified
+
+
+# --- the decorator -------------------------------------------------------------------------------
+
+
+def page_key(version: str) -> str:
+    """Return the cache key of this request's page under a content version."""
+    arguments = "&".join(f"{name}={value}" for name, value in sorted(request.args.items(multi=True)))
+    address = f"{request.host}{request.path}?{arguments}"
+    return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def cached_page(view: View) -> View:
+    """Cache the view's page for anonymous readers and answer conditional requests with 304."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        if not can_use_cache():
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            return response
+        version = content_version()
+        key = page_key(version)
+        now = clock.utcnow()
+        entry = _fetch(key, now)
+        g.page_cache = "HIT" if entry is not None else "MISS"
+        if entry is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.is_streamed or _rendered_per_reader():
+                response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+                response.headers["X-Page-Cache"] = "MISS"
+                return response
+            entry = _entry_from(response, next_publication(version), now)
+            _store(key, entry, now)
+        return _answer(entry)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fetch(key: str, now: datetime) -> PageEntry | None:
+    memo = _memo(current_app)
+    entry = memo.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            memo.put(key, entry)
+    if entry is not None and entry.expires_at is not None and entry.expires_at <= now:
+        return None
+    return entry
+
+
+def _store(key: str, entry: PageEntry, now: datetime) -> None:
+    cache.set(key, entry, timeout=_timeout_until(entry.expires_at, now))
+    _memo(current_app).put(key, entry)
+
+
+def _entry_from(response: Response, expires_at: datetime | None, now: datetime) -> PageEntry:
+    body = response.get_data()
+    kept = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in {"content-length", "content-type", "set-cookie", "etag", "last-modified",
+                                "cache-control", "vary", "content-encoding"}
+    ]
+    return PageEntry(
+        body=body,
+        mimetype=response.mimetype or "text/html",
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        last_modified=now.replace(microsecond=0),
+        expires_at=expires_at,
+        headers=kept,
+        encoded={"br": brotli.compress(body, quality=5), "gzip": gzip.compress(body, compresslevel=6, mtime=0)},
+    )
+
+
+def _answer(entry: PageEntry) -> Response:
+    """Build the response for an entry: 304 when the reader's copy is current, else the best encoding."""
+    encoding = request.accept_encodings.best_match(ENCODINGS) if request.accept_encodings else None
+    # Each encoding is its own representation with its own strong ETag, as Flask-Compress names them.
+    etag = f"{entry.etag}:{encoding}" if encoding else entry.etag
+    response = Response(mimetype=entry.mimetype)
+    response.headers.extend(entry.headers)
+    response.set_etag(etag)
+    response.last_modified = entry.last_modified
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.vary.add("Accept-Encoding")
+    if g.get("page_cache"):
+        response.headers["X-Page-Cache"] = g.page_cache
+    if _not_modified(entry):
+        response.status_code = 304
+        return response
+    if encoding:
+        response.set_data(entry.encoded[encoding])
+        response.headers["Content-Encoding"] = encoding
+    else:
+        response.set_data(entry.body)
+    return response
+
+
+def _not_modified(entry: PageEntry) -> bool:
+    """Tell whether the reader's conditional request names a copy of this very page."""
+    if request.if_none_match:
+        # Any encoding of the same body is the same page: a copy fetched as gzip is still current.
+        held = {tag.split(":", 1)[0] for tag in request.if_none_match.as_set()}
+        return entry.etag in held or request.if_none_match.star_tag
+    if request.if_modified_since:
+        return entry.last_modified <= request.if_modified_since.replace(tzinfo=None)
+    return False

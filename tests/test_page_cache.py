@@ -1,0 +1,331 @@
+"""The page cache: anonymous readers get stored pages, and no change ever leaves a stale one behind."""
+from __future__ import annotations
+
+import brotli
+import gzip
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import update
+
+from artists.models import ArtistLink, LinkKind
+from comics import clock, models, page_cache
+from comics.models import Episode, EpisodeStatus, Panel, Series
+from extensions import db
+from tests.conftest import SiteBuilder, make_test_app
+from tests.engines import TEST_REDIS_URL
+
+
+def real_cache(tmp_path: Path) -> dict[str, object]:
+    """Return the settings of a real cache: Redis when the run has one, else the default file cache."""
+    if TEST_REDIS_URL:
+        return {}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(tmp_path, **real_cache(tmp_path))
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def built(site: SiteBuilder) -> Episode:
+    series = site.series()
+    site.episode(series, panels=2, title="The ferry")
+    return site.episode(series, panels=3, title="The border")
+
+
+PAGES = ["/", "/series/river/", "/series/river/2/", "/artists/mina/"]
+
+
+def fetch(client: FlaskClient, path: str, **headers: str):  # type: ignore[no-untyped-def]
+    response = client.get(path, headers=headers)
+    assert response.status_code in (200, 304), (path, response.status_code)
+    return response
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_second_anonymous_request_is_a_hit_with_the_same_page(client: FlaskClient, built: Episode, path: str) -> None:
+    first = fetch(client, path)
+    second = fetch(client, path)
+    assert first.headers["X-Page-Cache"] == "MISS"
+    assert second.headers["X-Page-Cache"] == "HIT"
+    assert first.data == second.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Cache-Control"] == "public, no-cache"
+    assert "Last-Modified" in second.headers
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_current_copy_gets_304(client: FlaskClient, built: Episode, path: str) -> None:
+    page = fetch(client, path)
+    again = client.get(path, headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == page.headers["ETag"]
+    since = client.get(path, headers={"If-Modified-Since": page.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_a_copy_from_before_a_change_gets_the_new_page(client: FlaskClient, built: Episode) -> None:
+    page = fetch(client, "/series/river/2/")
+    built.title = "Across the river"
+    db.session.commit()
+    again = client.get("/series/river/2/", headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 200
+    assert b"Across the river" in again.data
+
+
+@pytest.mark.parametrize("encoding, decode", [("br", brotli.decompress), ("gzip", gzip.decompress)])
+def test_pages_are_compressed_with_an_etag_per_encoding(
+    client: FlaskClient, built: Episode, encoding: str, decode: object
+) -> None:
+    plain = fetch(client, "/series/river/2/")
+    for attempt in ("MISS or HIT", "HIT"):
+        packed = fetch(client, "/series/river/2/", **{"Accept-Encoding": f"{encoding}, identity"})
+        assert packed.headers["Content-Encoding"] == encoding
+        assert decode(packed.data) == plain.data  # type: ignore[operator]
+        assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + f':{encoding}"'
+        assert "Accept-Encoding" in packed.headers["Vary"]
+    # A copy held in any encoding is current for every encoding of the same page.
+    again = client.get("/series/river/2/", headers={"If-None-Match": packed.headers["ETag"], "Accept-Encoding": "gzip"})
+    assert again.status_code == 304
+
+
+def test_static_files_are_fingerprinted_immutable_and_compressed(client: FlaskClient, built: Episode) -> None:
+    page = fetch(client, "/series/river/2/").get_data(as_text=True)
+    from comics.static_assets import static_url
+
+    with client.application.test_request_context():
+        css = static_url("css/site.css")
+    assert "?v=" in css and css in page
+    response = client.get(css, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "br"
+    response.close()
+    unversioned = client.get("/static/css/site.css")
+    assert "immutable" not in unversioned.headers["Cache-Control"]
+    unversioned.close()
+
+
+# --- no stale page after any kind of change -------------------------------------------------------
+
+
+def publish_new_episode(site: SiteBuilder, episode: Episode) -> bytes:
+    site.episode(episode.series, panels=1, title="A new dawn")
+    return b"A new dawn"
+
+
+def edit_episode_title(site: SiteBuilder, episode: Episode) -> bytes:
+    episode.title = "Renamed chapter"
+    db.session.commit()
+    return b"Renamed chapter"
+
+
+def edit_panel_alt_text(site: SiteBuilder, episode: Episode) -> bytes:
+    episode.panels[0].alt_text = "Rewritten description"
+    db.session.commit()
+    return b"Rewritten description"
+
+
+def reorder_panels(site: SiteBuilder, episode: Episode) -> bytes:
+    first, *_, last = episode.panels
+    first.alt_text, last.alt_text = "Now last", "Now first"
+    # Swap the positions through a free slot, as a studio reorder does.
+    top, bottom = first.position, last.position
+    first.position = 99
+    db.session.flush()
+    last.position = top
+    db.session.flush()
+    first.position = bottom
+    db.session.commit()
+    db.session.refresh(episode)
+    return b"Now first"
+
+
+def unpublish_episode(site: SiteBuilder, episode: Episode) -> bytes:
+    episode.series.episodes[0].status = EpisodeStatus.DRAFT
+    db.session.commit()
+    return b"First episode"  # episode 1 vanished: episode 2 has no previous one any more
+
+
+def delete_panel(site: SiteBuilder, episode: Episode) -> bytes:
+    db.session.delete(episode.panels[-1])
+    db.session.commit()
+    return b"Panel 2 of the episode"
+
+
+def edit_artist(site: SiteBuilder, episode: Episode) -> bytes:
+    episode.series.artist.display_name = "Mina Park"
+    db.session.commit()
+    return b"Mina Park"
+
+
+def add_artist_link(site: SiteBuilder, episode: Episode) -> bytes:
+    artist = episode.series.artist
+    artist.links.append(ArtistLink(kind=LinkKind.SHOP, label="Prints and zines", url="https://example.org/shop", position=2))
+    db.session.commit()
+    return b"Prints and zines"
+
+
+def edit_series_in_bulk(site: SiteBuilder, episode: Episode) -> bytes:
+    db.session.execute(update(Series).values(title="The Wide River"))
+    db.session.commit()
+    return b"The Wide River"
+
+
+CHANGES = [
+    publish_new_episode, edit_episode_title, edit_panel_alt_text, reorder_panels, unpublish_episode,
+    delete_panel, edit_artist, add_artist_link, edit_series_in_bulk,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
+def test_no_stale_page_after_a_change(
+    client: FlaskClient, site: SiteBuilder, built: Episode, change: object
+) -> None:
+    pages = ["/", "/series/river/", "/series/river/2/", "/artists/mina/"]
+    for path in pages:
+        fetch(client, path)
+        assert fetch(client, path).headers["X-Page-Cache"] == "HIT"
+    expected = change(site, built)  # type: ignore[operator]
+    texts = {path: fetch(client, path).get_data() for path in pages}
+    assert any(expected in text for text in texts.values()), expected
+    for path, text in texts.items():
+        fresh_app_page = fetch(client, path)
+        assert fresh_app_page.headers["X-Page-Cache"] == "HIT"
+        assert fresh_app_page.get_data() == text
+
+
+def test_a_reorder_shows_the_new_order(client: FlaskClient, site: SiteBuilder, built: Episode) -> None:
+    before = fetch(client, "/series/river/2/").get_data(as_text=True)
+    reorder_panels(site, built)
+    after = fetch(client, "/series/river/2/").get_data(as_text=True)
+    assert before.index("Panel 1 of") < before.index("Panel 3 of") or "Now first" not in before
+    assert after.index("Now first") < after.index("Now last")
+
+
+def test_another_worker_sees_a_change_at_once(tmp_path: Path, built: Episode) -> None:
+    """Two apps on one database and one cache are two workers: a commit in one reaches the other."""
+    shared = {"SQLALCHEMY_DATABASE_URI": db.engine.url.render_as_string(hide_password=False),
+              "MEDIA_ROOT": str(tmp_path / "media"), **real_cache(tmp_path)}
+    from flask import current_app
+
+    if "CACHE_KEY_PREFIX" in current_app.config:
+        shared["CACHE_KEY_PREFIX"] = current_app.config["CACHE_KEY_PREFIX"]
+    reader = make_test_app(tmp_path, **shared).test_client()
+    assert fetch(reader, "/series/river/2/").headers["X-Page-Cache"] == "MISS"
+    assert fetch(reader, "/series/river/2/").headers["X-Page-Cache"] == "HIT"
+    built.title = "Changed by another worker"
+    db.session.commit()
+    assert b"Changed by another worker" in fetch(reader, "/series/river/2/").data
+
+
+def test_a_rolled_back_change_keeps_the_cache(client: FlaskClient, built: Episode) -> None:
+    fetch(client, "/series/river/2/")
+    built.title = "Never saved"
+    db.session.flush()
+    db.session.rollback()
+    assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "HIT"
+
+
+# --- scheduled episodes ---------------------------------------------------------------------------
+
+
+def test_a_scheduled_episode_appears_on_time(
+    client: FlaskClient, site: SiteBuilder, built: Episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later = site.episode(built.series, panels=1, title="Tomorrow's chapter", publish=False)
+    later.status = EpisodeStatus.PUBLISHED
+    later.published_at = clock.utcnow() + timedelta(hours=1)
+    db.session.commit()
+    for path in ("/", "/series/river/", "/series/river/2/"):
+        fetch(client, path)
+        page = fetch(client, path)
+        assert page.headers["X-Page-Cache"] == "HIT"
+        assert b"Tomorrow&#39;s chapter" not in page.data
+    # An hour passes, with no request and no commit in between.
+    moment = clock.utcnow() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    monkeypatch.setattr(models, "utcnow", lambda: moment)
+    for path in ("/", "/series/river/", "/series/river/2/"):
+        page = fetch(client, path)
+        assert page.headers["X-Page-Cache"] == "MISS"
+        assert b"Tomorrow&#39;s chapter" in page.data
+    assert fetch(client, "/series/river/3/").status_code == 200
+
+
+def test_entries_never_outlive_the_next_publication(app: Flask, site: SiteBuilder, built: Episode) -> None:
+    later = site.episode(built.series, panels=1, publish=False)
+    later.status = EpisodeStatus.PUBLISHED
+    later.published_at = clock.utcnow() + timedelta(seconds=42)
+    db.session.commit()
+    with app.test_request_context("/"):
+        version = page_cache.content_version()
+        upcoming = page_cache.next_publication(version)
+        assert upcoming == later.published_at
+        assert page_cache._timeout_until(upcoming, clock.utcnow()) <= 43
+        assert page_cache._timeout_until(None, clock.utcnow()) == app.config["CACHE_DEFAULT_TIMEOUT"]
+
+
+# --- who is served from the cache -----------------------------------------------------------------
+
+
+def test_signed_in_readers_bypass_the_cache(
+    client: FlaskClient, built: Episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetch(client, "/series/river/2/")
+    monkeypatch.setattr(page_cache, "reader_is_anonymous", lambda: False)
+    for _ in range(2):
+        page = fetch(client, "/series/river/2/")
+        assert "X-Page-Cache" not in page.headers
+        assert page.headers["Cache-Control"] == "private, no-store"
+        assert "ETag" not in page.headers
+
+
+def test_a_page_holding_a_form_token_is_not_stored(app: Flask, client: FlaskClient) -> None:
+    from flask_wtf.csrf import generate_csrf
+
+    @app.get("/test-form")
+    @page_cache.cached_page
+    def form_page() -> str:
+        return f"<form><input name=csrf_token value={generate_csrf()}></form>"
+
+    for _ in range(2):
+        page = client.get("/test-form")
+        assert page.headers["X-Page-Cache"] == "MISS"
+        assert page.headers["Cache-Control"] == "private, no-store"
+
+
+def test_an_outer_decorator_runs_on_every_request(app: Flask, client: FlaskClient, built: Episode) -> None:
+    """View counting wraps the cached view and must see hits as well as misses."""
+    import functools
+
+    calls: list[str] = []
+
+    def counted(view):  # type: ignore[no-untyped-def]
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(kwargs["slug"])
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    from comics.views import episode_detail
+
+    app.view_functions["comics.episode_detail"] = counted(episode_detail)
+    hits = [fetch(client, "/series/river/2/").headers["X-Page-Cache"] for _ in range(3)]
+    assert hits == ["MISS", "HIT", "HIT"]
+    assert calls == ["river"] * 3
+
+
+def test_errors_are_not_cached(client: FlaskClient, built: Episode) -> None:
+    assert client.get("/series/river/9/").status_code == 404
+    assert client.get("/series/nowhere/").status_code == 404
