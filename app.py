@@ -10,7 +10,7 @@ from flask import Flask, render_template
 
 from comics.page_cache import init_page_cache
 from comics.static_assets import init_static_assets
-from extensions import cache, compress, csrf, db, migrate
+from extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,6 +51,17 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RENDITION_WIDTHS": (480, 800, 1200),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Studio: accounts, uploads and the review workflow.
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMITS": "10 per 15 minutes",
+        "LOGIN_RATE_LIMITS_PER_IP": "100 per hour",
+        "INVITATION_TTL_HOURS": 72,
+        "ARTISTS_MAY_PUBLISH": False,
+        "STUDIO_TIMEZONE": "UTC",
+        # A whole episode's files in one request; each file is still held to UPLOAD_MAX_BYTES.
+        "MAX_CONTENT_LENGTH": 200_000_000,
     }
 
 
@@ -89,17 +100,23 @@ def configure_extensions(app: Flask) -> None:
     compress.init_app(app)
     init_page_cache(app)
     init_static_assets(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
     """Register each area of the site."""
+    from artists.auth import bp as auth_bp
     from artists.views import bp as artists_bp
     from comics.media import bp as media_bp
+    from comics.studio import bp as studio_bp
     from comics.views import bp as comics_bp
 
     app.register_blueprint(comics_bp)
     app.register_blueprint(artists_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(studio_bp)
 
 
 def configure_error_pages(app: Flask) -> None:
@@ -117,6 +134,8 @@ def configure_error_pages(app: Flask) -> None:
 
 def configure_cli(app: Flask) -> None:
     """Register the operators' flask commands."""
+    from artists.accounts import register_commands as register_account_commands
     from comics.cli import register_commands
 
     register_commands(app)
+    register_account_commands(app)

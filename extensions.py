@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask_caching import Cache
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,3 +31,6 @@ migrate = Migrate()
 cache = Cache()
 compress = Compress()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default, redis://… in production).
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)

@@ -1,9 +1,24 @@
-"""Media files: the store the app writes to, and the immutable URLs readers fetch them from."""
+"""Media files: the store the app writes to, and the immutable URLs readers fetch them from.
+
+The public URL serves a file only while the database says it belongs to something readers may see
+now (a panel or thumbnail of a public episode, a cover of a public series, an artist's avatar), so a
+draft's or a scheduled episode's panels cannot be fetched by guessing or keeping their names. The
+studio previews unpublished images through its own signed-in route (comics.studio), which sets
+g.media_endpoint so the same templates point there.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_file, url_for
+from pathlib import Path
 
-from comics.storage import MediaStore, media_type_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, send_file, url_for
+from sqlalchemy import exists, select, union
+from sqlalchemy.sql.selectable import CompoundSelect
+
+from artists.models import Artist
+from comics.clock import utcnow
+from comics.models import Episode, EpisodeStatus, Panel, Rendition, Series, StoredImage
+from comics.storage import InvalidMediaName, MediaStore, media_type_for
+from extensions import db
 
 bp = Blueprint("media", __name__)
 
@@ -22,23 +37,63 @@ def media_store(app: Flask | None = None) -> MediaStore:
 @bp.app_template_global()
 def media_url(name: str) -> str:
     """Return the URL of a stored file; names are content hashes, so the URL never changes meaning."""
-    return url_for("media.file", name=name)
+    return url_for(g.get("media_endpoint", "media.file"), name=name)
+
+
+def images_named(name: str) -> CompoundSelect:
+    """Select the ids of the stored images that own this file, as master or rendition (both indexed)."""
+    return union(
+        select(StoredImage.id).where(StoredImage.master == name),
+        select(Rendition.image_id).where(Rendition.file == name),
+    )
+
+
+def is_public_file(name: str) -> bool:
+    """Tell, in one query, whether this file belongs to an image readers may see now."""
+    ids = images_named(name)
+    now = utcnow()
+    public_episode = (Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= now)
+    public = (
+        exists().where(Panel.image_id.in_(ids), Panel.episode_id == Episode.id, *public_episode)
+        | exists().where(Episode.thumbnail_id.in_(ids), *public_episode)
+        | exists(
+            Series.public().where(Series.cover_id.in_(ids)).with_only_columns(Series.id)
+        )
+        | exists(select(Artist.id).where(Artist.avatar_id.in_(ids)))
+    )
+    return bool(db.session.scalar(select(public)))
+
+
+def stored_path(name: str) -> Path:
+    """Return the path of a stored file, or answer 404 for a name we could not have made or no longer have."""
+    try:
+        path = media_store().path_of(name)
+    except InvalidMediaName:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+def send_media(path: Path, name: str, *, public: bool) -> Response:
+    """Send a stored file: immutable for everyone when public, private and unstored otherwise."""
+    response = send_file(
+        path, mimetype=media_type_for(name), etag=True, conditional=True, max_age=ONE_YEAR if public else None
+    )
+    if public:
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/media/<path:name>")
 def file(name: str) -> Response:
-    """Serve a stored file as immutable; in production nginx serves this path directly."""
-    store = media_store()
-    try:
-        path = store.path_of(name)
-    except ValueError:
+    """Serve a file of a public image as immutable; 404 for anything readers may not see now."""
+    path = stored_path(name)
+    if not is_public_file(name):
         abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path, mimetype=media_type_for(name), etag=True, conditional=True, max_age=ONE_YEAR
-    )
-    response.cache_control.public = True
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_media(path, name, public=True)

@@ -1,0 +1,301 @@
+"""User accounts, their roles and the single-use invitations that create them; the create-user command.
+
+There is no open registration: an operator creates the first account with `flask create-user`, and
+admins and editors invite everyone else. Passwords are hashed with scrypt (memory-hard); invitation
+tokens are stored only as SHA-256 digests, so a leaked database cannot be turned into accounts.
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import re
+import secrets
+import sys
+from datetime import datetime, timedelta
+
+import click
+from flask import Flask
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from artists.models import Artist
+from comics.clock import utcnow
+from extensions import db
+
+PASSWORD_METHOD = "scrypt"
+PASSWORD_MIN_LENGTH = 12
+# Long enough for any passphrase, short enough that hashing one is never a denial of service.
+PASSWORD_MAX_LENGTH = 200
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a hash to check against when the email is unknown, so it costs as long as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    ARTIST = "artist"
+
+
+def _enum_column(enum_class: type[enum.StrEnum]):  # type: ignore[no-untyped-def]
+    return db.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored and compared: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a new password is refused, or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Use at least {PASSWORD_MIN_LENGTH} characters; a few words in a row make a good password."
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+    return None
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an admin, an editor, or an artist linked to their profile."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    # Admins and editors may also publish as an artist (a single-artist site run by its artist).
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="SET NULL"), unique=True)
+    # What the session cookie carries instead of the id: rotating it signs out every session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    artist: Mapped[Artist | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a new password, signing out the account's other sessions."""
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.rotate_session_token()
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether the password is this account's."""
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        """Invalidate every session signed in as this account."""
+        self.session_token = secrets.token_hex(32)
+
+    def get_id(self) -> str:
+        """Return what Flask-Login keeps in the session: the rotating token, never the plain id."""
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        """Tell whether this account reviews and publishes everyone's work."""
+        return self.role in (Role.ADMIN, Role.EDITOR)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def label(self) -> str:
+        """Return how the account is named in the studio and the audit log."""
+        return f"{self.artist.display_name} ({self.email})" if self.artist else self.email
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account with this email, whatever its case."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active account these credentials belong to, or None.
+
+    An unknown email costs one scrypt hash like a wrong password does, so timing tells nothing.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    """Return the digest an invitation token is stored and looked up under."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(db.Model):
+    """A single-use, expiring link that lets one person create an account with a given role."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    # An existing profile the new account takes over; None for an artist means a new profile.
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    artist: Mapped[Artist | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def state(self) -> str:
+        """Return "used", "revoked", "expired" or "open"."""
+        if self.used_at is not None:
+            return "used"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+class InvitationRefused(ValueError):
+    """An invitation that cannot be created or accepted, with the reason to show."""
+
+
+def create_invitation(
+    email: str, role: Role, created_by: User | None, *, artist: Artist | None = None, ttl_hours: int = 72
+) -> tuple[Invitation, str]:
+    """Add an invitation to the session and return it with its token, which is shown once and never stored."""
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.fullmatch(email):
+        raise InvitationRefused("Enter an email address such as name@example.org.")
+    if find_user_by_email(email) is not None:
+        raise InvitationRefused("An account with this email already exists.")
+    if artist is not None and db.session.scalar(select(User.id).where(User.artist_id == artist.id)) is not None:
+        raise InvitationRefused(f"{artist.display_name} already has an account.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        email=email,
+        role=role,
+        artist=artist,
+        created_by=created_by,
+        expires_at=utcnow() + timedelta(hours=ttl_hours),
+    )
+    db.session.add(invitation)
+    return invitation, token
+
+
+def find_open_invitation(token: str) -> Invitation | None:
+    """Return the unused, unexpired, unrevoked invitation with this token, or None."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None or not invitation.is_open:
+        return None
+    return invitation
+
+
+def unique_artist_slug(name: str) -> str:
+    """Return a free profile slug made from a display name."""
+    base = "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:60] or "artist"
+    slug, n = base, 1
+    while db.session.scalar(select(Artist.id).where(Artist.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def accept_invitation(invitation: Invitation, password: str, display_name: str = "") -> User:
+    """Create the invited account (and its new artist profile) and spend the invitation; the caller commits."""
+    problem = password_problem(password)
+    if problem:
+        raise InvitationRefused(problem)
+    if find_user_by_email(invitation.email) is not None:
+        raise InvitationRefused("An account with this email already exists.")
+    artist = invitation.artist
+    if invitation.role == Role.ARTIST and artist is None:
+        name = display_name.strip()
+        if not name:
+            raise InvitationRefused("Choose the name readers will see (a pen name is fine).")
+        artist = Artist(slug=unique_artist_slug(name), display_name=name[:120])
+        db.session.add(artist)
+    user = User(email=invitation.email, role=invitation.role, artist=artist)
+    user.set_password(password)
+    invitation.used_at = utcnow()
+    db.session.add(user)
+    return user
+
+
+def create_user(email: str, role: Role, password: str, artist: Artist | None = None) -> User:
+    """Add an account to the session, refusing a bad email, a weak password or a taken email."""
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.fullmatch(email):
+        raise ValueError(f"not an email address: {email!r}")
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    if find_user_by_email(email) is not None:
+        raise ValueError(f"an account with the email {email} already exists")
+    if role == Role.ARTIST and artist is None:
+        raise ValueError("an artist account needs --artist SLUG")
+    user = User(email=email, role=role, artist=artist)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def register_commands(app: Flask) -> None:
+    """Add the account commands to the app's flask CLI."""
+    app.cli.add_command(create_user_command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]), help="What the account may do.")
+@click.option("--artist", "artist_slug", help="The artist profile the account publishes as (created if missing).")
+@click.option("--name", "artist_name", help="Display name for a new artist profile (default: from the slug).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def create_user_command(email: str, role: str, artist_slug: str | None, artist_name: str | None, password_stdin: bool) -> None:
+    """Create an account; the password is read from standard input or asked for, never taken as an argument."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    artist = None
+    if artist_slug:
+        if not SLUG_PATTERN.fullmatch(artist_slug):
+            raise click.ClickException("an artist slug is lower-case letters, digits and single hyphens")
+        artist = db.session.scalar(select(Artist).where(Artist.slug == artist_slug))
+        if artist is None:
+            artist = Artist(slug=artist_slug, display_name=artist_name or artist_slug.replace("-", " ").title())
+            db.session.add(artist)
+            click.echo(f"Created the artist profile {artist_slug}.", err=True)
+        elif db.session.scalar(select(User.id).where(User.artist_id == artist.id)) is not None:
+            raise click.ClickException(f"the artist {artist_slug} already has an account")
+    try:
+        user = create_user(email, Role(role), password, artist)
+        db.session.commit()
+    except ValueError as refusal:
+        db.session.rollback()
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"Created the {user.role.value} account {user.email}.")

@@ -1,0 +1,155 @@
+"""Who may touch what: the one place every studio view asks, like flaskr's get_post(id, check_author=True).
+
+Artists reach only their own profile, series, episodes and panels; editors and admins reach everyone's;
+admins alone manage accounts. Someone else's object answers 404, exactly like one that does not exist,
+so ids cannot be probed.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from artists.accounts import Role, User
+from artists.models import Artist, ArtistLink
+from comics.models import Episode, Panel, Series, StoredImage
+from extensions import db
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def signed_in_user() -> User:
+    """Return the signed-in account, or answer 401 (the studio's login check runs first)."""
+    if not current_user.is_authenticated:
+        abort(401)
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def require_role(*roles: Role) -> Callable[[View], View]:
+    """Refuse the view with 403 unless the signed-in account has one of the roles."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if signed_in_user().role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+require_staff = require_role(Role.ADMIN, Role.EDITOR)
+require_admin = require_role(Role.ADMIN)
+
+
+def may_edit_artist(user: User, artist_id: int) -> bool:
+    """Tell whether the account may change this artist's profile and work."""
+    return user.is_staff or (user.artist_id is not None and user.artist_id == artist_id)
+
+
+def may_publish(user: User) -> bool:
+    """Tell whether the account may publish without review: staff, or artists where the site allows it."""
+    return user.is_staff or bool(current_app.config.get("ARTISTS_MAY_PUBLISH"))
+
+
+def _check(artist_id: int) -> None:
+    if not may_edit_artist(signed_in_user(), artist_id):
+        abort(404)
+
+
+def get_artist_for_edit(artist_id: int) -> Artist:
+    """Return an artist profile the signed-in account may edit, or answer 404."""
+    artist = db.session.scalar(
+        select(Artist).where(Artist.id == artist_id).options(selectinload(Artist.links), joinedload(Artist.avatar))
+    )
+    if artist is None:
+        abort(404)
+    _check(artist.id)
+    return artist
+
+
+def get_link_for_edit(link_id: int) -> ArtistLink:
+    """Return an artist link the signed-in account may edit, or answer 404."""
+    link = db.session.get(ArtistLink, link_id)
+    if link is None:
+        abort(404)
+    _check(link.artist_id)
+    return link
+
+
+def get_series_for_edit(series_id: int) -> Series:
+    """Return a series the signed-in account may edit, or answer 404."""
+    series = db.session.scalar(
+        select(Series).where(Series.id == series_id).options(joinedload(Series.artist), joinedload(Series.cover))
+    )
+    if series is None:
+        abort(404)
+    _check(series.artist_id)
+    return series
+
+
+def get_episode_for_edit(episode_id: int) -> Episode:
+    """Return an episode, with its panels and images, that the signed-in account may edit, or answer 404."""
+    episode = db.session.scalar(
+        select(Episode)
+        .where(Episode.id == episode_id)
+        .options(
+            joinedload(Episode.series).joinedload(Series.artist),
+            selectinload(Episode.panels).joinedload(Panel.image).selectinload(StoredImage.renditions),
+        )
+    )
+    if episode is None:
+        abort(404)
+    _check(episode.series.artist_id)
+    return episode
+
+
+def get_panel_for_edit(panel_id: int) -> Panel:
+    """Return a panel the signed-in account may edit, or answer 404."""
+    panel = db.session.scalar(
+        select(Panel).where(Panel.id == panel_id).options(joinedload(Panel.episode).joinedload(Episode.series))
+    )
+    if panel is None:
+        abort(404)
+    _check(panel.episode.series.artist_id)
+    return panel
+
+
+def editable_artists(user: User) -> list[Artist]:
+    """Return the artists whose work the account may create series for."""
+    if user.is_staff:
+        return list(db.session.scalars(select(Artist).order_by(Artist.display_name)))
+    return [user.artist] if user.artist is not None else []
+
+
+def may_view_image(user: User, image_name: str) -> bool:
+    """Tell whether the account may preview this stored file: staff any, artists only their own work's."""
+    if user.is_staff:
+        return True
+    if user.artist_id is None:
+        return False
+    from comics.media import images_named
+
+    ids = images_named(image_name)
+    artist_id = user.artist_id
+    owned = (
+        select(Panel.id)
+        .join(Episode, Panel.episode_id == Episode.id)
+        .join(Series, Episode.series_id == Series.id)
+        .where(Panel.image_id.in_(ids), Series.artist_id == artist_id)
+        .exists()
+        | select(Episode.id)
+        .join(Series, Episode.series_id == Series.id)
+        .where(Episode.thumbnail_id.in_(ids), Series.artist_id == artist_id)
+        .exists()
+        | select(Series.id).where(Series.cover_id.in_(ids), Series.artist_id == artist_id).exists()
+        | select(Artist.id).where(Artist.avatar_id.in_(ids), Artist.id == artist_id).exists()
+    )
+    return bool(db.session.scalar(select(owned)))

@@ -1,0 +1,73 @@
+"""The studio's front page and the editors' pages: my work by state, the review queue, the audit log."""
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from artists.permissions import require_staff, signed_in_user
+from comics.audit import AuditAction, AuditEntry
+from comics.clock import utcnow
+from comics.models import Episode, EpisodeStatus, Series
+from comics.studio import bp
+from comics.workflow import stage
+from extensions import db
+
+RECENTLY_PUBLISHED = 20
+AUDIT_PER_PAGE = 50
+
+
+@bp.get("/")
+def dashboard() -> str:
+    """Show the account's series and episodes by stage; editors see everyone's, review queue first."""
+    user = signed_in_user()
+    series_query = select(Series).options(joinedload(Series.artist)).order_by(Series.title)
+    episode_query = (
+        select(Episode)
+        .join(Episode.series)
+        .options(joinedload(Episode.series).joinedload(Series.artist))
+        .order_by(Episode.updated_at.desc())
+    )
+    if not user.is_staff:
+        series_query = series_query.where(Series.artist_id == user.artist_id)
+        episode_query = episode_query.where(Series.artist_id == user.artist_id)
+    series_list = db.session.scalars(series_query).unique().all()
+    now = utcnow()
+    groups: dict[str, list[Episode]] = {
+        "in review": [],
+        "drafts": [],
+        "scheduled": [],
+        "published": [],
+    }
+    unfinished = db.session.scalars(
+        episode_query.where(
+            (Episode.status != EpisodeStatus.PUBLISHED) | (Episode.published_at > now)
+        )
+    ).unique().all()
+    for episode in unfinished:
+        key = stage(episode)
+        groups["drafts" if key in ("draft", "returned") else key].append(episode)
+    groups["scheduled"].sort(key=lambda episode: episode.published_at or now)
+    groups["published"] = list(
+        db.session.scalars(
+            episode_query.where(Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= now)
+            .order_by(None)
+            .order_by(Episode.published_at.desc())
+            .limit(RECENTLY_PUBLISHED)
+        ).unique()
+    )
+    return render_template("studio/dashboard.html", user=user, series_list=series_list, groups=groups, stage=stage)
+
+
+@bp.get("/audit")
+@require_staff
+def audit_log() -> str:
+    """Show who did what to which object, newest first, optionally for one action."""
+    action = request.args.get("action", "")
+    query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if action in {a.value for a in AuditAction}:
+        query = query.where(AuditEntry.action == AuditAction(action))
+    else:
+        action = ""
+    page = db.paginate(query, per_page=AUDIT_PER_PAGE, max_per_page=AUDIT_PER_PAGE)
+    return render_template("studio/audit.html", page=page, action=action, actions=list(AuditAction))

@@ -1,0 +1,343 @@
+"""Episodes in the studio: create with uploads, edit panels, preview, move through the workflow, delete."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask import Response, abort, g, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from artists.accounts import User
+from artists.permissions import (
+    get_episode_for_edit,
+    get_series_for_edit,
+    may_publish,
+    may_view_image,
+    require_staff,
+    signed_in_user,
+)
+from comics.audit import AuditAction, history, latest_comment
+from comics.ingest import Upload, discard_unreferenced, next_episode_number
+from comics.media import send_media, stored_path
+from comics.models import Episode, EpisodeStatus, Panel
+from comics.studio import bp
+from comics.studio.editing import (
+    EditRefused,
+    FileResult,
+    append_uploads,
+    refused,
+    remove,
+    reorder,
+    replace,
+)
+from comics.studio.forms import CommentForm, ConfirmForm, EpisodeForm, PublishForm, ReviewForm, from_utc
+from comics.studio.responses import done, form_errors, refuse
+from comics.views import neighbour
+from comics.workflow import (
+    WorkflowError,
+    approve,
+    delete_episode,
+    image_state,
+    note_edit,
+    publish,
+    publish_blockers,
+    return_to_artist,
+    stage,
+    submit,
+    unpublish,
+    withdraw,
+)
+from extensions import db
+
+MAX_ALT_TEXT = 2000
+MAX_TRANSCRIPT = 20_000
+PANEL_FIELD = re.compile(r"(?:alt|transcript|position|remove|replace)-(\d+)")
+
+
+def uploads_from(files: Iterable[FileStorage], alt_texts: list[str] | None = None, transcripts: list[str] | None = None) -> list[Upload]:
+    """Turn the chosen files into uploads, skipping an empty file input; texts pair with files by order."""
+    uploads = []
+    alt_texts = alt_texts or []
+    transcripts = transcripts or []
+    for index, storage in enumerate(files):
+        if not storage or not storage.filename:
+            continue
+        uploads.append(
+            Upload(
+                filename=storage.filename,
+                source=storage.stream,
+                alt_text=(alt_texts[index] if index < len(alt_texts) else "").strip()[:MAX_ALT_TEXT],
+                transcript=(transcripts[index] if index < len(transcripts) else "").strip()[:MAX_TRANSCRIPT],
+            )
+        )
+    return uploads
+
+
+def abandon(episode: Episode | None, extra_names: Iterable[str] = ()) -> None:
+    """Roll back a refused change and remove the files it wrote that no committed row references."""
+    names = set(extra_names)
+    if episode is not None:
+        for panel in episode.panels:
+            names.update(panel.image.file_names())
+    db.session.rollback()
+    discard_unreferenced(names)
+
+
+def episode_context(episode: Episode, **extra: object) -> dict[str, object]:
+    """Return what the episode page shows besides its form."""
+    user = signed_in_user()
+    return {
+        "episode": episode,
+        "series": episode.series,
+        "stage": stage(episode),
+        "states": {panel.id: image_state(panel.image) for panel in episode.panels},
+        "blockers": publish_blockers(episode),
+        "history": history("episode", episode.id),
+        "returned": latest_comment("episode", episode.id, AuditAction.RETURN) if episode.status == EpisodeStatus.RETURNED else None,
+        "may_publish": may_publish(user),
+        "publish_form": PublishForm(formdata=None),
+        "review_form": ReviewForm(formdata=None),
+        "comment_form": CommentForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+        "published_at": from_utc(episode.published_at),
+        **extra,
+    }
+
+
+@bp.route("/series/<int:series_id>/episodes/new", methods=["GET", "POST"])
+def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
+    """Create a draft episode from a title, a note and image files."""
+    series = get_series_for_edit(series_id)
+    form = EpisodeForm()
+    context = {"form": form, "series": series}
+    if request.method == "GET":
+        return render_template("studio/episode_new.html", **context)
+    uploads = uploads_from(request.files.getlist("files"), request.form.getlist("alt_text"), request.form.getlist("transcript"))
+    reasons = form_errors(form) if not form.validate() else []
+    if not uploads:
+        reasons.append("Choose at least one image file (PNG, JPEG, WebP, GIF or AVIF).")
+    if reasons:
+        return refuse("studio/episode_new.html", context, reasons)
+    episode = Episode(series=series, number=next_episode_number(series), title=form.title.data.strip(), author_note=form.author_note.data or "")
+    db.session.add(episode)
+    results = append_uploads(episode, uploads)
+    problems = refused(results)
+    if problems:
+        abandon(episode)
+        return refuse("studio/episode_new.html", context, ["Nothing was saved: fix or remove these files and send them again.", *problems], results)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        abandon(episode)
+        return refuse("studio/episode_new.html", context, ["Another episode was created at the same moment; send it again."], status=409)
+    return done(url_for("studio.edit_episode", episode_id=episode.id), f"Saved “{episode.title}” as a draft with {len(episode.panels)} panels.", results)
+
+
+@bp.route("/episodes/<int:episode_id>/", methods=["GET", "POST"])
+def edit_episode(episode_id: int) -> Response | tuple[Response | str, int] | str:
+    """Edit an episode: title, note, alt texts and transcripts, panel order, replace, remove, add panels."""
+    episode = get_episode_for_edit(episode_id)
+    user = signed_in_user()
+    form = EpisodeForm(obj=episode)
+    if request.method == "GET":
+        return render_template("studio/episode_edit.html", form=form, **episode_context(episode))
+    try:
+        results, discard, changed = apply_episode_edit(episode, form, user)
+    except EditRefused as refusal:
+        abandon(episode)
+        episode = get_episode_for_edit(episode_id)
+        return refuse("studio/episode_edit.html", {"form": form, **episode_context(episode)}, refusal.reasons, getattr(refusal, "results", ()))
+    message = note_edit(episode, user) if changed else None
+    db.session.commit()
+    discard_unreferenced(discard)
+    return done(url_for("studio.edit_episode", episode_id=episode.id), message or "Your changes are saved.", results)
+
+
+def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple[list[FileResult], set[str], bool]:
+    """Apply the edit form to the session; return file results, files to discard after commit, and whether anything changed."""
+    if episode.status == EpisodeStatus.SUBMITTED and not may_publish(user):
+        raise EditRefused(["This episode is in review. Take it back from review to change it."])
+    reasons = form_errors(form) if not form.validate() else []
+    panels = {panel.id: panel for panel in episode.panels}
+    mentioned = {int(m.group(1)) for key in [*request.form, *request.files] if (m := PANEL_FIELD.fullmatch(key))}
+    if mentioned - panels.keys():
+        reasons.append("The form names panels that are not in this episode; reload the page and try again.")
+    if reasons:
+        raise EditRefused(reasons)
+
+    changed = False
+    title, note = form.title.data.strip(), form.author_note.data or ""
+    if (title, note) != (episode.title, episode.author_note):
+        episode.title, episode.author_note, changed = title, note, True
+    for panel in episode.panels:
+        alt = request.form.get(f"alt-{panel.id}")
+        transcript = request.form.get(f"transcript-{panel.id}")
+        if alt is not None and alt.strip() != panel.alt_text:
+            if len(alt) > MAX_ALT_TEXT:
+                reasons.append(f"Panel {panel.position}: keep the alt text under {MAX_ALT_TEXT} characters.")
+            panel.alt_text, changed = alt.strip(), True
+        if transcript is not None and transcript.strip() != panel.transcript:
+            if len(transcript) > MAX_TRANSCRIPT:
+                reasons.append(f"Panel {panel.position}: keep the transcript under {MAX_TRANSCRIPT} characters.")
+            panel.transcript, changed = transcript.strip(), True
+
+    order = requested_order(episode, reasons)
+    if reasons:
+        raise EditRefused(reasons)
+    if order and reorder(episode, order):
+        changed = True
+
+    removing = [panels[pid] for pid in panels if request.form.get(f"remove-{pid}")]
+    keeping = len(episode.panels) - len(removing)
+    new_uploads = uploads_from(request.files.getlist("files"), request.form.getlist("alt_text"), request.form.getlist("transcript"))
+    if episode.status == EpisodeStatus.PUBLISHED and keeping + len(new_uploads) == 0:
+        raise EditRefused(["A published episode needs at least one panel: unpublish or delete it instead."])
+
+    discard: set[str] = set()
+    results: list[FileResult] = []
+    for pid, panel in panels.items():
+        storage = request.files.get(f"replace-{pid}")
+        if storage and storage.filename and panel not in removing:
+            result, old = replace(episode, panel, Upload(storage.filename, storage.stream))
+            results.append(result)
+            discard |= old
+    if removing:
+        discard |= remove(episode, removing)
+    results.extend(append_uploads(episode, new_uploads))
+    problems = refused(results)
+    if problems:
+        refusal = EditRefused(["Nothing was saved: fix or remove these files and send them again.", *problems])
+        refusal.results = results  # type: ignore[attr-defined]
+        raise refusal
+    changed = changed or bool(removing or results)
+    return results, discard, changed
+
+
+def requested_order(episode: Episode, reasons: list[str]) -> list[int]:
+    """Read the position-<id> numbers into panel ids in reading order (ties keep the current order)."""
+    keyed = []
+    for index, panel in enumerate(episode.panels):
+        raw = (request.form.get(f"position-{panel.id}") or "").strip()
+        if not raw:
+            keyed.append((float(index + 1), index, panel.id))
+            continue
+        if not re.fullmatch(r"-?\d{1,5}", raw):
+            reasons.append(f"Panel {index + 1}: its place in the order must be a whole number.")
+            continue
+        keyed.append((float(raw), index, panel.id))
+    return [panel_id for _, _, panel_id in sorted(keyed)]
+
+
+@bp.get("/episodes/<int:episode_id>/preview")
+def preview_episode(episode_id: int) -> str:
+    """Show the episode exactly as readers will see it, with its images from the studio's private route."""
+    episode = get_episode_for_edit(episode_id)
+    series = episode.series
+    g.media_endpoint = "studio.media"
+    return render_template(
+        "studio/preview.html",
+        series=series,
+        episode=episode,
+        previous=neighbour(series, episode.number, after=False),
+        next=neighbour(series, episode.number, after=True),
+        artist=series.artist,
+        stage=stage(episode),
+    )
+
+
+@bp.get("/media/<path:name>")
+def media(name: str) -> Response:
+    """Serve a stored file of the signed-in account's own work (any, for editors), never cached."""
+    path = stored_path(name)
+    if not may_view_image(signed_in_user(), name):
+        abort(404)
+    return send_media(path, name, public=False)
+
+
+def workflow_step(episode: Episode, action: object, message: str) -> Response | tuple[Response | str, int]:
+    """Run a workflow step; commit and report it, or refuse with the reason and change nothing."""
+    try:
+        action()  # type: ignore[operator]
+    except WorkflowError as refusal:
+        db.session.rollback()
+        episode = get_episode_for_edit(episode.id)
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, [str(refusal)])
+    db.session.commit()
+    return done(url_for("studio.edit_episode", episode_id=episode.id), message)
+
+
+@bp.post("/episodes/<int:episode_id>/submit")
+def submit_episode(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Send the episode to the editors."""
+    episode = get_episode_for_edit(episode_id)
+    form = CommentForm()
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+    user = signed_in_user()
+    return workflow_step(episode, lambda: submit(episode, user, form.comment.data or ""), "Sent for review. An editor will read it soon.")
+
+
+@bp.post("/episodes/<int:episode_id>/withdraw")
+def withdraw_episode(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Take the episode back from review."""
+    episode = get_episode_for_edit(episode_id)
+    user = signed_in_user()
+    return workflow_step(episode, lambda: withdraw(episode, user), "Taken back from review: it is a draft again.")
+
+
+@bp.post("/episodes/<int:episode_id>/publish")
+def publish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Publish or schedule without review (editors, or artists where the site allows it)."""
+    episode = get_episode_for_edit(episode_id)
+    user = signed_in_user()
+    if not may_publish(user):
+        abort(403)
+    form = PublishForm()
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+    when = form.publish_time()
+    message = "Scheduled." if when else "Published: readers can see it now."
+    return workflow_step(episode, lambda: publish(episode, user, when), message)
+
+
+@bp.post("/episodes/<int:episode_id>/review")
+@require_staff
+def review_episode(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Approve a submitted episode for now or a set time, or send it back with a comment."""
+    episode = get_episode_for_edit(episode_id)
+    user = signed_in_user()
+    form = ReviewForm()
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, review_form=form)}, form_errors(form))
+    comment = form.comment.data or ""
+    if form.decision.data == "return":
+        return workflow_step(episode, lambda: return_to_artist(episode, user, comment), "Sent back to the artist with your comment.")
+    when = form.publish_time()
+    message = "Approved and scheduled." if when else "Approved and published: readers can see it now."
+    return workflow_step(episode, lambda: approve(episode, user, when, comment), message)
+
+
+@bp.post("/episodes/<int:episode_id>/unpublish")
+def unpublish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Take the episode off the site at once; it becomes a draft."""
+    episode = get_episode_for_edit(episode_id)
+    form = CommentForm()
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+    user = signed_in_user()
+    return workflow_step(episode, lambda: unpublish(episode, user, form.comment.data or ""), "Unpublished: readers no longer see it.")
+
+
+@bp.route("/episodes/<int:episode_id>/delete", methods=["GET", "POST"])
+def delete_episode_view(episode_id: int) -> Response | tuple[Response | str, int] | str:
+    """Ask for confirmation, then unpublish, delete the rows, and remove the files."""
+    episode = get_episode_for_edit(episode_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("studio/episode_delete.html", episode=episode, series=episode.series, form=form, stage=stage(episode))
+    series_id = episode.series_id
+    title = episode.title
+    delete_episode(episode, signed_in_user())
+    return done(url_for("studio.series_overview", series_id=series_id), f"Deleted “{title}” and its images.")
+
