@@ -42,6 +42,14 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RQ_REDIS_URL": "redis://127.0.0.1:6379/0",
         "RQ_QUEUE_NAME": "webtoon-renditions",
         "SITE_NAME": "Free Lines",
+        # Discovery (issue 6): absolute links in feeds and previews; see the README's configuration table.
+        "SITE_URL": None,
+        "STATS_FLUSH_INTERVAL": 30,
+        "STATS_FLUSH_MAX_PENDING": 1000,
+        "FEED_LENGTH": 20,
+        "SEARCH_RESULTS_PER_PAGE": 20,
+        "SITEMAP_PAGE_SIZE": 50_000,
+        "SHARE_CARD_FONT": None,
         "EPISODES_PER_PAGE": 20,
         # Image pipeline limits; see docs/imaging.md.
         "UPLOAD_MAX_BYTES": 20_000_000,
@@ -117,6 +125,19 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(studio_bp)
+    configure_discovery_blueprints(app)
+
+
+def configure_discovery_blueprints(app: Flask) -> None:
+    """Register what brings readers and supporters in: links, feeds, sharing, sitemap and search."""
+    from artists.outbound import bp as outbound_bp
+    from comics.feeds import bp as feeds_bp
+    from comics.search_views import bp as search_bp
+    from comics.sharing import bp as sharing_bp
+    from comics.sitemap import bp as sitemap_bp
+
+    for blueprint in (outbound_bp, feeds_bp, sharing_bp, sitemap_bp, search_bp):
+        app.register_blueprint(blueprint)
 
 
 def configure_error_pages(app: Flask) -> None:

@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from comics.markup import render_markdown
 from comics.models import Episode, Panel, Series, StoredImage
 from comics.page_cache import cached_page
+from comics.stats import counts_episode_views
 from extensions import db
 
 bp = Blueprint("comics", __name__)
@@ -116,6 +117,7 @@ def series_detail(slug: str) -> str:
 
 
 @bp.get("/series/<slug>/<episode_number:number>/")
+@counts_episode_views  # outside the cache, so pages served from it are counted too
 @cached_page
 def episode_detail(slug: str, number: int) -> str:
     """Show an episode's panels top to bottom, with the artist's card at the end."""

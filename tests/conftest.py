@@ -32,6 +32,8 @@ def make_test_app(tmp_path: Path, **overrides: object) -> Flask:
         "CACHE_NO_NULL_WARNING": True,
         # Small renditions keep the tests fast; the pipeline is the same.
         "RENDITION_WIDTHS": (320, 640),
+        # Views and clicks written at once rather than buffered, so a test sees its counts (comics.stats).
+        "STATS_FLUSH_INTERVAL": 0,
         **engine_settings(),
         **overrides,
     }

@@ -37,3 +37,4 @@ def studio_time(moment: datetime | None) -> str:
 
 
 from comics.studio import dashboard, episodes, people, profile, series  # noqa: E402,F401  (views register on bp)
+from comics.studio import stats  # noqa: E402,F401  (views and clicks: issue 6)

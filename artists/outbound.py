@@ -1,0 +1,58 @@
+"""Outbound artist links: /go/<id> counts the click and redirects to the address stored for that link.
+
+The destination is read from the database row and nowhere else: no query string, header or path
+segment of the request can change where a reader is sent, so /go is no open redirect.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, redirect, request
+from werkzeug.routing import IntegerConverter
+from werkzeug.wrappers import Response
+
+from artists.links import display_host, is_allowed_link_url, opens_in_new_tab
+from artists.models import ArtistLink
+from comics.stats import is_counted_request, record_link_click
+from extensions import db
+
+bp = Blueprint("outbound", __name__)
+
+log = logging.getLogger(__name__)
+
+
+class LinkIdConverter(IntegerConverter):
+    """Match a link id that fits every database's integer column, so an overflowing id is a 404."""
+
+    regex = r"[1-9]\d{0,8}"
+
+
+@bp.record_once
+def register_converter(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.url_map.converters["link_id"] = LinkIdConverter
+
+
+@bp.get("/go/<link_id:link_id>")
+def go(link_id: int) -> Response:
+    """Count a click on an artist's link and send the reader to the address the artist saved."""
+    link = db.session.get(ArtistLink, link_id)
+    if link is None:
+        abort(404)
+    if not is_allowed_link_url(link.url):
+        # Written by some path that skipped validation: never send a reader to javascript: or data:.
+        log.warning("refused to redirect to artist link %d: its stored URL has a scheme that is not allowed", link.id)
+        abort(404)
+    if is_counted_request(request):
+        record_link_click(link.id)
+    response = redirect(link.url, 302)
+    # Nothing about the reader's path here reaches the artist's platform, whatever the link's rel says.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    # Every click must reach us to be counted, and a redirect must not outlive an edit of the link.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+bp.add_app_template_filter(display_host, "link_host")
+bp.add_app_template_test(is_allowed_link_url, "allowed_link")
+bp.add_app_template_test(opens_in_new_tab, "new_tab_link")
