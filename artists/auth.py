@@ -13,6 +13,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -51,6 +52,12 @@ SHARED_ENDPOINTS = {"static", "media.file"}
 def load_user(session_token: str) -> User | None:
     """Return the active account whose current session token the cookie carries."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+
+
+@bp.before_app_request
+def load_user_afresh() -> None:
+    """Forget a user cached by an earlier request that shared this app context (tests, CLI)."""
+    g.pop("_login_user", None)
 
 
 @bp.record_once

@@ -27,6 +27,13 @@ def require_sign_in() -> Response | tuple[Response | str, int] | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+@bp.after_request
+def forget_media_endpoint(response: Response) -> Response:
+    """Point templates back at public media for whatever this app context renders next."""
+    g.pop("media_endpoint", None)
+    return response
+
+
 @bp.app_template_filter("studio_time")
 def studio_time(moment: datetime | None) -> str:
     """Show a stored UTC time in the studio's time zone."""

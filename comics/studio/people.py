@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from artists.accounts import Invitation, InvitationRefused, Role, User, create_invitation
 from artists.forms import InvitationForm
@@ -24,10 +25,10 @@ def invitation_form() -> InvitationForm:
     user = signed_in_user()
     form = InvitationForm()
     roles = list(Role) if user.is_admin else [Role.ARTIST]
-    form.role.choices = [(role.value, role.value.capitalize()) for role in roles]
+    form.role.choices = [SelectChoice(role.value, role.value.capitalize()) for role in roles]
     taken = select(User.artist_id).where(User.artist_id.is_not(None))
     free = db.session.scalars(select(Artist).where(Artist.id.not_in(taken)).order_by(Artist.display_name)).all()
-    form.artist.choices = [("", "A new profile, named by them")] + [(str(a.id), a.display_name) for a in free]
+    form.artist.choices = [SelectChoice("", "A new profile, named by them")] + [SelectChoice(str(a.id), a.display_name) for a in free]
     return form
 
 

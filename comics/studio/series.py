@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from artists.permissions import editable_artists, get_series_for_edit, signed_in_user
 from comics.imaging import RejectedImage
@@ -23,7 +24,7 @@ def series_form(series: Series | None = None) -> SeriesForm:
     artists = editable_artists(user)
     if not artists:
         abort(403)
-    form.artist.choices = [(artist.id, artist.display_name) for artist in artists]
+    form.artist.choices = [SelectChoice(artist.id, artist.display_name) for artist in artists]
     if series is None and form.artist.data is None:
         form.artist.data = user.artist_id or artists[0].id
     elif series is not None and request.method == "GET":
