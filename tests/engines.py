@@ -47,7 +47,9 @@ def create_database(suffix: str) -> str:
 
 def own_database_url(suffix: str) -> dict[str, str]:
     """Return the settings that give an app a database of its own on PostgreSQL (nothing on SQLite)."""
-    return {"SQLALCHEMY_DATABASE_URI": create_database(suffix)} if TEST_DATABASE_URL else {}
+    if not TEST_DATABASE_URL:
+        return {}
+    return {"SQLALCHEMY_DATABASE_URI": create_database(suffix), "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}}
 
 
 def engine_settings() -> dict[str, Any]:
@@ -55,6 +57,8 @@ def engine_settings() -> dict[str, Any]:
     settings: dict[str, Any] = {}
     if TEST_DATABASE_URL:
         settings["SQLALCHEMY_DATABASE_URI"] = create_database("main")
+        # No pool: every connection closes when its transaction ends, so none outlives its test.
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
     if TEST_REDIS_URL:
         # Each app its own prefix, so one test's pages, counters or jobs never meet another's.
         prefix = f"{REDIS_PREFIX}-{next(_app_numbers)}"
