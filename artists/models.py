@@ -24,7 +24,7 @@ class Artist(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     bio_markdown: Mapped[str] = mapped_column(Text, default="")
-    avatar_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"))
+    avatar_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     avatar: Mapped[StoredImage | None] = relationship()

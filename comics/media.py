@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, send_file, url_for
-from sqlalchemy import exists, select, union
+from sqlalchemy import select, union
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from artists.models import Artist
@@ -49,19 +51,34 @@ def images_named(name: str) -> CompoundSelect:
 
 
 def is_public_file(name: str) -> bool:
-    """Tell, in one query, whether this file belongs to an image readers may see now."""
-    ids = images_named(name)
+    """Tell, in one query, whether this file belongs to an image readers may see now.
+
+    Every branch starts from the one or two images owning the name and reaches the episode or series
+    by an indexed column or a primary key, so the cost does not grow with what is published.
+    """
     now = utcnow()
-    public_episode = (Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= now)
-    public = (
-        exists().where(Panel.image_id.in_(ids), Panel.episode_id == Episode.id, *public_episode)
-        | exists().where(Episode.thumbnail_id.in_(ids), *public_episode)
-        | exists(
-            Series.public().where(Series.cover_id.in_(ids)).with_only_columns(Series.id)
+    ids = images_named(name).subquery()
+
+    def public(episode_id: ColumnElement[int]) -> ColumnElement[bool]:
+        # By primary key: a lookup, not a walk through every published episode.
+        episode = aliased(Episode)
+        return (
+            select(episode.id)
+            .where(episode.id == episode_id, episode.status == EpisodeStatus.PUBLISHED, episode.published_at <= now)
+            .exists()
         )
-        | exists(select(Artist.id).where(Artist.avatar_id.in_(ids)))
+
+    panel = select(Panel.id).join(ids, Panel.image_id == ids.c.id).where(public(Panel.episode_id))
+    thumbnail = select(Episode.id).join(ids, Episode.thumbnail_id == ids.c.id).where(public(Episode.id))
+    series_has_public_episode = (
+        select(Episode.id)
+        .where(Episode.series_id == Series.id, Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= now)
+        .exists()
     )
-    return bool(db.session.scalar(select(public)))
+    cover = select(Series.id).join(ids, Series.cover_id == ids.c.id).where(series_has_public_episode)
+    avatar = select(Artist.id).join(ids, Artist.avatar_id == ids.c.id)
+    query = select(panel.exists() | thumbnail.exists() | cover.exists() | avatar.exists())
+    return bool(db.session.scalar(query))
 
 
 def stored_path(name: str) -> Path:

@@ -76,7 +76,8 @@ class Series(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id"), index=True)
-    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"))
+    # Indexed, like every image reference: /media/<name> asks "is this image public?" on each request.
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
     # A BCP 47 tag per series, not a site-wide assumption: episodes in Korean sit beside English ones.
     language: Mapped[str] = mapped_column(String(35), default="en")
     status: Mapped[SeriesStatus] = mapped_column(
@@ -128,7 +129,7 @@ class Episode(db.Model):
         default=EpisodeStatus.DRAFT,
     )
     published_at: Mapped[datetime | None]
-    thumbnail_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"))
+    thumbnail_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
     author_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -165,7 +166,7 @@ class Panel(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"))
     position: Mapped[int]
-    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id"))
+    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id"), index=True)
     alt_text: Mapped[str] = mapped_column(Text, default="")
     transcript: Mapped[str] = mapped_column(Text, default="")
 
