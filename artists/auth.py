@@ -25,7 +25,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from artists.accounts import (
     Invitation,
@@ -56,8 +56,13 @@ def load_user(session_token: str) -> User | None:
 
 @bp.before_app_request
 def load_user_afresh() -> None:
-    """Forget a user cached by an earlier request that shared this app context (tests, CLI)."""
+    """Forget the user and CSRF token an earlier request cached on g, when it shared this app context.
+
+    A request normally gets its own app context; one pushed around several requests (tests, scripts)
+    would otherwise hand one client's account and token to the next.
+    """
     g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 @bp.record_once
@@ -224,6 +229,23 @@ def too_many_requests(error: TooManyRequests) -> tuple[Response | str, int]:
         429,
         "Too many attempts",
     )
+
+
+@bp.app_errorhandler(413)
+def too_large(error: Exception) -> tuple[Response | str, int]:
+    """Answer a request bigger than MAX_CONTENT_LENGTH: nothing of it was read or saved."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return error_answer(
+        f"These files are too large to send together (at most {limit / 1_000_000:.1f} MB in one go). "
+        "Nothing was saved: send fewer files at a time.",
+        413,
+        "Upload too large",
+    )
+
+
+@bp.app_errorhandler(409)
+def conflict(error: HTTPException) -> tuple[Response | str, int]:
+    return error_answer(error.description or "That cannot be done right now.", 409, "Not yet")
 
 
 @bp.app_errorhandler(401)

@@ -23,12 +23,12 @@ def series_form(series: Series | None = None) -> SeriesForm:
     form = SeriesForm(obj=series)
     artists = editable_artists(user)
     if not artists:
-        abort(403)
+        abort(409, "There is no artist profile to create a series for yet: invite an artist first (People).")
     form.artist.choices = [SelectChoice(artist.id, artist.display_name) for artist in artists]
-    if series is None and form.artist.data is None:
-        form.artist.data = user.artist_id or artists[0].id
-    elif series is not None and request.method == "GET":
-        form.artist.data = series.artist_id
+    if request.method == "GET" or form.artist.data is None:
+        # A form sent without the field (one artist to choose from) keeps the series' artist.
+        form.artist.data = series.artist_id if series is not None else (user.artist_id or artists[0].id)
+    if series is not None and request.method == "GET":
         form.status.data = series.status.value
     return form
 

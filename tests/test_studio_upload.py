@@ -1,0 +1,281 @@
+"""Creating and editing episodes in the studio: uploads, refusals, reorder, replace, remove."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from comics.models import Episode, EpisodeStatus, Series
+from extensions import db
+from tests.conftest import SiteBuilder, make_test_app, panel_png
+from tests.studio_support import counts, json_post, make_artist_account, media_files, png_file, problems, sign_in, studio_app  # noqa: F401
+
+
+@pytest.fixture
+def artist_client(studio_app: Flask) -> tuple[FlaskClient, Series]:
+    mina, _ = make_artist_account("mina")
+    series = Series(slug="river", title="River", artist=mina)
+    db.session.add(series)
+    db.session.commit()
+    client = studio_app.test_client()
+    sign_in(client, "mina@example.org")
+    return client, series
+
+
+def test_new_episode_without_script(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    response = client.post(
+        f"/studio/series/{series.id}/episodes/new",
+        data={"title": "The crossing", "author_note": "Thanks", "files": [png_file("1.png", label="1"), png_file("2.png", label="2")]},
+    )
+    assert response.status_code == 303
+    episode = db.session.scalar(db.select(Episode))
+    assert episode.title == "The crossing" and episode.status == EpisodeStatus.DRAFT
+    assert [panel.position for panel in episode.panels] == [1, 2]
+    assert response.headers["Location"] == f"/studio/episodes/{episode.id}/"
+
+
+def test_new_episode_from_the_script_gets_per_file_statuses(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    response = json_post(
+        client,
+        f"/studio/series/{series.id}/episodes/new",
+        {"title": "One", "files": [png_file("b.png", label="b"), png_file("a.png", label="a")], "alt_text": ["Bee", "Ay"], "transcript": ["", "Hello"]},
+    )
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["ok"] and [f["status"] for f in answer["files"]] == ["accepted", "accepted"]
+    episode = db.session.scalar(db.select(Episode))
+    # The order sent is the reading order, with each file's own texts.
+    assert [(p.alt_text, p.transcript) for p in episode.panels] == [("Bee", ""), ("Ay", "Hello")]
+
+
+def test_a_wrong_file_type_is_refused_by_name_and_nothing_is_kept(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    before, files_before = counts(), media_files(studio_app)
+    response = json_post(
+        client,
+        f"/studio/series/{series.id}/episodes/new",
+        {"title": "One", "files": [png_file("good.png"), (io.BytesIO(b"%PDF-1.7 not an image"), "story.pdf.png")]},
+    )
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert not answer["ok"]
+    statuses = {f["name"]: f for f in answer["files"]}
+    assert statuses["good.png"]["status"] == "accepted"
+    assert statuses["story.pdf.png"]["status"] == "refused" and "PDF" in statuses["story.pdf.png"]["reason"]
+    assert "story.pdf.png" in problems(response)
+    assert counts() == before and media_files(studio_app) == files_before
+
+
+def test_a_refusal_without_script_shows_a_page(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    response = client.post(f"/studio/series/{series.id}/episodes/new", data={"title": "One", "files": [(io.BytesIO(b"hello"), "notes.txt")]})
+    assert response.status_code == 400
+    text = problems(response)
+    assert "notes.txt" in text and "Nothing was saved" in text
+    assert counts()["episodes"] == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "files": []}, "Give the episode a title."),
+        ({"title": "One"}, "Choose at least one image file"),
+        ({"title": "x" * 201, "files": []}, "Field cannot be longer than 200 characters"),
+    ],
+)
+def test_new_episode_form_refusals(artist_client, data: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    if "files" in data:
+        data["files"] = [png_file()]
+    response = client.post(f"/studio/series/{series.id}/episodes/new", data=data)
+    assert response.status_code == 400
+    assert message in problems(response)
+    assert counts()["episodes"] == 0
+
+
+def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_BYTES=2_000)
+    with app.app_context():
+        mina, _ = make_artist_account("mina")
+        series = Series(slug="river", title="River", artist=mina)
+        db.session.add(series)
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, "mina@example.org")
+        response = json_post(client, f"/studio/series/{series.id}/episodes/new", {"title": "One", "files": [png_file("big.png", width=600, height=900)]})
+        assert response.status_code == 400
+        assert "big.png" in problems(response) and "MB" in problems(response)
+        assert counts()["episodes"] == 0
+
+
+def test_a_request_over_max_content_length_is_413_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=5_000)
+    with app.app_context():
+        mina, _ = make_artist_account("mina")
+        series = Series(slug="river", title="River", artist=mina)
+        db.session.add(series)
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, "mina@example.org")
+        big = {"title": "One", "files": [(io.BytesIO(b"\\x89PNG" + b"0" * 20_000), "huge.png")]}
+        page = client.post(f"/studio/series/{series.id}/episodes/new", data=big)
+        assert page.status_code == 413 and "too large" in problems(page)
+        big["files"] = [(io.BytesIO(b"\\x89PNG" + b"0" * 20_000), "huge.png")]
+        answer = json_post(client, f"/studio/series/{series.id}/episodes/new", big)
+        assert answer.status_code == 413 and "too large" in answer.get_json()["error"]
+        assert counts()["episodes"] == 0
+
+
+def make_draft(series: Series, panels: int = 3) -> Episode:
+    return SiteBuilder().episode(series, panels=panels, publish=False, title="Draft")
+
+
+def test_reorder_with_position_numbers(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series)
+    a, b, c = [panel.id for panel in episode.panels]
+    response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "Draft", f"position-{a}": "3", f"position-{b}": "1", f"position-{c}": "2"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    episode = db.session.get(Episode, episode.id)
+    assert [panel.id for panel in episode.panels] == [b, c, a]
+    assert [panel.position for panel in episode.panels] == [1, 2, 3]
+    assert episode.thumbnail_id == episode.panels[0].image_id
+
+
+def test_alt_text_transcript_and_note_are_saved(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series, panels=1)
+    panel_id = episode.panels[0].id
+    response = client.post(
+        f"/studio/episodes/{episode.id}/",
+        data={"title": "New title", "author_note": "See you **next week**", f"alt-{panel_id}": "Two people at a river", f"transcript-{panel_id}": "Hurry!"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    episode = db.session.get(Episode, episode.id)
+    assert (episode.title, episode.author_note) == ("New title", "See you **next week**")
+    assert (episode.panels[0].alt_text, episode.panels[0].transcript) == ("Two people at a river", "Hurry!")
+
+
+def test_remove_and_replace_panels_and_files_go_after_commit(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series)
+    a, b, c = episode.panels
+    old_b_files, old_c_files = set(b.image.file_names()), set(c.image.file_names())
+    b_alt, a_id, b_id, c_id = b.alt_text, a.id, b.id, c.id
+    response = client.post(
+        f"/studio/episodes/{episode.id}/",
+        data={"title": "Draft", f"remove-{c_id}": "1", f"replace-{b_id}": (io.BytesIO(panel_png(colour="#aa0000", label="new")), "new-b.png")},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    episode = db.session.get(Episode, episode.id)
+    assert len(episode.panels) == 2
+    assert episode.panels[0].id == a_id
+    assert episode.panels[1].id not in (b_id, c_id) and episode.panels[1].alt_text == b_alt
+    assert [panel.position for panel in episode.panels] == [1, 2]
+    files = media_files(studio_app)
+    assert not old_c_files & files and not old_b_files & files
+
+
+def test_adding_panels_appends_them(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series, panels=1)
+    response = json_post(client, f"/studio/episodes/{episode.id}/", {"title": "Draft", "files": [png_file("more.png", label="more")], "alt_text": ["More"]})
+    assert response.status_code == 200 and response.get_json()["files"][0]["status"] == "accepted"
+    db.session.expire_all()
+    episode = db.session.get(Episode, episode.id)
+    assert [panel.alt_text for panel in episode.panels][-1] == "More" and len(episode.panels) == 2
+
+
+def test_a_refused_replacement_changes_nothing(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series, panels=2)
+    a, b = [panel.id for panel in episode.panels]
+    before, files_before = counts(), media_files(studio_app)
+    response = client.post(
+        f"/studio/episodes/{episode.id}/",
+        data={"title": "Renamed", f"position-{a}": "2", f"position-{b}": "1", f"replace-{a}": (io.BytesIO(b"GIF89a broken"), "broken.gif")},
+    )
+    assert response.status_code == 400 and "broken.gif" in problems(response)
+    db.session.expire_all()
+    episode = db.session.get(Episode, episode.id)
+    assert episode.title == "Draft" and [panel.id for panel in episode.panels] == [a, b]
+    assert counts() == before and media_files(studio_app) == files_before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("position", "first", "whole number"),
+        ("alt", "x" * 2001, "alt text under 2000"),
+    ],
+)
+def test_bad_panel_fields_are_refused(artist_client, field: str, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series, panels=1)
+    panel_id = episode.panels[0].id
+    response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "Renamed", f"{field}-{panel_id}": value})
+    assert response.status_code == 400 and message in problems(response)
+    db.session.expire_all()
+    assert db.session.get(Episode, episode.id).title == "Draft"
+
+
+def test_a_submitted_episode_is_locked_for_its_artist(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    episode = make_draft(series, panels=1)
+    assert client.post(f"/studio/episodes/{episode.id}/submit").status_code == 303
+    response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "Sneaky change"})
+    assert response.status_code == 400 and "Take it back from review" in problems(response)
+    assert client.post(f"/studio/episodes/{episode.id}/withdraw").status_code == 303
+    assert client.post(f"/studio/episodes/{episode.id}/", data={"title": "Open change"}).status_code == 303
+
+
+def test_series_create_edit_and_cover(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    response = client.post("/studio/series/new", data={"title": "Night Train", "language": "ko", "status": "ongoing", "cover": png_file("cover.png", width=300, height=400)})
+    assert response.status_code == 303, problems(response)
+    created = db.session.scalar(db.select(Series).where(Series.slug == "night-train"))
+    assert created is not None and created.cover is not None and created.language == "ko"
+    old_cover = set(created.cover.file_names())
+    response = client.post(f"/studio/series/{created.id}/edit", data={"title": "Night Train", "slug": "night-train", "language": "ko", "status": "completed", "remove_cover": "y"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    created = db.session.get(Series, created.id)
+    assert created.cover is None and created.status.value == "completed"
+    assert not old_cover & media_files(studio_app)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "X", "slug": "river", "language": "en", "status": "ongoing"}, "taken by another series"),
+        ({"title": "X", "slug": "Bad Slug!", "language": "en", "status": "ongoing"}, "lower-case letters"),
+        ({"title": "X", "language": "english please", "status": "ongoing"}, "language tag"),
+        ({"title": "", "language": "en", "status": "ongoing"}, "Give the series a title."),
+        ({"title": "X", "language": "en", "status": "ongoing", "cover": (io.BytesIO(b"<svg/>"), "cover.svg")}, "cover.svg"),
+    ],
+)
+def test_series_refusals(artist_client, data: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+    client, _ = artist_client
+    response = client.post("/studio/series/new", data=data)
+    assert response.status_code == 400
+    assert message in problems(response), problems(response)
+    assert db.session.scalar(db.select(db.func.count(Series.id))) == 1
+
+
+def test_dashboard_groups_episodes_by_stage(artist_client) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    SiteBuilder().episode(series, panels=1, publish=False, title="A draft")
+    SiteBuilder().episode(series, panels=1, publish=True, title="Out now")
+    page = client.get("/studio/").get_data(as_text=True)
+    drafts = page[page.index('data-group="drafts"') :]
+    assert "A draft" in drafts[: drafts.index("</section>")]
+    published = page[page.index('data-group="published"') :]
+    assert "Out now" in published[: published.index("</section>")]
+    assert "River" in page
