@@ -37,16 +37,15 @@ def stage(episode: Episode) -> str:
 
 
 def image_state(image: StoredImage) -> str:
-    """Return "ready" when an image's renditions exist, "failed" when rendering gave up, else "processing".
+    """Return "ready", "processing" or "failed": whether an image's renditions exist yet.
 
-    Renditions may be made after the upload by a background worker; a worker that gives up records it
-    on the image (a `render_error` text), which the studio shows beside the panel.
+    Renditions may be made after the upload by a background worker, which records its progress on the
+    image (render_state, and render_error when it gave up); the studio shows that beside the panel.
     """
-    if image.renditions:
-        return "ready"
-    if getattr(image, "render_error", None):
-        return "failed"
-    return "processing"
+    state = getattr(image, "render_state", None)
+    if state is not None:
+        return {"ready": "ready", "failed": "failed"}.get(str(state), "processing")
+    return "ready" if image.renditions else "processing"
 
 
 def publish_blockers(episode: Episode) -> list[str]:
