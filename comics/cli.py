@@ -20,6 +20,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_episode_command)
     app.cli.add_command(media_gc_command)
     app.cli.add_command(demo_command)
+    from comics.rendering import register_commands as register_render_commands
+
+    register_render_commands(app)
 
 
 def uploads_from_paths(paths: tuple[Path, ...]) -> list[Upload]:

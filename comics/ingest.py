@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from comics import imaging
 from comics.media import media_store
-from comics.models import Episode, EpisodeStatus, Panel, Rendition, Series, StoredImage
+from comics.models import Episode, EpisodeStatus, Panel, RenderState, Rendition, Series, StoredImage
+from comics.rendering import renders_in_background
 from extensions import db
 
 
@@ -45,11 +46,24 @@ def image_limits() -> imaging.ImageLimits:
     return imaging.ImageLimits(max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"])
 
 
-def store_image(image: Image) -> StoredImage:
-    """Write a metadata-free master and its renditions; return the new, unsaved row."""
-    store = media_store()
-    master_name = store.put(imaging.encode_master(image), imaging.MASTER_EXTENSION)
+def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
+    """Write a metadata-free master and its renditions; return the new, unsaved row.
+
+    in_background leaves the renditions to a worker: the row is marked pending and queued after the
+    commit (comics.rendering).
+    """
+    master_name = media_store().put(imaging.encode_master(image), imaging.MASTER_EXTENSION)
     stored = StoredImage(master=master_name, width=image.width, height=image.height)
+    if in_background:
+        stored.render_state = RenderState.PENDING
+    else:
+        add_renditions(stored, image)
+    return stored
+
+
+def add_renditions(stored: StoredImage, image: Image) -> None:
+    """Encode the image's renditions from its master pixels, store them and mark the row ready."""
+    store = media_store()
     specs = imaging.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
     for encoded in imaging.render_renditions(image, specs):
         stored.renditions.append(
@@ -61,7 +75,14 @@ def store_image(image: Image) -> StoredImage:
                 size=len(encoded.data),
             )
         )
-    return stored
+    stored.render_state = RenderState.READY
+    stored.render_error = None
+
+
+def open_master(stored: StoredImage) -> Image:
+    """Open a stored master (our own metadata-free PNG) through the same safe opener as uploads."""
+    path = media_store().path_of(stored.master)
+    return imaging.open_image(path, stored.master, image_limits()).image
 
 
 def store_single_image(upload: Upload) -> StoredImage:
@@ -75,12 +96,17 @@ def add_panels(
     episode: Episode,
     uploads: Sequence[Upload],
     progress: Callable[[Upload], None] | None = None,
+    *,
+    in_background: bool | None = None,
 ) -> list[str]:
     """Append the uploads to an episode as panels, slicing tall strips; return the notes to show.
 
     Nothing is committed here: the caller commits, or calls discard_new_files() after a rollback.
+    Renditions are left to the render queue when one is configured, unless in_background says otherwise.
     """
     config = current_app.config
+    if in_background is None:
+        in_background = renders_in_background()
     position = max((panel.position for panel in episode.panels), default=0)
     notes: list[str] = []
     for upload in uploads:
@@ -99,7 +125,7 @@ def add_panels(
             episode.panels.append(
                 Panel(
                     position=position,
-                    image=store_image(piece),
+                    image=store_image(piece, in_background=in_background),
                     # The alt text describes the whole picture once; later slices continue it.
                     alt_text=upload.alt_text if index == 0 else "",
                     transcript=upload.transcript if index == 0 else "",
@@ -138,7 +164,8 @@ def create_episode(
         episode.published_at = publish_at
     db.session.add(episode)
     try:
-        notes = add_panels(episode, uploads, progress)
+        # An episode published at once needs its renditions now: only drafts leave them to the queue.
+        notes = add_panels(episode, uploads, progress, in_background=publish_at is None and renders_in_background())
         db.session.commit()
     except imaging.RejectedImage as refusal:
         rollback_and_discard()

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from artists.models import Artist
 
 
+class RenderState(enum.StrEnum):
+    """Where an image's renditions stand: made in the upload, or by a background worker (comics.rendering)."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class StoredImage(db.Model):
     """A metadata-free master image, rebuilt from pixels, and the renditions made from it."""
 
@@ -27,6 +35,13 @@ class StoredImage(db.Model):
     width: Mapped[int]
     height: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    render_state: Mapped[RenderState] = mapped_column(
+        db.Enum(RenderState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=RenderState.READY,
+        server_default=RenderState.READY.value,
+    )
+    # Why the renditions could not be made, after the last retry: shown to the artist in the studio.
+    render_error: Mapped[str | None] = mapped_column(Text)
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="image",
@@ -139,6 +154,14 @@ class Episode(db.Model):
     panels: Mapped[list[Panel]] = relationship(
         back_populates="episode", order_by="Panel.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def renditions_ready(self) -> bool:
+        """Tell whether every image of the episode has its renditions, so it may be published."""
+        images = [panel.image for panel in self.panels]
+        if self.thumbnail is not None:
+            images.append(self.thumbnail)
+        return bool(self.panels) and all(image.render_state == RenderState.READY for image in images)
 
     @property
     def is_public(self) -> bool:
