@@ -112,18 +112,8 @@ def redis_url_or_skip() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
+        if TEST_REDIS_URL:
+            pytest.fail(f"TEST_REDIS_URL is set but no Redis answers at {url}")
         pytest.skip(f"needs a Redis server at {url} (set TEST_REDIS_URL or start redis-server)")
     return url
 
-
-def postgres_url_or_skip() -> str:
-    """Return a PostgreSQL maintenance URL to test against, or skip saying how to get one."""
-    url = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    try:
-        probe = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 2})
-        with probe.connect():
-            pass
-        probe.dispose()
-    except Exception as error:  # noqa: BLE001 - any failure to connect means "no server here"
-        pytest.skip(f"needs PostgreSQL at {url} (set TEST_DATABASE_URL or start it): {error}")
-    return url

@@ -1,0 +1,94 @@
+"""The production server: the app under gunicorn with several workers, serving pages from the shared cache."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from extensions import db
+from tests.conftest import SiteBuilder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def server_environment(app: Flask, tmp_path: Path) -> dict[str, str]:
+    """Point gunicorn's app at this test's database, media and a real shared cache, through FLASK_* variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
+    env.update(
+        FLASK_SECRET_KEY="gunicorn-test",
+        FLASK_SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(hide_password=False),
+        FLASK_MEDIA_ROOT=app.config["MEDIA_ROOT"],
+        FLASK_CACHE_TYPE="FileSystemCache",
+        FLASK_CACHE_DIR=str(tmp_path / "shared-cache"),
+    )
+    if app.config.get("CACHE_TYPE") == "RedisCache":
+        env.update(
+            FLASK_CACHE_TYPE="RedisCache",
+            FLASK_CACHE_REDIS_URL=app.config["CACHE_REDIS_URL"],
+            FLASK_CACHE_KEY_PREFIX=app.config["CACHE_KEY_PREFIX"],
+        )
+    return env
+
+
+def test_gunicorn_serves_pages_from_the_shared_cache(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert gunicorn, "gunicorn is a dependency: pip install -e ."
+    series = site.series()
+    site.episode(series, panels=2)
+    db.session.commit()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
+        cwd=ROOT, env=server_environment(app, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(f"{base}/", process)
+        seen = []
+        # Enough requests that several workers answer: the ones that did not render it still hit.
+        for _ in range(12):
+            with urllib.request.urlopen(f"{base}/series/river/1/", timeout=10) as response:
+                assert response.status == 200
+                seen.append(response.headers["X-Page-Cache"])
+                assert b"Chapter 1" in response.read()
+        assert seen[0] == "MISS"
+        assert set(seen[1:]) == {"HIT"}
+        with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, errors = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    assert process.returncode == 0, errors.decode()[-2000:]
