@@ -15,10 +15,13 @@ from comics.studio.editing import FileResult
 
 
 def done(target: str, message: str, results: Sequence[FileResult] = ()) -> Response:
-    """Answer a change that was saved: redirect the browser, or tell the script where to go."""
+    """Answer a change that was saved: redirect the browser, or tell the script where to go.
+
+    The message is flashed either way: the script goes to the target next, which shows it.
+    """
+    flash(message, "success")
     if wants_json():
         return jsonify(ok=True, redirect=target, message=message, files=[r.as_dict() for r in results])
-    flash(message, "success")
     return redirect(target, code=303)
 
 

@@ -1,0 +1,126 @@
+"""The whole studio path in a real Chromium: upload with a progress bar, reorder, submit, approve, read."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from artists.accounts import Role
+from comics.models import Series
+from extensions import db
+from tests.browser import chromium_page, live_server
+from tests.conftest import make_test_app, panel_png
+from tests.studio_support import PASSWORD, make_account, make_artist_account
+
+pytestmark = pytest.mark.browser
+
+# Test-side instrumentation: sample the progress bar every few milliseconds into sessionStorage, which
+# survives the navigation that follows a finished upload.
+WATCH_PROGRESS = """() => {
+    const samples = [];
+    setInterval(() => {
+        const box = document.querySelector('[data-progress]');
+        const bar = document.querySelector('#upload-progress-bar');
+        if (box && bar) samples.push({visible: !box.hidden && box.offsetParent !== null, value: bar.value});
+        sessionStorage.setItem('progress-samples', JSON.stringify(samples));
+    }, 5);
+}"""
+
+
+def sign_in(page, base_url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/account/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/studio/")
+
+
+def panel_alts(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.eval_on_selector_all("[data-panel-id] textarea[name^='alt-']", "areas => areas.map(a => a.value)")
+
+
+def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        mina, _ = make_artist_account("mina", "Mina")
+        make_account("editor@example.org", Role.EDITOR)
+        series = Series(slug="river", title="River", artist=mina)
+        db.session.add(series)
+        db.session.commit()
+        series_id = series.id
+    files = [
+        {"name": f"{n}.png", "mimeType": "image/png", "buffer": panel_png(480, 900, colour, label=str(n))}
+        for n, colour in [(1, "#3b6ea5"), (2, "#a53b3b"), (3, "#3ba55a")]
+    ]
+
+    with live_server(app) as base_url, chromium_page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        browser = page.context.browser
+        reader = browser.new_context().new_page()
+
+        # The artist signs in and uploads three panels, giving each its alt text.
+        # Artists work at a desk: a laptop-sized window, where neighbouring panels are both in view.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, base_url, "mina@example.org")
+        page.goto(f"{base_url}/studio/series/{series_id}/episodes/new")
+        page.get_by_label("Title").fill("The crossing")
+        assert page.locator("[data-drop-zone]").is_visible()
+        page.set_input_files("#files", files)
+        rows = page.locator("[data-file-index]")
+        assert rows.count() == 3
+        for index, alt in enumerate(["First panel", "Second panel", "Third panel"]):
+            rows.nth(index).locator("textarea").first.fill(alt)
+        page.evaluate(WATCH_PROGRESS)
+        page.get_by_role("button", name="Upload and save as draft").click()
+        page.wait_for_url(f"{base_url}/studio/episodes/*/", timeout=60_000)
+        samples = json.loads(page.evaluate("() => sessionStorage.getItem('progress-samples')") or "[]")
+        assert any(sample["visible"] for sample in samples), samples[:5]
+        assert max(sample["value"] for sample in samples) == 100
+        assert panel_alts(page) == ["First panel", "Second panel", "Third panel"]
+        episode_url = page.url
+
+        # Before approval, readers get 404 for the page and for a panel's image.
+        thumb = page.locator("[data-panel-id] img").first.get_attribute("src")
+        assert thumb and thumb.startswith("/studio/media/")
+        public_image = f"{base_url}{thumb.replace('/studio/media/', '/media/')}"
+        assert reader.goto(f"{base_url}/series/river/1/").status == 404
+        assert reader.request.get(public_image).status == 404
+
+        # Reorder: the second panel is dragged above the first, then the first moves down with its button.
+        page.locator("[data-panel-id]").nth(1).drag_to(
+            page.locator("[data-panel-id]").nth(0), source_position={"x": 4, "y": 4}, target_position={"x": 4, "y": 4}
+        )
+        assert panel_alts(page) == ["Second panel", "First panel", "Third panel"]
+        page.get_by_role("button", name="Move panel down").nth(1).click()
+        assert panel_alts(page) == ["Second panel", "Third panel", "First panel"]
+        page.get_by_role("button", name="Save changes").click()
+        page.wait_for_load_state("load")
+        page.wait_for_selector(".notice-success")
+        assert panel_alts(page) == ["Second panel", "Third panel", "First panel"]
+
+        # Submit for review.
+        page.get_by_role("button", name="Submit for review").click()
+        page.wait_for_selector("text=Sent for review")
+        assert page.locator("[data-stage]").text_content() == "in review"
+        assert reader.goto(f"{base_url}/series/river/1/").status == 404
+        assert reader.request.get(public_image).status == 404
+
+        # An editor approves it for now.
+        editor = browser.new_context().new_page()
+        sign_in(editor, base_url, "editor@example.org")
+        editor.get_by_role("link", name="River · Episode 1: The crossing").first.click()
+        assert editor.url == episode_url
+        editor.get_by_label("Approve").check()
+        editor.get_by_label("Now").check()
+        editor.get_by_role("button", name="Record decision").click()
+        editor.wait_for_selector("text=Approved and published")
+
+        # The reader sees the episode, in the new order, and its images.
+        response = reader.goto(f"{base_url}/series/river/1/")
+        assert response is not None and response.status == 200
+        alts = reader.eval_on_selector_all(".strip img", "images => images.map(img => img.alt)")
+        assert alts == ["Second panel", "Third panel", "First panel"]
+        assert reader.request.get(public_image).status == 200
+        assert errors == []
