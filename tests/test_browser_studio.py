@@ -124,3 +124,34 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         assert alts == ["Second panel", "Third panel", "First panel"]
         assert reader.request.get(public_image).status == 200
         assert errors == []
+
+
+def test_each_refused_file_shows_its_reason_and_nothing_is_saved(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        mina, _ = make_artist_account("mina", "Mina")
+        series = Series(slug="river", title="River", artist=mina)
+        db.session.add(series)
+        db.session.commit()
+        series_id = series.id
+    files = [
+        {"name": "good.png", "mimeType": "image/png", "buffer": panel_png(300, 400)},
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 not a picture"},
+    ]
+    with live_server(app) as base_url, chromium_page() as page:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        sign_in(page, base_url, "mina@example.org")
+        page.goto(f"{base_url}/studio/series/{series_id}/episodes/new")
+        page.get_by_label("Title").fill("Mixed bag")
+        page.set_input_files("#files", files)
+        page.get_by_role("button", name="Upload and save as draft").click()
+        refused = page.locator("[data-file-status='refused']")
+        refused.wait_for()
+        assert "PDF" in refused.inner_text()
+        assert "not saved" in page.locator("[data-file-status='unsaved']").inner_text()
+        assert page.locator("[data-script-problems]").is_visible()
+        assert page.url == f"{base_url}/studio/series/{series_id}/episodes/new"
+    with app.app_context():
+        from tests.studio_support import counts
+
+        assert counts()["episodes"] == 0
