@@ -102,8 +102,8 @@ def entry_html(episode: Episode, url: str, thumbnail: tuple[str, int, int, int] 
     return "".join(str(part) for part in parts)
 
 
-def build_feed(info: FeedInfo, episodes: list[Episode]) -> FeedGenerator:
-    """Return a feedgen feed of the episodes, newest first."""
+def build_feed(info: FeedInfo, episodes: list[Episode], format: str) -> FeedGenerator:
+    """Return a feedgen feed of the episodes, newest first, to be written as RSS or Atom."""
     feed = FeedGenerator()
     feed.load_extension("media", atom=True, rss=True)
     feed.load_extension("dc", atom=False, rss=True)
@@ -121,12 +121,17 @@ def build_feed(info: FeedInfo, episodes: list[Episode]) -> FeedGenerator:
     newest = episodes[0].published_at if episodes and episodes[0].published_at else datetime(2000, 1, 1)
     feed.updated(as_utc(newest))
     for episode in episodes:
-        add_entry(feed, episode, show_series=info.show_series)
+        add_entry(feed, episode, show_series=info.show_series, enclosure=format == "rss")
     return feed
 
 
-def add_entry(feed: FeedGenerator, episode: Episode, *, show_series: bool) -> None:
-    """Append an episode to the feed (callers pass episodes newest first)."""
+def add_entry(feed: FeedGenerator, episode: Episode, *, show_series: bool, enclosure: bool) -> None:
+    """Append an episode to the feed (callers pass episodes newest first).
+
+    The enclosure is for RSS only: feedgen 1.0 writes an Atom entry's links without their rel, which
+    would turn an enclosure into a second "alternate" page. Atom entries carry the thumbnail in
+    media:thumbnail and in their content.
+    """
     series = episode.series
     url = absolute_url_for("comics.episode_detail", slug=series.slug, number=episode.number)
     thumbnail = thumbnail_of(episode)
@@ -145,7 +150,8 @@ def add_entry(feed: FeedGenerator, episode: Episode, *, show_series: bool) -> No
     entry.content(xml_text(entry_html(episode, url, thumbnail)), type="html")
     if thumbnail is not None:
         src, width, height, size = thumbnail
-        entry.enclosure(src, str(size), "image/jpeg")
+        if enclosure:
+            entry.enclosure(src, str(size), "image/jpeg")
         entry.media.thumbnail(url=src, width=str(width), height=str(height))
 
 
@@ -166,7 +172,7 @@ def site_feed(format: str) -> Response:
         feed_endpoint="feeds.site_feed",
         feed_values={"format": format},
     )
-    return feed_response(build_feed(info, published_episodes(Episode.public())), format)
+    return feed_response(build_feed(info, published_episodes(Episode.public()), format), format)
 
 
 @bp.get("/series/<slug>/feed.<any(rss, atom):format>")
@@ -184,7 +190,7 @@ def series_feed(slug: str, format: str) -> Response:
         language=series.language,
         show_series=False,
     )
-    return feed_response(build_feed(info, published_episodes(Episode.public().where(Episode.series_id == series.id))), format)
+    return feed_response(build_feed(info, published_episodes(Episode.public().where(Episode.series_id == series.id)), format), format)
 
 
 @bp.get("/artists/<slug>/feed.<any(rss, atom):format>")
@@ -201,7 +207,7 @@ def artist_feed(slug: str, format: str) -> Response:
         feed_values={"slug": artist.slug, "format": format},
     )
     query = Episode.public().join(Series, Series.id == Episode.series_id).where(Series.artist_id == artist.id)
-    return feed_response(build_feed(info, published_episodes(query)), format)
+    return feed_response(build_feed(info, published_episodes(query), format), format)
 
 
 def feed_links(kind: str, **values: str) -> list[tuple[str, str, str]]:

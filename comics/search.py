@@ -5,7 +5,11 @@ One table, search_document, holds the searchable text of every series (title, su
 them by session events on every flush. Each engine indexes it its own way:
 
 - SQLite: an FTS5 table, search_fts, over search_document's rows, maintained by triggers;
-- PostgreSQL: a GIN index on to_tsvector('simple', title || ' ' || body).
+- PostgreSQL: a GIN index on to_tsvector('simple', title_terms || ' ' || body_terms).
+
+Matching uses title_terms and body_terms: the text folded by fold() (compatibility forms unified,
+accents removed, case folded), the same on both engines and for the query, so "cafe" finds "Café"
+everywhere. title and body keep the text as written, for the excerpts shown with each result.
 
 Both are made by create_search_index(), which runs after search_document is created (so create_all
 makes them) and which a migration calls the same way. 'simple' (no stemming, no stop words) because
@@ -54,6 +58,7 @@ from extensions import db
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_LENGTH = 180
+SNIPPET_SCAN = 20_000  # an excerpt is looked for in the first this many characters of a text
 KINDS = ("series", "artist", "episode")  # the order equally good matches are listed in
 
 
@@ -68,27 +73,31 @@ class SearchDocument(db.Model):
     ref_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    title_terms: Mapped[str] = mapped_column(Text, default="")
+    body_terms: Mapped[str] = mapped_column(Text, default="")
 
 
 # --- the engine's index ----------------------------------------------------------------------------
 
 SEARCH_INDEX_DDL: dict[str, list[str]] = {
     "sqlite": [
-        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, body, content='search_document', "
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title_terms, body_terms, content='search_document', "
         "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
         "CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN "
-        "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+        "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.id, new.title_terms, new.body_terms); END",
         "CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
+        "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) "
+        "VALUES ('delete', old.id, old.title_terms, old.body_terms); END",
         "CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON search_document BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
-        "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+        "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) "
+        "VALUES ('delete', old.id, old.title_terms, old.body_terms); "
+        "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.id, new.title_terms, new.body_terms); END",
         # Index whatever search_document already holds (nothing after create_all; rows after a migration).
         "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
     ],
     "postgresql": [
         "CREATE INDEX IF NOT EXISTS ix_search_document_fulltext ON search_document "
-        "USING gin (to_tsvector('simple'::regconfig, title || ' ' || body))",
+        "USING gin (to_tsvector('simple'::regconfig, title_terms || ' ' || body_terms))",
     ],
 }
 DROP_SEARCH_INDEX_DDL: dict[str, list[str]] = {
@@ -151,6 +160,11 @@ def _documents(connection: Connection, kind: str, ids: set[int]) -> list[dict[st
     ]
 
 
+def with_terms(document: dict[str, Any]) -> dict[str, Any]:
+    """Return a document with its folded copies for matching."""
+    return {**document, "title_terms": fold(document["title"]), "body_terms": fold(document["body"])}
+
+
 def refresh_documents(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
     """Rewrite the documents of these (kind, id) pairs; those whose row is gone are removed."""
     by_kind: dict[str, set[int]] = {}
@@ -160,7 +174,7 @@ def refresh_documents(connection: Connection, keys: Iterable[tuple[str, int]]) -
     for kind, ids in by_kind.items():
         for chunk in _chunks(sorted(ids), 500):
             connection.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id.in_(chunk)))
-            documents = _documents(connection, kind, set(chunk))
+            documents = [with_terms(document) for document in _documents(connection, kind, set(chunk))]
             if documents:
                 connection.execute(insert(SearchDocument), documents)
 
@@ -250,11 +264,20 @@ class SearchResults:
 _TERM = re.compile(r"[^\W_]+")
 
 
+def fold(text: str) -> str:
+    """Return text as search compares it: compatibility forms unified, accents removed, case folded.
+
+    Hangul syllables decompose into jamo, which are not combining marks, and recompose unchanged.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare).casefold()
+
+
 def search_terms(query: str) -> list[str]:
     """Return the words of a query: letters and digits only, so no engine's query syntax gets through."""
-    normalised = unicodedata.normalize("NFKC", query).casefold()
     terms: list[str] = []
-    for term in _TERM.findall(normalised):
+    for term in _TERM.findall(fold(query)):
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
@@ -292,10 +315,12 @@ def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
     if dialect == "postgresql":
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{term}:*" for term in terms))
         # The same expression as the GIN index, so the index serves the match.
-        document = literal_column("to_tsvector('simple'::regconfig, search_document.title || ' ' || search_document.body)")
+        document = literal_column(
+            "to_tsvector('simple'::regconfig, search_document.title_terms || ' ' || search_document.body_terms)"
+        )
         weighted = literal_column(
-            "setweight(to_tsvector('simple'::regconfig, search_document.title), 'A') || "
-            "setweight(to_tsvector('simple'::regconfig, search_document.body), 'B')"
+            "setweight(to_tsvector('simple'::regconfig, search_document.title_terms), 'A') || "
+            "setweight(to_tsvector('simple'::regconfig, search_document.body_terms), 'B')"
         )
         return SearchDocument.__table__, document.op("@@")(query), func.ts_rank(weighted, query).desc()
     raise RuntimeError(f"search supports SQLite and PostgreSQL, not {dialect}")
@@ -365,32 +390,59 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
     return items
 
 
+def _folded_with_origins(text: str) -> tuple[str, list[int]]:
+    """Return fold(text) and, for each folded character, the index of the character it came from."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.lower() if char.isascii() else fold(char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(pieces), origins
+
+
 def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Markup:
-    """Return a short, escaped excerpt of the text around the first matching word, matches in <mark>."""
+    """Return a short, escaped excerpt of the text around the first match, the matching words in <mark>."""
     if not text:
         return Markup("")
-    folded = text.casefold()
-    # Casefolding can change a string's length (ß -> ss); then positions do not line up: start at 0.
-    aligned = len(folded) == len(text)
-    positions = [folded.find(term) for term in terms] if aligned else []
-    found = [position for position in positions if position >= 0]
-    start = max(0, min(found) - length // 3) if found else 0
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 20 else start
-    excerpt = text[start : start + length]
-    if start + length < len(text):
-        excerpt = excerpt.rsplit(" ", 1)[0] + "…"
-    if start:
-        excerpt = "…" + excerpt
-    if not terms or not aligned:
-        return escape(excerpt)
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    parts: list[str] = []
-    last = 0
-    for match in pattern.finditer(excerpt):
-        parts.append(str(escape(excerpt[last : match.start()])))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    parts.append(str(escape(excerpt[last:])))
+    text = text[:SNIPPET_SCAN]
+    folded, origins = _folded_with_origins(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        for match in re.finditer(re.escape(term), folded):
+            spans.append((origins[match.start()], origins[match.end() - 1] + 1))
+    spans.sort()
+    begin = max(0, spans[0][0] - length // 3) if spans else 0
+    if begin:
+        # Start at a word: the space after begin, if there is one close by.
+        space = text.find(" ", begin, begin + 20)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + length)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    parts: list[str] = ["…"] if begin else []
+    cursor = begin
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, cursor), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        parts.append(str(escape(text[cursor:span_start])))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(str(escape(text[cursor:end])))
+    if end < len(text):
+        parts.append("…")
     return Markup("".join(parts))
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Tell Alembic's autogenerate to leave the engine's search index alone (it is not a model).
+
+    Pass as include_name= to context.configure (migrations/env.py) and to compare_metadata.
+    """
+    if type_ == "table":
+        return name not in SQLITE_INDEX_TABLES
+    if type_ == "index":
+        return name != "ix_search_document_fulltext"
+    return True

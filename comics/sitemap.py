@@ -90,7 +90,7 @@ def pages() -> Response:
     artist_newest: dict[int, datetime] = {}
     for _, artist_id, newest in series_rows:
         artist_newest[artist_id] = max(newest, artist_newest.get(artist_id, newest))
-    artist_slugs = dict(db.session.execute(select(Artist.id, Artist.slug).where(Artist.id.in_(artist_newest))).tuples().all())
+    artist_slugs = dict(db.session.execute(select(Artist.id, Artist.slug).where(Artist.id.in_(artist_newest))).all())
     overall = max(artist_newest.values(), default=None)
     entries: list[tuple[str, datetime | None]] = [(absolute_url_for("comics.home"), overall)]
     entries += [(absolute_url_for("comics.series_detail", slug=slug), newest) for slug, _, newest in series_rows]

@@ -233,8 +233,12 @@ def test_go_answers_404_for_unknown_or_crafted_ids(client: FlaskClient, site, pa
         "",
     ],
 )
-def test_go_refuses_stored_urls_with_other_schemes(client: FlaskClient, site, url: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_go_refuses_stored_urls_with_other_schemes(
+    client: FlaskClient, site, url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     link = add_link(site.artist(), url)
+    # Alembic's fileConfig (tests/test_migrations.py) disables loggers that already exist.
+    monkeypatch.setattr(logging.getLogger("artists.outbound"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="artists.outbound"):
         response = reader_get(client, f"/go/{link.id}")
     assert response.status_code == 404

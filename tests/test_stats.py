@@ -1,6 +1,7 @@
 """Privacy-preserving counts: once per view and click, per day, buffered, with nothing about readers."""
 from __future__ import annotations
 
+import logging
 import xml.etree.ElementTree as ElementTree
 from datetime import date, timedelta
 from pathlib import Path
@@ -251,6 +252,8 @@ def test_the_interval_flushes_waiting_counts(buffered_app: Flask) -> None:
 
 
 def test_a_failed_write_keeps_the_counts_for_the_next_batch(buffered_app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # Alembic's fileConfig (tests/test_migrations.py) disables loggers that already exist.
+    monkeypatch.setattr(logging.getLogger("comics.stats"), "disabled", False)
     client = buffered_app.test_client()
     episode = SiteBuilder().episode(SiteBuilder().series(), panels=1)
     read(client, "/series/river/1/")
