@@ -1,14 +1,16 @@
 """Measure the rendition pipeline: speed against naive Pillow and pyvips, bytes, quality and memory.
 
-    python bench/bench_renditions.py           # the figures quoted in docs/imaging.md (~1.5 min, 2 cores)
-    python bench/bench_renditions.py --sweep   # also the quality sweep the encoder settings came from
+    python bench/bench_renditions.py           # the figures quoted in docs/imaging.md (~2 min, 2 cores)
+    python bench/bench_renditions.py --sweep   # also the encoder sweeps the settings came from (~6 min)
 
-SSIM and PSNR need numpy, a benchmark-only dependency (pip install numpy); without it those figures
-are skipped and the rest still runs. pyvips is optional too: without it (or without libvips) its rows
-are skipped. Inputs are the comic-like pages and strips of
-tests/imagegen.py, generated on the fly, so every run measures the same pictures.
+SSIM and PSNR need numpy, a benchmark-only dependency (pip install -e '.[bench]'); without it those
+figures are skipped and the rest still runs. pyvips is optional too (it needs libvips): without it its
+rows are skipped. Inputs are the comic-like pages and strips of tests/imagegen.py, generated on the
+fly, so every run measures the same pictures.
 
-Results are printed and also written to bench/results/latest.md (ignored by git).
+The contenders take turns, round after round, so load from other processes on a shared machine falls
+on all of them alike; wall times are the median round, with the best round and the load average
+printed alongside. Results are printed and also written to bench/results/latest.md (ignored by git).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -50,7 +54,7 @@ try:
 except (ImportError, OSError):  # the module, or libvips itself, is missing
     pyvips = None
 
-REPEATS = 3
+REPEATS = 5
 LINES: list[str] = []
 
 
@@ -74,11 +78,13 @@ _KERNEL = _gaussian() if np is not None else None
 
 def _blur(a: np.ndarray) -> np.ndarray:
     """Return a separable 11-tap Gaussian blur (sigma 1.5) with reflected edges."""
-    r = len(_KERNEL) // 2
+    kernel = _KERNEL
+    assert kernel is not None, "SSIM needs numpy"
+    r = len(kernel) // 2
     padded = np.pad(a, ((r, r), (0, 0)), mode="reflect")
-    a = sum(_KERNEL[i] * padded[i : i + a.shape[0]] for i in range(len(_KERNEL)))
+    a = sum(kernel[i] * padded[i : i + a.shape[0]] for i in range(len(kernel)))
     padded = np.pad(a, ((0, 0), (r, r)), mode="reflect")
-    return sum(_KERNEL[i] * padded[:, i : i + a.shape[1]] for i in range(len(_KERNEL)))
+    return sum(kernel[i] * padded[:, i : i + a.shape[1]] for i in range(len(kernel)))
 
 
 def ssim(reference: Image.Image, test: Image.Image) -> float:
@@ -114,6 +120,36 @@ def timed(run: Callable[[], object], repeats: int = REPEATS) -> tuple[float, flo
     return statistics.median(walls), statistics.median(cpus)
 
 
+@dataclass
+class Timing:
+    """Seconds per run of one contender: median and best wall time, median CPU time of this process."""
+
+    wall: float
+    best: float
+    cpu: float
+
+
+def take_turns(contenders: dict[str, Callable[[], object]], repeats: int = REPEATS) -> dict[str, Timing]:
+    """Time every contender once per round, for several rounds, so background load hits all alike."""
+    walls: dict[str, list[float]] = {name: [] for name in contenders}
+    cpus: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, run in contenders.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            run()
+            walls[name].append(time.perf_counter() - wall)
+            cpus[name].append(time.process_time() - cpu)
+    return {
+        name: Timing(statistics.median(walls[name]), min(walls[name]), statistics.median(cpus[name]))
+        for name in contenders
+    }
+
+
+def load_average() -> str:
+    """Return the 1-minute load average, the other processes competing for the cores."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "n/a"
+
+
 def decode(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
@@ -123,16 +159,17 @@ def decode(data: bytes) -> Image.Image:
 # --- the contenders --------------------------------------------------------------------------------
 
 PILLOW_FORMATS = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG"}
+Encoder = Callable[[Image.Image, str], bytes]
 
 
-def ours_from_master(master_bytes: bytes) -> list[imaging.EncodedRendition]:
+def ours_from_master(master_bytes: bytes, threads: int | None = None) -> list[imaging.EncodedRendition]:
     """Decode the master once and render every default spec from it."""
     master = decode(master_bytes)
-    return imaging.render_renditions(master, imaging.rendition_specs(master.width))
+    return imaging.render_renditions(master, imaging.rendition_specs(master.width), threads=threads)
 
 
-def naive(source: bytes, widths: Sequence[int], encoder: Callable[[Image.Image, str], bytes]) -> list[bytes]:
-    """For every width and format: decode the full source, Lanczos-resize it, encode."""
+def naive(source: bytes, widths: Sequence[int], encoder: Encoder) -> list[bytes]:
+    """For every width and format: decode the full source, Lanczos-resize it, encode; one at a time."""
     outputs = []
     for width in widths:
         for format in imaging.FORMATS:
@@ -140,6 +177,13 @@ def naive(source: bytes, widths: Sequence[int], encoder: Callable[[Image.Image, 
             size = (width, imaging.scaled_height(image.width, image.height, width))
             outputs.append(encoder(image.resize(size, Image.Resampling.LANCZOS), format))
     return outputs
+
+
+# The naive pipeline with our quality settings, run as plain Pillow runs them: libavif takes a thread
+# per core on its own, WebP and JPEG encode on the one calling thread. It gets no thread pool.
+same_settings: Encoder = imaging.encode_rendition
+# The same on strictly one thread (libavif told max_threads=1), for the single-threaded ratio.
+same_settings_one_thread: Encoder = partial(imaging.encode_rendition, threads=1)
 
 
 def pillow_defaults(image: Image.Image, format: str) -> bytes:
@@ -162,7 +206,9 @@ def vips_renditions(source: bytes, widths: Sequence[int]) -> list[bytes]:
         )
         outputs.append(
             thumb.webpsave_buffer(
-                Q=imaging.WEBP_SETTINGS["quality"], effort=imaging.WEBP_SETTINGS["method"], strip=True
+                Q=round(float(imaging.WEBP_SETTINGS["quality"])),  # type: ignore[arg-type]
+                effort=imaging.WEBP_SETTINGS["method"],
+                strip=True,
             )
         )
         outputs.append(
@@ -171,12 +217,12 @@ def vips_renditions(source: bytes, widths: Sequence[int]) -> list[bytes]:
     return outputs
 
 
-def ours_from_upload(upload: bytes) -> list[imaging.EncodedRendition]:
+def ours_from_upload(upload: bytes, threads: int | None = None) -> list[imaging.EncodedRendition]:
     """Run an upload through prepare_panels and render every slice."""
     slices, _ = imaging.prepare_panels(upload, "scan.jpg")
     renditions = []
     for piece in slices:
-        renditions.extend(imaging.render_renditions(piece, imaging.rendition_specs(piece.width)))
+        renditions.extend(imaging.render_renditions(piece, imaging.rendition_specs(piece.width), threads=threads))
     return renditions
 
 
@@ -190,74 +236,113 @@ def comic_masters() -> list[tuple[str, Image.Image]]:
     return pages
 
 
-def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
-    """Time all renditions of one 1600x1280 slice: ours, naive Pillow (twice), pyvips."""
-    say("## Rendition time per 1600x1280 slice (3 widths x 3 formats = 9 files), median of 3")
+OURS = "ours: one decode, a resize per width, encodes on a thread per core"
+OURS_ONE_THREAD = "ours on one thread (libavif too)"
+NAIVE = "naive, same encoder settings (libavif on every core, as Pillow runs it)"
+NAIVE_ONE_THREAD = "naive, same encoder settings, one thread (libavif too)"
+NAIVE_DEFAULTS = "naive, Pillow's default encoder settings"
+VIPS = "pyvips thumbnail, matching settings"
+
+
+def mean_timing(timings: Sequence[Timing]) -> Timing:
+    """Return the mean of several timings, field by field."""
+    return Timing(
+        statistics.mean(t.wall for t in timings),
+        statistics.mean(t.best for t in timings),
+        statistics.mean(t.cpu for t in timings),
+    )
+
+
+def speed_table(timings: dict[str, Timing]) -> None:
+    """Print timings with each contender's time relative to ours (wall and CPU)."""
+    ours = timings[OURS]
+    say("| pipeline | wall ms | best wall ms | CPU ms | wall / ours | CPU / ours |")
+    say("|---|---:|---:|---:|---:|---:|")
+    for name, timing in timings.items():
+        say(
+            f"| {name} | {timing.wall * 1000:.0f} | {timing.best * 1000:.0f} | {timing.cpu * 1000:.0f}"
+            f" | {timing.wall / ours.wall:.2f}x | {timing.cpu / ours.cpu:.2f}x |"
+        )
     say()
-    widths = [spec.width for spec in imaging.rendition_specs(1600)][:: len(imaging.FORMATS)]
-    rows: dict[str, list[tuple[float, float]]] = {
-        "ours": [],
-        "naive, same encoder settings": [],
-        "naive, Pillow defaults": [],
-    }
-    if pyvips is not None:
-        rows["pyvips thumbnail, matching settings"] = []
+
+
+def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, Timing]:
+    """Time all renditions of one 1600x1280 slice: ours (two ways), naive Pillow (three ways), pyvips."""
+    say(f"## Rendition time per 1600x1280 slice (3 widths x 3 formats = 9 files), median of {REPEATS} rounds")
+    say()
+    widths = sorted({spec.width for spec in imaging.rendition_specs(1600)})
+    per_slice: list[dict[str, Timing]] = []
+    load_before = load_average()
     for _, master in masters:
         data = imaging.encode_master(master)
-        rows["ours"].append(timed(partial(ours_from_master, data)))
-        rows["naive, same encoder settings"].append(timed(partial(naive, data, widths, imaging.encode_rendition)))
-        rows["naive, Pillow defaults"].append(timed(partial(naive, data, widths, pillow_defaults)))
+        contenders: dict[str, Callable[[], object]] = {
+            OURS: partial(ours_from_master, data),
+            OURS_ONE_THREAD: partial(ours_from_master, data, threads=1),
+            NAIVE: partial(naive, data, widths, same_settings),
+            NAIVE_ONE_THREAD: partial(naive, data, widths, same_settings_one_thread),
+            NAIVE_DEFAULTS: partial(naive, data, widths, pillow_defaults),
+        }
         if pyvips is not None:
-            rows["pyvips thumbnail, matching settings"].append(timed(partial(vips_renditions, data, widths)))
-    say("| pipeline | wall ms | CPU ms | ours is faster by |")
-    say("|---|---:|---:|---:|")
-    means = {name: (statistics.mean(w for w, _ in r), statistics.mean(c for _, c in r)) for name, r in rows.items()}
-    for name, (wall, cpu) in means.items():
-        say(f"| {name} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {wall / means['ours'][0]:.2f}x |")
+            contenders[VIPS] = partial(vips_renditions, data, widths)
+        per_slice.append(take_turns(contenders))
+    timings = {name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]}
+    say(f"Mean of the four slices. Load average {load_before} before, {load_average()} after.")
     say()
-    return {name: wall for name, (wall, _) in means.items()}
+    speed_table(timings)
+    return timings
 
 
 def bench_stages(masters: list[tuple[str, Image.Image]]) -> None:
-    """Show where our time goes, so a missed speed target can be explained."""
+    """Show where the CPU time goes, so a missed speed target can be explained."""
     master = masters[0][1]
     data = imaging.encode_master(master)
-    resized = dict(imaging.resized_widths(master, imaging.DEFAULT_WIDTHS))
-    say("## Where the time goes (digital page 1, median of 3)")
+    resized = {width: imaging.resized(master, width) for width in imaging.DEFAULT_WIDTHS}
+    say("## Where the CPU time goes (digital page 1, one thread, median of 5)")
     say()
-    say("| stage | ms |")
+    say("| stage | CPU ms |")
     say("|---|---:|")
-    say(f"| decode the PNG master once | {timed(lambda: decode(data))[0] * 1000:.0f} |")
-    resize_time = timed(lambda: list(imaging.resized_widths(master, imaging.DEFAULT_WIDTHS)))[0]
-    say(f"| resize to 1200, 800, 480 (cascade) | {resize_time * 1000:.0f} |")
+
+    def cpu_ms(run: Callable[[], object]) -> float:
+        return timed(run, 5)[1] * 1000
+
+    say(f"| decode the PNG master once | {cpu_ms(lambda: decode(data)):.0f} |")
+    for width in sorted(imaging.DEFAULT_WIDTHS, reverse=True):
+        milliseconds = cpu_ms(partial(imaging.resized, master, width))
+        say(f"| resize 1600 -> {width} (Lanczos, from the master) | {milliseconds:.0f} |")
     for format in imaging.FORMATS:
-        total = sum(timed(partial(imaging.encode_rendition, image, format))[0] for image in resized.values())
-        say(f"| encode {format}, all three widths | {total * 1000:.0f} |")
-    say(f"| encode the master (PNG, level 3) | {timed(lambda: imaging.encode_master(master))[0] * 1000:.0f} |")
+        total = sum(cpu_ms(partial(same_settings_one_thread, image, format)) for image in resized.values())
+        say(f"| encode {format}, all three widths | {total:.0f} |")
+    say(f"| (not a rendition) encode the master, PNG level 3 | {cpu_ms(lambda: imaging.encode_master(master)):.0f} |")
     say()
 
 
-def bench_scan_upload() -> dict[str, float]:
+SCAN_OURS = "ours: draft decode, master, 2 slices, encodes on a thread per core"
+SCAN_OURS_ONE_THREAD = "ours on one thread (libavif too)"
+
+
+def bench_scan_upload() -> dict[str, Timing]:
     """Time a 2480x3508 scanned page (A4 at 300 dpi, JPEG q95) from upload bytes to every rendition."""
     page = imagegen.scanned(imagegen.comic_page(2480, 3508, seed=11, supersample=1))
     upload = imagegen.encode(page, "JPEG", quality=95)
     widths = list(imaging.DEFAULT_WIDTHS)
-    say("## A scanned A4 page at 300 dpi (2480x3508 JPEG): upload bytes to every rendition, median of 3")
+    say(f"## A scanned A4 page at 300 dpi (2480x3508 JPEG): upload bytes to every rendition, median of {REPEATS}")
     say()
-    rows = {
-        "ours (draft decode, master, 2 slices, cascade)": timed(lambda: ours_from_upload(upload)),
-        "naive, same encoder settings": timed(lambda: naive(upload, widths, imaging.encode_rendition)),
-        "naive, Pillow defaults": timed(lambda: naive(upload, widths, pillow_defaults)),
+    contenders: dict[str, Callable[[], object]] = {
+        OURS: partial(ours_from_upload, upload),
+        OURS_ONE_THREAD: partial(ours_from_upload, upload, threads=1),
+        NAIVE: partial(naive, upload, widths, same_settings),
+        NAIVE_ONE_THREAD: partial(naive, upload, widths, same_settings_one_thread),
+        NAIVE_DEFAULTS: partial(naive, upload, widths, pillow_defaults),
     }
     if pyvips is not None:
-        rows["pyvips thumbnail (shrink-on-load), matching settings"] = timed(lambda: vips_renditions(upload, widths))
-    ours = rows["ours (draft decode, master, 2 slices, cascade)"][0]
-    say("| pipeline | wall ms | CPU ms | ours is faster by |")
-    say("|---|---:|---:|---:|")
-    for name, (wall, cpu) in rows.items():
-        say(f"| {name} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {wall / ours:.2f}x |")
+        contenders[VIPS + " (shrink-on-load)"] = partial(vips_renditions, upload, widths)
+    load_before = load_average()
+    timings = take_turns(contenders)
+    say("Ours makes a 1600 px master and two slices, so 18 files; naive and pyvips make 9 from the page.")
+    say(f"Load average {load_before} before, {load_average()} after.")
     say()
-    return {name: wall for name, (wall, _) in rows.items()}
+    speed_table(timings)
+    return timings
 
 
 def bench_bytes(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
@@ -269,7 +354,7 @@ def bench_bytes(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
     totals: dict[str, int] = {"baseline": 0, "avif": 0, "webp": 0, "jpeg": 0}
     scores: dict[str, list[float]] = {name: [] for name in totals}
     for label, master in masters:
-        reference = dict(imaging.resized_widths(master, (800,)))[800]
+        reference = imaging.resized(master, 800)
         baseline = imagegen.encode(reference, "JPEG", quality=90)
         outputs = {"baseline": baseline}
         outputs.update({format: imaging.encode_rendition(reference, format) for format in imaging.FORMATS})
@@ -284,7 +369,7 @@ def bench_bytes(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
     means = {name: statistics.mean(values) for name, values in scores.items()}
     say(
         "| **all four** | "
-        + " | ".join(f"{totals[n] / 4000:.0f} kB, {ratios[n]:.2f}x, SSIM {means[n]:.4f}" for n in totals)
+        + " | ".join(f"{totals[n] / 4000:.0f} kB, {ratios[n]:.3f}x, SSIM {means[n]:.5f}" for n in totals)
         + " |"
     )
     say()
@@ -297,40 +382,58 @@ def bench_bytes(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
 
 
 def bench_psnr(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
-    """Compare our output with naive output: resized pixels, and decoded files at the same settings."""
-    say("## Our output against naive output (PSNR over the four slices; naive = direct Lanczos from the master)")
+    """Compare our output with the naive pipeline's: its decoded files, and its resized pixels."""
+    say("## Our output against the naive pipeline's (same encoder settings), PSNR over the four slices")
     say()
-    say("At 1200 px both resize the master directly, so pixels and files are identical; 800 and 480 px differ.")
+    say("Naive = full decode of the master, Lanczos to the width, encode, as Pillow runs it (libavif on")
+    say("every core; ours gives each AVIF encode one thread, and libaom's output depends on its thread")
+    say("count). 99 dB means identical.")
     say()
-    pixels: dict[int, list[float]] = {width: [] for width in imaging.DEFAULT_WIDTHS}
-    files: dict[tuple[str, int], list[float]] = {}
-    own: dict[tuple[str, int], list[float]] = {}
+    widths = sorted(imaging.DEFAULT_WIDTHS, reverse=True)
+    against_files: dict[tuple[str, int], list[float]] = {}
+    against_pixels: dict[tuple[str, int], list[float]] = {}
+    naive_own: dict[tuple[str, int], list[float]] = {}
+    pixels: dict[int, list[float]] = {width: [] for width in widths}
     for _, master in masters:
-        for width, ours in imaging.resized_widths(master, imaging.DEFAULT_WIDTHS):
-            direct = master.resize(ours.size, Image.Resampling.LANCZOS)
-            pixels[width].append(psnr(ours, direct))
-            if ours.width == master.width or width == max(imaging.DEFAULT_WIDTHS):
-                continue
-            for format in imaging.FORMATS:
-                naive_file = decode(imaging.encode_rendition(direct, format))
-                files.setdefault((format, width), []).append(
-                    psnr(decode(imaging.encode_rendition(ours, format)), naive_file)
-                )
-                own.setdefault((format, width), []).append(psnr(direct, naive_file))
-    say("| compared | worst | mean | for scale: the encoder's own PSNR against its input (mean) |")
-    say("|---|---:|---:|---:|")
-    for width, scores in sorted(pixels.items(), reverse=True):
-        say(f"| resized pixels at {width} px (cascade vs direct) | {min(scores):.1f} dB | {np.mean(scores):.1f} dB | |")
-    for (format, width), scores in files.items():
+        data = imaging.encode_master(master)
+        ours = {(r.format, r.width): decode(r.data) for r in ours_from_master(data)}
+        naive_files = naive(data, widths, same_settings)
+        decoded_master = decode(data).convert("RGB")
+        for index, (width, format) in enumerate((w, f) for w in widths for f in imaging.FORMATS):
+            naive_pixels = decoded_master.resize(ours[(format, width)].size, Image.Resampling.LANCZOS)
+            if format == imaging.FORMATS[0]:
+                pixels[width].append(psnr(imaging.resized(master, width), naive_pixels))
+            naive_file = decode(naive_files[index])
+            against_files.setdefault((format, width), []).append(psnr(ours[(format, width)], naive_file))
+            against_pixels.setdefault((format, width), []).append(psnr(ours[(format, width)], naive_pixels))
+            naive_own.setdefault((format, width), []).append(psnr(naive_file, naive_pixels))
+    say("| compared | worst | mean |")
+    say("|---|---:|---:|")
+    for width, scores in pixels.items():
+        worst, mean = min(scores), np.mean(scores)
+        say(f"| our resized pixels vs naive resized pixels, {width} px | {worst:.1f} dB | {mean:.1f} dB |")
+    for (format, width), scores in against_files.items():
+        worst, mean = min(scores), np.mean(scores)
+        say(f"| our {format} file vs naive {format} file, {width} px | {worst:.1f} dB | {mean:.1f} dB |")
+    say()
+    say("The stricter reading: our decoded file against the naive pipeline's lossless resized pixels,")
+    say("next to the naive pipeline's own file against the same pixels (the encoder's own loss).")
+    say()
+    say("| format, width | ours vs naive pixels: worst | mean | naive's own file vs its pixels: worst | mean |")
+    say("|---|---:|---:|---:|---:|")
+    for key, scores in against_pixels.items():
+        own = naive_own[key]
         say(
-            f"| decoded {format} files at {width} px | {min(scores):.1f} dB | {np.mean(scores):.1f} dB"
-            f" | {np.mean(own[(format, width)]):.1f} dB |"
+            f"| {key[0]}, {key[1]} px | {min(scores):.1f} dB | {np.mean(scores):.1f} dB"
+            f" | {min(own):.1f} dB | {np.mean(own):.1f} dB |"
         )
     say()
     return {
         "pixels_worst": min(min(v) for v in pixels.values()),
-        "files_worst": min(min(v) for v in files.values()),
-        "files_mean_worst": min(float(np.mean(v)) for v in files.values()),
+        "files_worst": min(min(v) for v in against_files.values()),
+        "files_mean_worst": min(float(np.mean(v)) for v in against_files.values()),
+        "vs_pixels_worst": min(min(v) for v in against_pixels.values()),
+        "naive_own_worst": min(min(v) for v in naive_own.values()),
     }
 
 
@@ -416,38 +519,156 @@ def bench_memory() -> dict[str, float]:
     return {"peak_mb": result["peak_kb"] / 1024}
 
 
+Trial = tuple[str, str, dict[str, object]]
+
+
+def sweep_trials() -> list[Trial]:
+    """Return the encoder settings the sweep tries, the chosen ones among them."""
+    progressive = {"progressive": True, "optimize": True}
+    trials: list[Trial] = [("JPEG", "baseline q90 (WEBTOON-style)", {"quality": 90})]
+    trials += [("JPEG", f"q{q} progressive optimize", {"quality": q, **progressive}) for q in (88, 89, 90)]
+    trials += [
+        ("JPEG", "q90 optimize, not progressive", {"quality": 90, "optimize": True}),
+        ("JPEG", "q90 progressive optimize 4:4:4", {"quality": 90, "subsampling": "4:4:4", **progressive}),
+        ("JPEG", "q85 progressive optimize 4:4:4", {"quality": 85, "subsampling": "4:4:4", **progressive}),
+        ("JPEG", 'qtables "web_high", progressive optimize', {"qtables": "web_high", **progressive}),
+    ]
+    trials += [
+        ("WEBP", f"q{q:g} method {m}", {"quality": q, "method": m}) for m in (4, 5, 6) for q in (86, 88, 88.5, 89, 90)
+    ]
+    trials += [
+        ("AVIF", f"q{q} speed {s}", {"quality": q, "speed": s})
+        for s in (6, 7, 8, 9)
+        for q in ((60, 65, 70, 75) if s != 8 else (65, 70, 71, 72, 75))
+    ]
+    trials += [
+        ("AVIF", f"q{q} speed 8 4:4:4", {"quality": q, "speed": 8, "subsampling": "4:4:4"}) for q in (65, 68, 70)
+    ]
+    trials += [
+        ("AVIF", "q71 speed 8 limited range", {"quality": 71, "speed": 8, "range": "limited"}),
+        ("AVIF", "q71 speed 8 tune=ssim", {"quality": 71, "speed": 8, "advanced": {"tune": "ssim"}}),
+        ("AVIF", "q71 speed 8 sharpness=2", {"quality": 71, "speed": 8, "advanced": {"sharpness": "2"}}),
+    ]
+    return trials
+
+
 def sweep(masters: list[tuple[str, Image.Image]]) -> None:
     """Print bytes, SSIM and encode time per setting at 800 px, the basis of the chosen settings."""
-    references = [dict(imaging.resized_widths(m, (800,)))[800] for _, m in masters]
-    say("## Quality sweep at 800 px (mean over the four slices)")
+    references = [imaging.resized(m, 800) for _, m in masters]
+    baseline = [imagegen.encode(reference, "JPEG", quality=90) for reference in references]
+    baseline_bytes = sum(len(data) for data in baseline)
+    baseline_ssim = statistics.mean(ssim(r, decode(d)) for r, d in zip(references, baseline, strict=True))
+    say("## Quality sweep at 800 px (mean over the four slices; CPU of one encode on one thread)")
     say()
-    say("| encoder | settings | kB | SSIM | encode ms |")
-    say("|---|---|---:|---:|---:|")
-    trials: list[tuple[str, str, dict[str, object]]] = [("JPEG", "baseline q90", {"quality": 90})]
-    trials += [
-        ("JPEG", f"q{q} progressive optimize", {"quality": q, "progressive": True, "optimize": True})
-        for q in (80, 85, 88, 90)
-    ]
-    trials += [
-        (
-            "JPEG",
-            "q85 progressive optimize 4:4:4",
-            {"quality": 85, "progressive": True, "optimize": True, "subsampling": "4:4:4"},
-        )
-    ]
-    trials += [("WEBP", f"q{q} method {m}", {"quality": q, "method": m}) for m in (4, 6) for q in (80, 85, 88, 90)]
-    trials += [("AVIF", f"q{q} speed {s}", {"quality": q, "speed": s}) for s in (6, 7, 8, 9) for q in (60, 65, 70, 75)]
-    for format, label, params in trials:
+    say(f"Parity means an SSIM at least the baseline's, {baseline_ssim:.5f}.")
+    say()
+    say("| encoder | settings | kB | x baseline bytes | SSIM | parity | CPU ms |")
+    say("|---|---|---:|---:|---:|:---:|---:|")
+    for format, label, params in sweep_trials():
+        if format == "AVIF":
+            params = {**params, "max_threads": 1}
         sizes, scores, seconds = [], [], []
         for reference in references:
-            started = time.perf_counter()
+            started = time.process_time()
             data = imagegen.encode(reference, format, **params)
-            seconds.append(time.perf_counter() - started)
+            seconds.append(time.process_time() - started)
             sizes.append(len(data))
             scores.append(ssim(reference, decode(data)))
-        kilobytes, score, milliseconds = np.mean(sizes) / 1000, np.mean(scores), np.mean(seconds) * 1000
-        say(f"| {format} | {label} | {kilobytes:.1f} | {score:.4f} | {milliseconds:.0f} |")
+        score = float(np.mean(scores))
+        say(
+            f"| {format} | {label} | {np.mean(sizes) / 1000:.1f} | {sum(sizes) / baseline_bytes:.3f}"
+            f" | {score:.5f} | {'yes' if score >= baseline_ssim else 'no'} | {np.mean(seconds) * 1000:.0f} |"
+        )
     say()
+    sweep_per_page(masters, references, baseline)
+    if pyvips is not None:
+        sweep_vips_webp(references, baseline, baseline_ssim)
+    sweep_threading(masters)
+
+
+def sweep_per_page(
+    masters: list[tuple[str, Image.Image]], references: list[Image.Image], baseline: list[bytes]
+) -> None:
+    """Print, per page, the lowest quality reaching that page's baseline SSIM, and the bytes it takes."""
+    say("## Parity page by page: the lowest quality whose SSIM reaches that page's baseline SSIM")
+    say()
+    say("| encoder | " + " | ".join(label for label, _ in masters) + " | all four |")
+    say("|---|" + "---:|" * (len(masters) + 1))
+    encoders: list[tuple[str, str, dict[str, object]]] = [
+        ("WebP method 5", "WEBP", dict(imaging.WEBP_SETTINGS)),
+        ("AVIF speed 8", "AVIF", {**imaging.AVIF_SETTINGS, "max_threads": 1}),
+    ]
+    for name, format, params in encoders:
+        cells, total = [], 0
+        for reference, base in zip(references, baseline, strict=True):
+            target = ssim(reference, decode(base))
+            for quality in range(50, 101):
+                data = imagegen.encode(reference, format, **{**params, "quality": quality})
+                if ssim(reference, decode(data)) >= target:
+                    break
+            total += len(data)
+            cells.append(f"q{quality}: {len(data) / len(base):.2f}x")
+        say(f"| {name} | " + " | ".join(cells) + f" | {total / sum(len(b) for b in baseline):.3f}x |")
+    say()
+
+
+def sweep_vips_webp(references: list[Image.Image], baseline: list[bytes], baseline_ssim: float) -> None:
+    """Print what libwebp options Pillow does not expose (sharp YUV, presets) do, through libvips."""
+    say("## WebP options Pillow does not expose, through libvips' own libwebp (method 4)")
+    say()
+    say("| settings | x baseline bytes | SSIM | parity |")
+    say("|---|---:|---:|:---:|")
+    images = [pyvips.Image.new_from_memory(r.tobytes(), r.width, r.height, 3, "uchar") for r in references]
+    for quality in (86, 88, 90):
+        for label, extra in (
+            ("", {}),
+            (" sharp YUV", {"smart_subsample": True}),
+            (" sharp YUV, preset drawing", {"smart_subsample": True, "preset": "drawing"}),
+            (" sharp YUV, preset picture", {"smart_subsample": True, "preset": "picture"}),
+            (" sharp YUV, preset text", {"smart_subsample": True, "preset": "text"}),
+        ):
+            outputs = [image.webpsave_buffer(Q=quality, effort=4, strip=True, **extra) for image in images]
+            score = statistics.mean(ssim(r, decode(d)) for r, d in zip(references, outputs, strict=True))
+            ratio = sum(len(d) for d in outputs) / sum(len(b) for b in baseline)
+            say(f"| q{quality}{label} | {ratio:.3f} | {score:.5f} | {'yes' if score >= baseline_ssim else 'no'} |")
+    say()
+
+
+def sweep_threading(masters: list[tuple[str, Image.Image]]) -> None:
+    """Time ways of spreading one slice's renditions over the cores, against the chosen one."""
+    widths = sorted(imaging.DEFAULT_WIDTHS, reverse=True)
+    jobs = [(width, format) for width in widths for format in imaging.FORMATS]
+
+    def serial(master: Image.Image, avif_threads: int | None) -> None:
+        for width, format in jobs:
+            imaging.encode_rendition(imaging.resized(master, width), format, threads=avif_threads)
+
+    def pooled(master: Image.Image, avif_threads: int | None) -> None:
+        with ThreadPoolExecutor(imaging.available_cores()) as pool:
+            images = {width: imaging.resized(master, width) for width in widths}
+            futures = [pool.submit(imaging.encode_rendition, images[w], f, threads=avif_threads) for w, f in jobs]
+            for future in futures:
+                future.result()
+
+    say(f"## Threading: one slice's nine renditions from a decoded master, median of {REPEATS} rounds")
+    say()
+    per_slice = []
+    load_before = load_average()
+    for _, master in masters:
+        per_slice.append(
+            take_turns(
+                {
+                    OURS: partial(imaging.render_renditions, master, imaging.rendition_specs(master.width)),
+                    "serial, libavif on one thread": partial(serial, master, 1),
+                    "serial, libavif on every core": partial(serial, master, None),
+                    "pool, resizes first, libavif on one thread": partial(pooled, master, 1),
+                    "pool, resizes first, libavif on every core": partial(pooled, master, None),
+                }
+            )
+        )
+    say(f"Load average {load_before} before, {load_average()} after.")
+    say()
+    speed_table({name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]})
 
 
 def describe_machine() -> None:
@@ -463,7 +684,7 @@ def describe_machine() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sweep", action="store_true", help="also run the encoder quality sweep")
+    parser.add_argument("--sweep", action="store_true", help="also run the encoder and threading sweeps")
     args = parser.parse_args()
     started = time.perf_counter()
     describe_machine()
@@ -479,7 +700,7 @@ def main() -> None:
     if args.sweep:
         master_formats(masters)
     if np is None:
-        say("numpy is not installed: SSIM and PSNR were skipped (pip install numpy).")
+        say("numpy is not installed: SSIM and PSNR were skipped (pip install -e '.[bench]').")
         say()
     say("## Targets")
     say()
@@ -490,24 +711,26 @@ def main() -> None:
         say(f"| {name} | {value} | {'yes' if met else 'NO'} |")
 
     for label, speeds in (("per slice", slice_speed), ("scanned page", scan_speed)):
-        ours = next(iter(speeds.values()))  # the first row is always ours
-        same = speeds["naive, same encoder settings"] / ours
-        target(f">= 3x faster than naive, same settings ({label})", f"{same:.2f}x", same >= 3)
-        default = speeds["naive, Pillow defaults"] / ours
-        target(f">= 3x faster than naive, Pillow defaults ({label})", f"{default:.2f}x", default >= 3)
-        vips = [v for k, v in speeds.items() if k.startswith("pyvips")]
+        ours, ours_one = speeds[OURS], speeds[OURS_ONE_THREAD]
+        same = speeds[NAIVE].wall / ours.wall
+        target(f">= 3x faster than naive, same settings, wall ({label})", f"{same:.2f}x", same >= 3)
+        single = speeds[NAIVE_ONE_THREAD].wall / ours_one.wall
+        target(f">= 3x, both on one thread ({label})", f"{single:.2f}x", single >= 3)
+        cpu = speeds[NAIVE].cpu / ours.cpu
+        target(f">= 3x less CPU than naive, same settings ({label})", f"{cpu:.2f}x", cpu >= 3)
+        default = speeds[NAIVE_DEFAULTS].wall / ours.wall
+        target(f">= 3x faster than naive with Pillow's defaults, wall ({label})", f"{default:.2f}x", default >= 3)
+        vips = [timing for name, timing in speeds.items() if name.startswith(VIPS)]
         if vips:
-            target(f"within 1.5x of pyvips ({label})", f"{ours / vips[0]:.2f}x pyvips' time", ours / vips[0] <= 1.5)
-    target(
-        "AVIF <= 0.40x baseline bytes at 800 px",
-        f"{sizes['avif_ratio']:.2f}x (SSIM {sizes['ssim_avif']:.4f} vs {sizes['ssim_baseline']:.4f})",
-        sizes["avif_ratio"] <= 0.40,
-    )
-    target(
-        "WebP <= 0.55x baseline bytes at 800 px",
-        f"{sizes['webp_ratio']:.2f}x (SSIM {sizes['ssim_webp']:.4f} vs {sizes['ssim_baseline']:.4f})",
-        sizes["webp_ratio"] <= 0.55,
-    )
+            ratio = ours.wall / vips[0].wall
+            target(f"within 1.5x of pyvips, wall ({label})", f"{ratio:.2f}x pyvips' time", ratio <= 1.5)
+    for format, limit in (("avif", 0.40), ("webp", 0.55)):
+        ratio, score = sizes[f"{format}_ratio"], sizes[f"ssim_{format}"]
+        target(
+            f"{format} <= {limit:.2f}x baseline bytes at 800 px, SSIM at parity",
+            f"{ratio:.3f}x (SSIM {score:.5f} vs {sizes['ssim_baseline']:.5f})",
+            ratio <= limit and score >= sizes["ssim_baseline"],
+        )
     if fidelity is None:
         target("PSNR ours vs naive >= 40 dB", "not measured (no numpy)", False)
     else:
@@ -517,14 +740,15 @@ def main() -> None:
             fidelity["pixels_worst"] >= 40,
         )
         target(
-            "PSNR ours vs naive >= 40 dB: decoded files, lowest mean (format x width)",
-            f"{fidelity['files_mean_worst']:.1f} dB",
-            fidelity["files_mean_worst"] >= 40,
-        )
-        target(
             "PSNR ours vs naive >= 40 dB: decoded files, single worst",
             f"{fidelity['files_worst']:.1f} dB",
             fidelity["files_worst"] >= 40,
+        )
+        target(
+            "PSNR ours vs naive >= 40 dB: our file vs naive resized pixels, worst"
+            f" (naive's own file: {fidelity['naive_own_worst']:.1f} dB)",
+            f"{fidelity['vs_pixels_worst']:.1f} dB",
+            fidelity["vs_pixels_worst"] >= 40,
         )
     target("peak RSS <= 300 MB for an 800x30000 strip", f"{memory['peak_mb']:.0f} MB", memory["peak_mb"] <= 300)
     say()

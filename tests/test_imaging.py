@@ -466,18 +466,64 @@ def test_renditions_have_the_named_sizes_and_formats() -> None:
     }
 
 
-def test_each_rendition_width_is_resized_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[int, int]] = []
+def test_each_rendition_width_is_resized_once_straight_from_the_master(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[tuple[int, int], tuple[int, int]]] = []
     resize = Image.Image.resize
 
     def counting_resize(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
-        calls.append(size)
+        calls.append((self.size, size))
         return resize(self, size, *args, **kwargs)  # type: ignore[arg-type]
 
     master = imagegen.comic_page(500, 300, supersample=1)
     monkeypatch.setattr(Image.Image, "resize", counting_resize)
     imaging.render_renditions(master, imaging.rendition_specs(500, widths=(120, 240, 360)))
-    assert calls == [(360, 216), (240, 144), (120, 72)]
+    assert sorted(calls, reverse=True) == [((500, 300), (360, 216)), ((500, 300), (240, 144)), ((500, 300), (120, 72))]
+
+
+def test_renditions_are_what_a_naive_resize_and_encode_would_give() -> None:
+    master = imagegen.comic_page(500, 300, supersample=1)
+    specs = imaging.rendition_specs(500, widths=(160, 320), formats=("webp", "jpeg"))
+    for rendition in imaging.render_renditions(master, specs):
+        direct = master.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
+        assert rendition.data == imaging.encode_rendition(direct, rendition.format)
+
+
+def test_threads_do_not_change_a_single_byte() -> None:
+    master = imagegen.comic_page(640, 400, supersample=1)
+    specs = imaging.rendition_specs(640, widths=(160, 320, 480))
+    alone = imaging.render_renditions(master, specs, threads=1)
+    for _ in range(2):
+        together = imaging.render_renditions(master, specs, threads=3)
+        assert [r.data for r in together] == [r.data for r in alone]
+
+
+def test_encoding_never_saves_the_callers_image() -> None:
+    # Image.save keeps its options on the image: two threads saving one image at once would swap them.
+    image = imagegen.comic_page(320, 200, supersample=1)
+    for format in imaging.FORMATS:
+        imaging.encode_rendition(image, format)
+    assert not hasattr(image, "encoderinfo")
+
+
+def test_a_lazily_decoded_master_is_loaded_once_before_the_threads_share_it() -> None:
+    master = Image.open(io.BytesIO(imagegen.encode(imagegen.comic_page(400, 240, supersample=1), "PNG")))
+    renditions = imaging.render_renditions(master, imaging.rendition_specs(400, widths=(100, 200)), threads=4)
+    assert [open_bytes(r.data).size for r in renditions] == [(100, 60)] * 3 + [(200, 120)] * 3
+
+
+def test_a_failed_encode_fails_the_whole_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    encode = imaging.encode_rendition
+
+    def failing_webp(image: Image.Image, format: str, *, threads: int | None = None) -> bytes:
+        if format == "webp":
+            raise OSError("encoder ran out of memory")
+        return encode(image, format, threads=threads)
+
+    monkeypatch.setattr(imaging, "encode_rendition", failing_webp)
+    master = imagegen.comic_page(400, 240, supersample=1)
+    for threads in (1, 2):
+        with pytest.raises(OSError, match="out of memory"):
+            imaging.render_renditions(master, imaging.rendition_specs(400, widths=(100, 200)), threads=threads)
 
 
 def test_renditions_are_never_upscaled() -> None:
