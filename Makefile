@@ -36,7 +36,8 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-test
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/bench_renditions.py
 
 clean:
