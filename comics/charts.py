@@ -24,15 +24,19 @@ class Line:
     values: Sequence[int]
 
 
-def nice_ceiling(value: int) -> int:
-    """Return a round number at or above value for the top of the axis (1, 2, 5 × 10^n)."""
+def axis_ticks(value: int, target: int = 4) -> list[int]:
+    """Return evenly spaced round values from 0 to at least value: steps of 1, 2 or 5 × 10^n."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        return [0, 1]
+    raw = value / target
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = magnitude
+    for factor in (1, 2, 5, 10):
+        step = max(1, factor * magnitude)
+        if step >= raw:
+            break
+    top = step * math.ceil(value / step)
+    return list(range(0, top + 1, step))
 
 
 def _day_label(day: date) -> str:
@@ -48,7 +52,8 @@ def line_chart(
     total_height = height + legend_rows * 20
     plot_width = width - left - right
     plot_height = height - top - bottom
-    peak = nice_ceiling(max((max(line.values, default=0) for line in lines), default=0))
+    ticks = axis_ticks(max((max(line.values, default=0) for line in lines), default=0))
+    peak = ticks[-1]
     count = max(1, len(days) - 1)
 
     def x(index: int) -> float:
@@ -64,8 +69,7 @@ def line_chart(
         f'<rect x="0" y="0" width="{width}" height="{total_height}" fill="#fff"/>',
     ]
     # Horizontal grid lines with their values.
-    for step in range(5):
-        value = peak * step // 4
+    for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#ddd" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" text-anchor="end" fill="#444">{value}</text>'

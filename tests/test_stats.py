@@ -13,7 +13,7 @@ from sqlalchemy import event, func, inspect, select, text
 
 from artists.accounts import Role, create_user
 from comics import stats
-from comics.charts import Line, line_chart, nice_ceiling, sparkline
+from comics.charts import Line, axis_ticks, line_chart, sparkline
 from comics.clock import utcnow
 from comics.models import EpisodeStatus
 from comics.stats import EpisodeDailyViews, LinkDailyClicks, flush_stats, is_declared_robot, stats_buffer
@@ -348,7 +348,9 @@ def test_line_chart_from_plain_data() -> None:
     assert "1 Jan" in texts and "10 Jan" in texts and "10" in texts  # axis top is a round number
     ElementTree.fromstring(line_chart("Empty", [], []))
     ElementTree.fromstring(sparkline([0, 0, 0], 'a "quoted" <label>'))
-    assert [nice_ceiling(value) for value in (0, 1, 3, 7, 12, 99, 101)] == [1, 1, 5, 10, 20, 100, 200]
+    assert axis_ticks(0) == [0, 1] and axis_ticks(1) == [0, 1] and axis_ticks(3) == [0, 1, 2, 3]
+    assert axis_ticks(9) == [0, 5, 10] and axis_ticks(120) == [0, 50, 100, 150]
+    assert axis_ticks(200) == [0, 50, 100, 150, 200] and axis_ticks(1644) == [0, 500, 1000, 1500, 2000]
 
 
 # --- the studio page -------------------------------------------------------------------------------
