@@ -22,6 +22,7 @@ from comics.absolute_urls import absolute, absolute_url_for
 from comics.markup import render_markdown
 from comics.media import media_url
 from comics.models import Episode, Series, StoredImage
+from comics.page_cache import cached_page
 from extensions import db
 
 bp = Blueprint("feeds", __name__)
@@ -162,6 +163,7 @@ def feed_response(feed: FeedGenerator, format: str) -> Response:
 
 
 @bp.get("/feed.<any(rss, atom):format>")
+@cached_page
 def site_feed(format: str) -> Response:
     """Serve the newest episodes of the whole site."""
     name = current_app.config["SITE_NAME"]
@@ -176,6 +178,7 @@ def site_feed(format: str) -> Response:
 
 
 @bp.get("/series/<slug>/feed.<any(rss, atom):format>")
+@cached_page
 def series_feed(slug: str, format: str) -> Response:
     """Serve the newest episodes of one series."""
     series = db.session.scalar(Series.public().where(Series.slug == slug).options(joinedload(Series.artist)))
@@ -194,6 +197,7 @@ def series_feed(slug: str, format: str) -> Response:
 
 
 @bp.get("/artists/<slug>/feed.<any(rss, atom):format>")
+@cached_page
 def artist_feed(slug: str, format: str) -> Response:
     """Serve the newest episodes of every series by one artist."""
     artist = db.session.scalar(select(Artist).where(Artist.slug == slug))

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from artists.models import Artist
 from comics.absolute_urls import absolute, absolute_url_for
 from comics.models import Episode, Series
+from comics.page_cache import cached_page
 from extensions import db
 
 bp = Blueprint("sitemap", __name__)
@@ -59,6 +60,7 @@ def public_episode_count() -> int:
 
 
 @bp.get("/sitemap.xml")
+@cached_page
 def sitemap_index() -> Response:
     """List the site's sitemaps."""
     newest = db.session.scalar(Episode.public().with_only_columns(func.max(Episode.published_at)))
@@ -74,6 +76,7 @@ def sitemap_index() -> Response:
 
 
 @bp.get("/sitemaps/pages.xml")
+@cached_page
 def pages() -> Response:
     """List the home page, every public series and every artist with a public series."""
     newest_by_series = (
@@ -102,6 +105,7 @@ def pages() -> Response:
 
 
 @bp.get("/sitemaps/episodes-<int:number>.xml")
+@cached_page
 def episodes(number: int) -> Response:
     """List one sitemap's worth of public episodes, oldest first so earlier sitemaps rarely change."""
     size = page_size()

@@ -195,3 +195,17 @@ def test_site_url_makes_the_absolute_links(tmp_path: Path) -> None:
 def test_a_bad_site_url_stops_the_app_with_a_reason(tmp_path: Path, site_url: str) -> None:
     with pytest.raises(ValueError, match="SITE_URL must be the site's scheme and host only"):
         make_test_app(tmp_path, SITE_URL=site_url)
+
+
+def test_cached_feeds_show_a_new_episode_at_once(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, CACHE_TYPE="SimpleCache")
+    with app.app_context():
+        client = app.test_client()
+        series = SiteBuilder().series()
+        SiteBuilder().episode(series, panels=1, title="First")
+        assert titles(parse(client, "/series/river/feed.atom")) == ["Episode 1: First"]
+        hit = client.get("/series/river/feed.atom")
+        assert hit.headers.get("X-Page-Cache") == "HIT" and hit.mimetype == "application/atom+xml"
+        assert feedparser.parse(hit.data).bozo == 0
+        SiteBuilder().episode(series, panels=1, title="Second")
+        assert titles(parse(client, "/series/river/feed.atom")) == ["Episode 2: Second", "Episode 1: First"]
