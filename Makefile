@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate demo bench clean
+.PHONY: run test install install-test migrate demo bench bench-serving clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: make PYTHON=python3.11 ..." if sys.version_info < (3, 11) else 0)'
@@ -39,6 +39,10 @@ test: install-test
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/bench_renditions.py
+
+# Needs PostgreSQL and Redis on 127.0.0.1 and wrk; writes its figures into docs/performance.md.
+bench-serving: install-test
+	$(BIN)/python bench/bench_serving.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

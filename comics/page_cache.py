@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import brotli
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask.typing import ResponseReturnValue
+from werkzeug.http import http_date, quote_etag
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -54,16 +55,14 @@ def watch_models(*models: type) -> None:
 
 @dataclass
 class PageEntry:
-    """One rendered page, with its compressed forms, ready to be answered from the cache."""
+    """One rendered page, with its compressed forms and their headers, ready to be answered as is."""
 
-    body: bytes
-    mimetype: str
     etag: str
     last_modified: datetime
     # The next scheduled publication when it was rendered: the entry is dead from that moment on.
     expires_at: datetime | None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    encoded: dict[str, bytes] = field(default_factory=dict)
+    # Per content coding (None for identity): the body and every header of the answer, built once.
+    variants: dict[str | None, tuple[bytes, list[tuple[str, str]]]] = field(default_factory=dict)
 
 
 class _Memo:
@@ -211,10 +210,20 @@ def _timeout_until(moment: datetime | None, now: datetime) -> int:
 # --- who gets cached pages -----------------------------------------------------------------------
 
 
+def _has_session_cookie() -> bool:
+    return current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+
+
 def reader_is_anonymous() -> bool:
     """Tell whether this request comes from a reader who is not signed in."""
-    if getattr(current_app, "login_manager", None) is None:
+    manager = getattr(current_app, "login_manager", None)
+    if manager is None:
         return True  # no accounts on this app: everyone is anonymous
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if not _has_session_cookie() and remember_cookie not in request.cookies and manager._request_callback is None:
+        # Flask-Login finds a user only in the session or the remember-me cookie: with neither, nobody
+        # is signed in, and most readers are answered without loading one.
+        return True
     from flask_login import current_user
 
     return not current_user.is_authenticated
@@ -225,7 +234,7 @@ def can_use_cache() -> bool:
     if request.method not in ("GET", "HEAD") or not caching_enabled():
         return False
     # A pending flash message belongs to one reader and must be shown to them, not skipped.
-    if "_flashes" in session:
+    if _has_session_cookie() and "_flashes" in session:
         return False
     return reader_is_anonymous()
 
@@ -289,51 +298,60 @@ def _store(key: str, entry: PageEntry, now: datetime) -> None:
     _memo(current_app).put(key, entry)
 
 
+_NOT_KEPT = {"content-length", "content-type", "set-cookie", "etag", "last-modified", "cache-control", "vary",
+             "content-encoding"}
+
+
 def _entry_from(response: Response, expires_at: datetime | None, now: datetime) -> PageEntry:
+    """Build the cache entry of a rendered page: each encoding's body and headers, computed once."""
     body = response.get_data()
-    kept = [
-        (name, value)
-        for name, value in response.headers.items()
-        if name.lower() not in {"content-length", "content-type", "set-cookie", "etag", "last-modified",
-                                "cache-control", "vary", "content-encoding"}
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    last_modified = now.replace(microsecond=0)
+    common = [
+        ("Content-Type", response.headers.get("Content-Type", "text/html; charset=utf-8")),
+        ("Cache-Control", PUBLIC_CACHE_CONTROL),
+        # Cookie too: a shared cache must not hand a signed-in reader the anonymous page.
+        ("Vary", "Accept-Encoding, Cookie"),
+        ("Last-Modified", http_date(last_modified)),
+        *((name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT),
     ]
-    return PageEntry(
-        body=body,
-        mimetype=response.mimetype or "text/html",
-        etag=hashlib.sha256(body).hexdigest()[:32],
-        last_modified=now.replace(microsecond=0),
-        expires_at=expires_at,
-        headers=kept,
-        encoded={"br": brotli.compress(body, quality=5), "gzip": gzip.compress(body, compresslevel=6, mtime=0)},
-    )
+    encoded = {
+        None: body,
+        "br": brotli.compress(body, quality=5),
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+    }
+    # Each encoding is its own representation with its own strong ETag, named as Flask-Compress does.
+    variants = {
+        encoding: (
+            data,
+            [*common, ("ETag", quote_etag(f"{etag}:{encoding}" if encoding else etag))]
+            + ([("Content-Encoding", encoding)] if encoding else []),
+        )
+        for encoding, data in encoded.items()
+    }
+    return PageEntry(etag=etag, last_modified=last_modified, expires_at=expires_at, variants=variants)
+
+
+def _chosen_encoding() -> str | None:
+    """Return the best coding of ours the reader accepts; most load tools and bots accept none."""
+    if not request.headers.get("Accept-Encoding"):
+        return None
+    return request.accept_encodings.best_match(ENCODINGS)
 
 
 def _answer(entry: PageEntry) -> Response:
-    """Build the response for an entry: 304 when the reader's copy is current, else the best encoding."""
-    encoding = request.accept_encodings.best_match(ENCODINGS) if request.accept_encodings else None
-    # Each encoding is its own representation with its own strong ETag, as Flask-Compress names them.
-    etag = f"{entry.etag}:{encoding}" if encoding else entry.etag
-    response = Response(mimetype=entry.mimetype)
-    response.headers.extend(entry.headers)
-    response.set_etag(etag)
-    response.last_modified = entry.last_modified
-    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    response.vary.add("Accept-Encoding")
-    if g.get("page_cache"):
-        response.headers["X-Page-Cache"] = g.page_cache
+    """Answer from an entry: 304 when the reader's copy is current, else the best encoding."""
+    body, headers = entry.variants[_chosen_encoding()]
+    headers = [*headers, ("X-Page-Cache", g.get("page_cache", "MISS"))]
     if _not_modified(entry):
-        response.status_code = 304
-        return response
-    if encoding:
-        response.set_data(entry.encoded[encoding])
-        response.headers["Content-Encoding"] = encoding
-    else:
-        response.set_data(entry.body)
-    return response
+        return Response(status=304, headers=[(name, value) for name, value in headers if name != "Content-Type"])
+    return Response(body, headers=headers)
 
 
 def _not_modified(entry: PageEntry) -> bool:
     """Tell whether the reader's conditional request names a copy of this very page."""
+    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
+        return False
     if request.if_none_match:
         # Any encoding of the same body is the same page: a copy fetched as gzip is still current.
         held = {tag.split(":", 1)[0] for tag in request.if_none_match.as_set()}
