@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -139,7 +140,12 @@ def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path) -> None: 
 def test_the_per_address_limit_stops_spraying_many_emails(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMITS="3 per hour", LOGIN_RATE_LIMITS_PER_IP="5 per hour")
     client = app.test_client()
-    statuses = [client.post("/account/login", data={"email": f"u{i}@example.org", "password": "guess"}).status_code for i in range(6)]
+    # Addresses of their own in each limit test: under Redis, counters outlive one test's app.
+    spray = {"REMOTE_ADDR": "192.0.2.55"}
+    statuses = [
+        client.post("/account/login", data={"email": f"u{i}@example.org", "password": "guess"}, environ_base=spray).status_code
+        for i in range(6)
+    ]
     assert statuses == [401] * 5 + [429]
 
 
@@ -148,9 +154,37 @@ def test_successful_logins_do_not_use_up_the_limit(tmp_path) -> None:  # type: i
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.56"
     for _ in range(4):
         assert client.post("/account/login", data={"email": "ed@example.org", "password": PASSWORD}).status_code == 303
         client.post("/account/logout")
+
+
+@pytest.mark.redis
+def test_the_limit_is_shared_through_redis_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.engines import redis_url_or_skip
+
+    url = redis_url_or_skip()
+    address = {"REMOTE_ADDR": "192.0.2.57"}
+    email = f"{secrets.token_hex(6)}@example.org"  # counters in Redis outlive this test: start clean
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = make_test_app(tmp_path / "a", WTF_CSRF_ENABLED=False, RATELIMIT_STORAGE_URI=url, LOGIN_RATE_LIMITS="2 per hour")
+    second = make_test_app(tmp_path / "b", WTF_CSRF_ENABLED=False, RATELIMIT_STORAGE_URI=url, LOGIN_RATE_LIMITS="2 per hour")
+    # Two workers, one count: failures on the first make the second answer 429.
+    for _ in range(2):
+        assert first.test_client().post("/account/login", data={"email": email, "password": "guess"}, environ_base=address).status_code == 401
+    assert second.test_client().post("/account/login", data={"email": email, "password": "guess"}, environ_base=address).status_code == 429
+
+
+def test_an_unknown_email_costs_a_password_hash_too(studio_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from artists import accounts
+
+    checked: list[str] = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda hashed, password: checked.append(hashed) or real(hashed, password))
+    assert accounts.authenticate("nobody@example.org", "whatever password") is None
+    assert len(checked) == 1 and checked[0].startswith("scrypt:")
 
 
 def session_cookie(response) -> str:  # type: ignore[no-untyped-def]

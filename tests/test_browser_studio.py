@@ -96,8 +96,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         page.get_by_role("button", name="Move panel down").nth(1).click()
         assert panel_alts(page) == ["Second panel", "Third panel", "First panel"]
         page.get_by_role("button", name="Save changes").click()
-        page.wait_for_load_state("load")
-        page.wait_for_selector(".notice-success")
+        page.wait_for_selector("text=Your changes are saved.")
         assert panel_alts(page) == ["Second panel", "Third panel", "First panel"]
 
         # Submit for review.
