@@ -329,3 +329,24 @@ def test_an_outer_decorator_runs_on_every_request(app: Flask, client: FlaskClien
 def test_errors_are_not_cached(client: FlaskClient, built: Episode) -> None:
     assert client.get("/series/river/9/").status_code == 404
     assert client.get("/series/nowhere/").status_code == 404
+
+
+def test_a_signed_in_reader_gets_their_own_page_and_readers_keep_theirs(client: FlaskClient, built: Episode) -> None:
+    """A real sign-in (Flask-Login): the editor's page is never stored, and never served to anyone."""
+    from artists.accounts import Role
+    from tests.studio_support import make_account, sign_in
+
+    anonymous = fetch(client, "/series/river/2/")
+    make_account("editor@example.org", Role.EDITOR)
+    editor = client.application.test_client()
+    sign_in(editor, "editor@example.org")
+    for _ in range(2):
+        page = fetch(editor, "/series/river/2/")
+        assert "X-Page-Cache" not in page.headers
+        assert page.headers["Cache-Control"] == "private, no-store"
+        assert "ETag" not in page.headers
+        # Even holding the anonymous page's ETag, a signed-in reader gets a full answer.
+        assert editor.get("/series/river/2/", headers={"If-None-Match": anonymous.headers["ETag"]}).status_code == 200
+    again = fetch(client, "/series/river/2/")
+    assert again.headers["X-Page-Cache"] == "HIT"
+    assert again.data == anonymous.data
