@@ -96,6 +96,8 @@ def test_the_check_is_one_query_that_walks_no_table(studio_app: Flask) -> None:
     db.session.expire_all()
     statements = captured_statements(lambda: is_public_file(name))
     assert len(statements) == 1
+    if db.engine.dialect.name != "sqlite":
+        return  # the plan below is SQLite's; PostgreSQL plans by its statistics
     statement, parameters = statements[0]
     plan = db.session.execute(db.text("EXPLAIN QUERY PLAN " + statement.replace("?", "{}").format(*map(repr, parameters)))).all()
     steps = [str(row[-1]) for row in plan]
