@@ -101,8 +101,17 @@ def instance_secret_key(instance: Path) -> str:
 def configure_extensions(app: Flask) -> None:
     """Bind each extension singleton to this app."""
     db.init_app(app)
-    # Batch mode lets later migrations alter tables on SQLite, which has no ALTER COLUMN.
-    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
+    from comics.search import include_in_autogenerate
+
+    # Batch mode lets later migrations alter tables on SQLite, which has no ALTER COLUMN; the search
+    # engine's own index tables are not models, so autogenerate must leave them alone.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path) / "migrations"),
+        render_as_batch=True,
+        include_name=include_in_autogenerate,
+    )
     cache.init_app(app)
     csrf.init_app(app)
     compress.init_app(app)
