@@ -317,7 +317,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a short smoke run with a small 'large' catalogue; writes nothing")
     args = parser.parse_args()
-    rounds, seconds = (1, 3) if args.quick else (3, 10)
+    rounds, seconds = (1, 3) if args.quick else (5, 8)
+    load_before = os.getloadavg()
     large_series = 20 if args.quick else 1000
     load_seconds = 8 if args.quick else 30
     log: list[str] = []
@@ -414,6 +415,7 @@ def main() -> None:
         print("\n".join(log))
         return
 
+    load_after = os.getloadavg()
     cached_rps = median([load.requests_per_second for load in throughput["cached page"]])
     memory_rps = median([load.requests_per_second for load in throughput["same bytes from memory"]])
     uncached_rps = median([load.requests_per_second for load in throughput["uncached page"]])
@@ -428,8 +430,9 @@ def main() -> None:
 Run {now} on {machine()}. One gunicorn configuration for every server (`gunicorn.conf.py`: {workers}
 workers × 4 threads, gthread); PostgreSQL {postgres_version} on 127.0.0.1, Redis for the queue;
 the page cache is the default FileSystemCache. Load from wrk on 127.0.0.1 (2 threads; 32 connections
-unless said). Each figure is the median of {rounds} interleaved rounds of {seconds} s; the machine was
-shared with other work, which is why rounds are interleaved and only ratios are compared. The episode page
+unless said). Each figure is the median of {rounds} interleaved rounds of {seconds} s. The machine was
+shared with other work (load average {load_before[0]:.1f} when the run started, {load_after[0]:.1f} when it
+ended, on 2 cores), which is why rounds are interleaved and only ratios are compared. The episode page
 is {page_bytes:,} bytes of HTML (40 panels, each a `<picture>` with AVIF, WebP and JPEG at 3 widths).
 
 | # | measure | result | target | |

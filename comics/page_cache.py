@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -27,6 +28,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import brotli
+from cachelib.file import FileSystemCache
+from flask_caching.backends.nullcache import NullCache
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask.typing import ResponseReturnValue
 from werkzeug.http import http_date, quote_etag
@@ -72,6 +75,9 @@ class _Memo:
         self.size = size
         self._entries: OrderedDict[str, PageEntry] = OrderedDict()
         self._lock = threading.Lock()
+        # (stat signature of the version file, the version read from it): see _version_from_file_stat.
+        self.version_seen: tuple[tuple[int, int, int], str] | None = None
+        self.version_file: str | None = None
 
     def get(self, key: str) -> PageEntry | None:
         with self._lock:
@@ -111,7 +117,7 @@ def init_page_cache(app: Flask) -> None:
 
 def caching_enabled() -> bool:
     """Tell whether a real backend is configured (NullCache stores nothing, so skip the work)."""
-    return not str(current_app.config.get("CACHE_TYPE", "")).endswith("NullCache")
+    return not isinstance(cache.cache, NullCache)
 
 
 # --- the content version -------------------------------------------------------------------------
@@ -123,6 +129,9 @@ def content_version() -> str:
     A missing version (first start, eviction, a flushed Redis) becomes a fresh random token, so
     entries stored under any earlier version can never be served again.
     """
+    version = _version_from_file_stat()
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         candidate = secrets.token_hex(8)
@@ -130,6 +139,34 @@ def content_version() -> str:
         if cache.add(VERSION_KEY, candidate, timeout=0):
             return candidate
         version = cache.get(VERSION_KEY) or candidate
+    return str(version)
+
+
+def _version_from_file_stat() -> str | None:
+    """Return the version this process last read from FileSystemCache if its file is unchanged.
+
+    Reading the version is the one shared read of every cache hit. FileSystemCache replaces a file
+    by renaming a new one over it (a new inode, a new mtime), so one stat() tells whether it changed;
+    only then is the file opened and unpickled again. Other backends read it every time.
+    """
+    backend = cache.cache
+    if not isinstance(backend, FileSystemCache):
+        return None
+    memo = _memo(current_app)
+    if memo.version_file is None:
+        memo.version_file = backend._get_filename(VERSION_KEY)
+    try:
+        status = os.stat(memo.version_file)
+    except FileNotFoundError:
+        return None
+    signature = (status.st_ino, status.st_mtime_ns, status.st_size)
+    remembered = memo.version_seen
+    if remembered is not None and remembered[0] == signature:
+        return remembered[1]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        return None
+    memo.version_seen = (signature, str(version))
     return str(version)
 
 
@@ -248,9 +285,13 @@ def _rendered_per_reader() -> bool:
 
 
 def page_key(version: str) -> str:
-    """Return the cache key of this request's page under a content version."""
-    arguments = "&".join(f"{name}={value}" for name, value in sorted(request.args.items(multi=True)))
-    address = f"{request.host}{request.path}?{arguments}"
+    """Return the cache key of this request's page under a content version.
+
+    The host is part of it (feeds and canonical links are absolute); the query string is taken as
+    sent, so the same page asked for with its arguments in another order is merely stored twice.
+    """
+    environ = request.environ
+    address = f"{request.host}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
