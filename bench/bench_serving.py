@@ -36,12 +36,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from PIL import Image, ImageDraw  # the bench draws its own uploads
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image, ImageDraw  # noqa: E402  (after the path tweak; the bench draws its own uploads)
-
-import catalogue  # noqa: E402
+import catalogue  # noqa: E402  (bench/ is on the path when run as a script)
 
 MAINTENANCE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -8,7 +8,8 @@ also never outlive the next scheduled publication, so a scheduled episode appear
 Two layers: the configured Flask-Caching backend (FileSystemCache in the instance folder by default,
 shared by every worker of the machine; Redis when configured), and a small per-process memo of
 entries under versioned keys, which is safe because a versioned key never changes meaning. Every
-request still reads the current version from the shared backend, so no worker lags behind a change.
+request still reads the current version, so no worker lags behind a change: from Redis, or, beside a
+FileSystemCache, from a few bytes of shared memory (VersionBoard).
 
 The decorator wraps the view function itself, not the route: a decorator applied outside it (view
 counting) still runs on every request, cache hits included.
@@ -18,9 +19,11 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import mmap
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,12 +32,12 @@ from typing import Any, TypeVar
 
 import brotli
 from cachelib.file import FileSystemCache
-from flask_caching.backends.nullcache import NullCache
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask.typing import ResponseReturnValue
-from werkzeug.http import http_date, quote_etag
+from flask_caching.backends.nullcache import NullCache
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.http import http_date, quote_etag
 
 from comics import clock
 from extensions import cache
@@ -75,9 +78,9 @@ class _Memo:
         self.size = size
         self._entries: OrderedDict[str, PageEntry] = OrderedDict()
         self._lock = threading.Lock()
-        # (stat signature of the version file, the version read from it): see _version_from_file_stat.
-        self.version_seen: tuple[tuple[int, int, int], str] | None = None
-        self.version_file: str | None = None
+        # This process's mapping of the content version (None: not made yet; False: not a file cache).
+        self.board: VersionBoard | None | bool = None
+        self.board_pid = 0
 
     def get(self, key: str) -> PageEntry | None:
         with self._lock:
@@ -124,14 +127,14 @@ def caching_enabled() -> bool:
 
 
 def content_version() -> str:
-    """Return the current content version, starting a new one if the backend has none.
+    """Return the current content version, starting a new one if none is recorded.
 
     A missing version (first start, eviction, a flushed Redis) becomes a fresh random token, so
     entries stored under any earlier version can never be served again.
     """
-    version = _version_from_file_stat()
-    if version is not None:
-        return version
+    board = _version_board()
+    if board is not None:
+        return board.read() or board.start()
     version = cache.get(VERSION_KEY)
     if version is None:
         candidate = secrets.token_hex(8)
@@ -142,38 +145,80 @@ def content_version() -> str:
     return str(version)
 
 
-def _version_from_file_stat() -> str | None:
-    """Return the version this process last read from FileSystemCache if its file is unchanged.
-
-    Reading the version is the one shared read of every cache hit. FileSystemCache replaces a file
-    by renaming a new one over it (a new inode, a new mtime), so one stat() tells whether it changed;
-    only then is the file opened and unpickled again. Other backends read it every time.
-    """
-    backend = cache.cache
-    if not isinstance(backend, FileSystemCache):
-        return None
-    memo = _memo(current_app)
-    if memo.version_file is None:
-        memo.version_file = backend._get_filename(VERSION_KEY)
-    try:
-        status = os.stat(memo.version_file)
-    except FileNotFoundError:
-        return None
-    signature = (status.st_ino, status.st_mtime_ns, status.st_size)
-    remembered = memo.version_seen
-    if remembered is not None and remembered[0] == signature:
-        return remembered[1]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        return None
-    memo.version_seen = (signature, str(version))
-    return str(version)
-
-
 def bump_content_version() -> None:
     """Start a new content version, so every page is rendered afresh on its next request."""
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
+    board = _version_board()
+    if board is not None:
+        board.start()
+    else:
+        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
     _memo(current_app).clear()
+
+
+class VersionBoard:
+    """The content version in 16 bytes of a file that every process of the machine maps into memory.
+
+    With FileSystemCache, reading the version is the one shared read of every cache hit; from a shared
+    mapping it is a memory read, with no system call (a stat or open would release the GIL and queue
+    the thread behind the others). A write is seen by every process at once. A torn read can only
+    give a value that matches no entry, so at worst a page is rendered once more, never stale. The
+    file sits beside the cache folder, not in it, so clearing or pruning the cache leaves it alone.
+    """
+
+    SIZE = 16
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(descriptor).st_size < self.SIZE:
+                os.ftruncate(descriptor, self.SIZE)
+            self._map = mmap.mmap(descriptor, self.SIZE)
+        finally:
+            os.close(descriptor)
+        self._inode = os.stat(path).st_ino
+        self.checked_at = time.monotonic()
+
+    def read(self) -> str | None:
+        """Return the version, or None if none was ever started."""
+        raw = self._map[: self.SIZE]
+        return None if raw == bytes(self.SIZE) else raw.hex()
+
+    def start(self) -> str:
+        """Write a new random version and return it."""
+        token = os.urandom(self.SIZE)
+        self._map[: self.SIZE] = token
+        return token.hex()
+
+    def replaced(self) -> bool:
+        """Tell whether the file was deleted or replaced since it was mapped (an operator's rm -rf)."""
+        try:
+            return os.stat(self.path).st_ino != self._inode
+        except FileNotFoundError:
+            return True
+
+
+def _version_board() -> VersionBoard | None:
+    """Return this process's mapping of the version board, when the cache is a FileSystemCache."""
+    memo = _memo(current_app)
+    if memo.board is False:
+        return None
+    if memo.board is None or memo.board_pid != os.getpid():
+        backend = cache.cache
+        if not isinstance(backend, FileSystemCache):
+            memo.board = False
+            return None
+        directory = os.path.normpath(current_app.config["CACHE_DIR"])
+        memo.board, memo.board_pid = VersionBoard(f"{directory}.version"), os.getpid()
+    board = memo.board
+    # Once a second at most, make sure nobody replaced the file under this process's mapping.
+    now = time.monotonic()
+    if now - board.checked_at > 1.0:
+        board.checked_at = now
+        if board.replaced():
+            memo.board = None
+            return _version_board()
+    return board
 
 
 def _session_changes_content(session: Session, instances: Iterable[object]) -> bool:
