@@ -350,3 +350,17 @@ def test_a_signed_in_reader_gets_their_own_page_and_readers_keep_theirs(client: 
     again = fetch(client, "/series/river/2/")
     assert again.headers["X-Page-Cache"] == "HIT"
     assert again.data == anonymous.data
+
+
+def test_a_deleted_version_file_starts_a_new_version(app: Flask, client: FlaskClient, built: Episode) -> None:
+    """An operator's rm -rf of the cache leaves no process reading a version nobody else writes."""
+    if TEST_REDIS_URL:
+        pytest.skip("the version lives in Redis on this run, not in a file")
+    fetch(client, "/series/river/2/")
+    assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "HIT"
+    board = page_cache._memo(app).board
+    assert isinstance(board, page_cache.VersionBoard)
+    Path(board.path).unlink()
+    board.checked_at = 0  # as if a second had passed
+    assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "MISS"
+    assert Path(board.path).exists()
