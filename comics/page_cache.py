@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 import brotli
 from cachelib.file import FileSystemCache
-from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
+from flask import Flask, Request, Response, current_app, g, has_app_context, make_response, request, session
 from flask.typing import ResponseReturnValue
 from flask_caching.backends.nullcache import NullCache
 from sqlalchemy import event, func, select
@@ -118,21 +118,30 @@ def init_page_cache(app: Flask) -> None:
     _listen_once()
 
 
-def caching_enabled() -> bool:
+def _backend(app: Flask) -> Any:
+    """Return the app's Flask-Caching backend (what cache.cache gives, without the proxy lookups)."""
+    return app.extensions["cache"][cache]
+
+
+def caching_enabled(app: Flask | None = None) -> bool:
     """Tell whether a real backend is configured (NullCache stores nothing, so skip the work)."""
-    return not isinstance(cache.cache, NullCache)
+    return not isinstance(_backend(app or _current_app()), NullCache)
+
+
+def _current_app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 # --- the content version -------------------------------------------------------------------------
 
 
-def content_version() -> str:
+def content_version(app: Flask | None = None) -> str:
     """Return the current content version, starting a new one if none is recorded.
 
     A missing version (first start, eviction, a flushed Redis) becomes a fresh random token, so
     entries stored under any earlier version can never be served again.
     """
-    board = _version_board()
+    board = _version_board(app or _current_app())
     if board is not None:
         return board.read() or board.start()
     version = cache.get(VERSION_KEY)
@@ -147,12 +156,13 @@ def content_version() -> str:
 
 def bump_content_version() -> None:
     """Start a new content version, so every page is rendered afresh on its next request."""
-    board = _version_board()
+    app = _current_app()
+    board = _version_board(app)
     if board is not None:
         board.start()
     else:
         cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
-    _memo(current_app).clear()
+    _memo(app).clear()
 
 
 class VersionBoard:
@@ -198,17 +208,16 @@ class VersionBoard:
             return True
 
 
-def _version_board() -> VersionBoard | None:
+def _version_board(app: Flask) -> VersionBoard | None:
     """Return this process's mapping of the version board, when the cache is a FileSystemCache."""
-    memo = _memo(current_app)
+    memo = _memo(app)
     if memo.board is False:
         return None
     if memo.board is None or memo.board_pid != os.getpid():
-        backend = cache.cache
-        if not isinstance(backend, FileSystemCache):
+        if not isinstance(_backend(app), FileSystemCache):
             memo.board = False
             return None
-        directory = os.path.normpath(current_app.config["CACHE_DIR"])
+        directory = os.path.normpath(app.config["CACHE_DIR"])
         memo.board, memo.board_pid = VersionBoard(f"{directory}.version"), os.getpid()
     board = memo.board
     # Once a second at most, make sure nobody replaced the file under this process's mapping.
@@ -217,7 +226,7 @@ def _version_board() -> VersionBoard | None:
         board.checked_at = now
         if board.replaced():
             memo.board = None
-            return _version_board()
+            return _version_board(app)
     return board
 
 
@@ -292,17 +301,19 @@ def _timeout_until(moment: datetime | None, now: datetime) -> int:
 # --- who gets cached pages -----------------------------------------------------------------------
 
 
-def _has_session_cookie() -> bool:
-    return current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+def _has_session_cookie(app: Flask, req: Request) -> bool:
+    return app.config.get("SESSION_COOKIE_NAME", "session") in req.cookies
 
 
-def reader_is_anonymous() -> bool:
+def reader_is_anonymous(app: Flask | None = None, req: Request | None = None) -> bool:
     """Tell whether this request comes from a reader who is not signed in."""
-    manager = getattr(current_app, "login_manager", None)
+    app = app or _current_app()
+    req = req or request._get_current_object()  # type: ignore[attr-defined]
+    manager = getattr(app, "login_manager", None)
     if manager is None:
         return True  # no accounts on this app: everyone is anonymous
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if not _has_session_cookie() and remember_cookie not in request.cookies and manager._request_callback is None:
+    remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if not _has_session_cookie(app, req) and remember_cookie not in req.cookies and manager._request_callback is None:
         # Flask-Login finds a user only in the session or the remember-me cookie: with neither, nobody
         # is signed in, and most readers are answered without loading one.
         return True
@@ -311,14 +322,14 @@ def reader_is_anonymous() -> bool:
     return not current_user.is_authenticated
 
 
-def can_use_cache() -> bool:
+def can_use_cache(app: Flask, req: Request) -> bool:
     """Tell whether this request may be answered from, and stored into, the shared page cache."""
-    if request.method not in ("GET", "HEAD") or not caching_enabled():
+    if req.method not in ("GET", "HEAD") or not caching_enabled(app):
         return False
     # A pending flash message belongs to one reader and must be shown to them, not skipped.
-    if _has_session_cookie() and "_flashes" in session:
+    if _has_session_cookie(app, req) and "_flashes" in session:
         return False
-    return reader_is_anonymous()
+    return reader_is_anonymous(app, req)
 
 
 def _rendered_per_reader() -> bool:
@@ -329,14 +340,14 @@ def _rendered_per_reader() -> bool:
 # --- the decorator -------------------------------------------------------------------------------
 
 
-def page_key(version: str) -> str:
+def page_key(version: str, req: Request | None = None) -> str:
     """Return the cache key of this request's page under a content version.
 
     The host is part of it (feeds and canonical links are absolute); the query string is taken as
     sent, so the same page asked for with its arguments in another order is merely stored twice.
     """
-    environ = request.environ
-    address = f"{request.host}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    environ = (req or request).environ
+    address = f"{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
@@ -345,30 +356,33 @@ def cached_page(view: View) -> View:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        if not can_use_cache():
+        # The objects behind current_app and request, looked up once: a hit is a few dozen steps.
+        app = _current_app()
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]
+        if not can_use_cache(app, req):
             response = make_response(view(*args, **kwargs))
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
             return response
-        version = content_version()
-        key = page_key(version)
+        version = content_version(app)
+        key = page_key(version, req)
         now = clock.utcnow()
-        entry = _fetch(key, now)
-        g.page_cache = "HIT" if entry is not None else "MISS"
-        if entry is None:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.is_streamed or _rendered_per_reader():
-                response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
-                response.headers["X-Page-Cache"] = "MISS"
-                return response
-            entry = _entry_from(response, next_publication(version), now)
-            _store(key, entry, now)
-        return _answer(entry)
+        entry = _fetch(app, key, now)
+        if entry is not None:
+            return _answer(req, entry, "HIT")
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200 or response.is_streamed or _rendered_per_reader():
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            response.headers["X-Page-Cache"] = "MISS"
+            return response
+        entry = _entry_from(response, next_publication(version), now)
+        _store(app, key, entry, now)
+        return _answer(req, entry, "MISS")
 
     return wrapper  # type: ignore[return-value]
 
 
-def _fetch(key: str, now: datetime) -> PageEntry | None:
-    memo = _memo(current_app)
+def _fetch(app: Flask, key: str, now: datetime) -> PageEntry | None:
+    memo = _memo(app)
     entry = memo.get(key)
     if entry is None:
         entry = cache.get(key)
@@ -379,9 +393,9 @@ def _fetch(key: str, now: datetime) -> PageEntry | None:
     return entry
 
 
-def _store(key: str, entry: PageEntry, now: datetime) -> None:
+def _store(app: Flask, key: str, entry: PageEntry, now: datetime) -> None:
     cache.set(key, entry, timeout=_timeout_until(entry.expires_at, now))
-    _memo(current_app).put(key, entry)
+    _memo(app).put(key, entry)
 
 
 _NOT_KEPT = {"content-length", "content-type", "set-cookie", "etag", "last-modified", "cache-control", "vary",
@@ -418,30 +432,31 @@ def _entry_from(response: Response, expires_at: datetime | None, now: datetime) 
     return PageEntry(etag=etag, last_modified=last_modified, expires_at=expires_at, variants=variants)
 
 
-def _chosen_encoding() -> str | None:
+def _chosen_encoding(req: Request) -> str | None:
     """Return the best coding of ours the reader accepts; most load tools and bots accept none."""
-    if not request.headers.get("Accept-Encoding"):
+    if not req.environ.get("HTTP_ACCEPT_ENCODING"):
         return None
-    return request.accept_encodings.best_match(ENCODINGS)
+    return req.accept_encodings.best_match(ENCODINGS)
 
 
-def _answer(entry: PageEntry) -> Response:
+def _answer(req: Request, entry: PageEntry, state: str) -> Response:
     """Answer from an entry: 304 when the reader's copy is current, else the best encoding."""
-    body, headers = entry.variants[_chosen_encoding()]
-    headers = [*headers, ("X-Page-Cache", g.get("page_cache", "MISS"))]
-    if _not_modified(entry):
+    body, headers = entry.variants[_chosen_encoding(req)]
+    headers = [*headers, ("X-Page-Cache", state)]
+    if _not_modified(req, entry):
         return Response(status=304, headers=[(name, value) for name, value in headers if name != "Content-Type"])
     return Response(body, headers=headers)
 
 
-def _not_modified(entry: PageEntry) -> bool:
+def _not_modified(req: Request, entry: PageEntry) -> bool:
     """Tell whether the reader's conditional request names a copy of this very page."""
-    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
+    environ = req.environ
+    if "HTTP_IF_NONE_MATCH" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ:
         return False
-    if request.if_none_match:
+    if req.if_none_match:
         # Any encoding of the same body is the same page: a copy fetched as gzip is still current.
-        held = {tag.split(":", 1)[0] for tag in request.if_none_match.as_set()}
-        return entry.etag in held or request.if_none_match.star_tag
-    if request.if_modified_since:
-        return entry.last_modified <= request.if_modified_since.replace(tzinfo=None)
+        held = {tag.split(":", 1)[0] for tag in req.if_none_match.as_set()}
+        return entry.etag in held or req.if_none_match.star_tag
+    if req.if_modified_since:
+        return entry.last_modified <= req.if_modified_since.replace(tzinfo=None)
     return False
