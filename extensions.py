@@ -1,6 +1,8 @@
 """Extension singletons, created once here and bound to the app in create_app."""
 from __future__ import annotations
 
+import enum
+
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -9,7 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -24,6 +26,14 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+
+def enum_as_text(enum_class: type[enum.StrEnum]) -> Enum:
+    """Return a column type storing an enum's values as plain text, the same on every engine.
+
+    Not a native PostgreSQL ENUM: adding a status later is then a code change, not a migration.
+    """
+    return Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 db = SQLAlchemy(model_class=Base)

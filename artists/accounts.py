@@ -23,7 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from artists.models import Artist
 from comics.clock import utcnow
-from extensions import db
+from extensions import db, enum_as_text
 
 PASSWORD_METHOD = "scrypt"
 PASSWORD_MIN_LENGTH = 12
@@ -44,10 +44,6 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     EDITOR = "editor"
     ARTIST = "artist"
-
-
-def _enum_column(enum_class: type[enum.StrEnum]):  # type: ignore[no-untyped-def]
-    return db.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 def normalise_email(email: str) -> str:
@@ -72,7 +68,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    role: Mapped[Role] = mapped_column(enum_as_text(Role))
     # Admins and editors may also publish as an artist (a single-artist site run by its artist).
     artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="SET NULL"), unique=True)
     # What the session cookie carries instead of the id: rotating it signs out every session.
@@ -151,7 +147,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    role: Mapped[Role] = mapped_column(enum_as_text(Role))
     # An existing profile the new account takes over; None for an artist means a new profile.
     artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

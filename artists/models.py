@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from extensions import db
+from extensions import db, enum_as_text
 
 if TYPE_CHECKING:
     from comics.models import Series, StoredImage
@@ -65,7 +65,7 @@ class ArtistLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"))
     kind: Mapped[LinkKind] = mapped_column(
-        db.Enum(LinkKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_as_text(LinkKind)
     )
     label: Mapped[str] = mapped_column(String(80))
     url: Mapped[str] = mapped_column(String(2000))

@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from extensions import db
+from extensions import db, enum_as_text
 
 if TYPE_CHECKING:
     from artists.accounts import User
@@ -45,7 +45,7 @@ class AuditEntry(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(400))
     action: Mapped[AuditAction] = mapped_column(
-        db.Enum(AuditAction, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_as_text(AuditAction)
     )
     object_type: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int]

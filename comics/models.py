@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import Select
 
 from comics.clock import utcnow
-from extensions import db
+from extensions import db, enum_as_text
 
 if TYPE_CHECKING:
     from artists.models import Artist
@@ -36,7 +36,7 @@ class StoredImage(db.Model):
     height: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     render_state: Mapped[RenderState] = mapped_column(
-        db.Enum(RenderState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_as_text(RenderState),
         default=RenderState.READY,
         server_default=RenderState.READY.value,
     )
@@ -96,7 +96,7 @@ class Series(db.Model):
     # A BCP 47 tag per series, not a site-wide assumption: episodes in Korean sit beside English ones.
     language: Mapped[str] = mapped_column(String(35), default="en")
     status: Mapped[SeriesStatus] = mapped_column(
-        db.Enum(SeriesStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_as_text(SeriesStatus),
         default=SeriesStatus.ONGOING,
     )
     content_warning: Mapped[str | None] = mapped_column(String(300))
@@ -140,7 +140,7 @@ class Episode(db.Model):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[EpisodeStatus] = mapped_column(
-        db.Enum(EpisodeStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_as_text(EpisodeStatus),
         default=EpisodeStatus.DRAFT,
     )
     published_at: Mapped[datetime | None]
