@@ -101,7 +101,7 @@ def add_panels(
 ) -> list[str]:
     """Append the uploads to an episode as panels, slicing tall strips; return the notes to show.
 
-    Nothing is committed here: the caller commits, or calls discard_new_files() after a rollback.
+    Nothing is committed here: the caller commits, or calls rollback_and_discard() on failure.
     Renditions are left to the render queue when one is configured, unless in_background says otherwise.
     """
     config = current_app.config
