@@ -10,10 +10,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from comics import imaging
-from comics.ingest import IngestError, Upload, add_panels
-from comics.models import Episode, Panel
+from comics.ingest import IngestError, Upload, add_panels, store_single_image
+from comics.models import Episode, Panel, StoredImage
 from comics.workflow import delete_images
 from extensions import db
+
+
+def replace_single_image(
+    current: StoredImage | None, upload: object, remove: bool
+) -> tuple[StoredImage | None, set[str]]:
+    """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
+
+    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent.
+    """
+    if upload is not None and getattr(upload, "filename", ""):
+        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream))  # type: ignore[attr-defined]
+    elif remove:
+        replacement = None
+    else:
+        return current, set()
+    stale = delete_images([current]) if current is not None else set()
+    return replacement, stale
 
 
 class EditRefused(ValueError):

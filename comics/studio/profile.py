@@ -11,11 +11,11 @@ from sqlalchemy import select
 from artists.models import Artist, ArtistLink, LinkKind
 from artists.permissions import get_artist_for_edit, require_staff, signed_in_user
 from comics.imaging import RejectedImage
-from comics.ingest import IngestError, Upload, discard_unreferenced, rollback_and_discard, store_single_image
+from comics.ingest import IngestError, discard_unreferenced, rollback_and_discard
 from comics.studio import bp
+from comics.studio.editing import replace_single_image
 from comics.studio.forms import ProfileForm
 from comics.studio.responses import done, form_errors, refuse
-from comics.workflow import delete_images
 from extensions import db
 
 BLANK_LINK_ROWS = 2
@@ -101,12 +101,5 @@ def apply_profile(artist: Artist, form: ProfileForm, own: dict[int, ArtistLink])
         kept.append((order, index, link))
     for position, (_, _, link) in enumerate(sorted(kept, key=lambda item: item[:2]), start=1):
         link.position = position
-    old = artist.avatar
-    avatar = form.avatar.data
-    if avatar and getattr(avatar, "filename", ""):
-        artist.avatar = store_single_image(Upload(avatar.filename, avatar.stream))
-    elif form.remove_avatar.data:
-        artist.avatar = None
-    if old is not None and artist.avatar is not old:
-        return delete_images([old])
-    return set()
+    artist.avatar, stale = replace_single_image(artist.avatar, form.avatar.data, bool(form.remove_avatar.data))
+    return stale

@@ -8,12 +8,13 @@ from wtforms import SelectChoice
 
 from artists.permissions import editable_artists, get_series_for_edit, signed_in_user
 from comics.imaging import RejectedImage
-from comics.ingest import IngestError, Upload, discard_unreferenced, rollback_and_discard, store_single_image
+from comics.ingest import IngestError, discard_unreferenced, rollback_and_discard
 from comics.models import Episode, Series, SeriesStatus
 from comics.studio import bp
+from comics.studio.editing import replace_single_image
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from comics.studio.responses import done, form_errors, refuse
-from comics.workflow import delete_images, delete_series, stage
+from comics.workflow import delete_series, stage
 from extensions import db
 
 
@@ -51,15 +52,8 @@ def apply_series_form(series: Series, form: SeriesForm) -> set[str]:
     series.status = SeriesStatus(form.status.data)
     series.content_warning = (form.content_warning.data or "").strip() or None
     series.artist_id = form.artist.data
-    old = series.cover
-    cover = form.cover.data
-    if cover and getattr(cover, "filename", ""):
-        series.cover = store_single_image(Upload(cover.filename, cover.stream))
-    elif form.remove_cover.data:
-        series.cover = None
-    if old is not None and series.cover is not old:
-        return delete_images([old])
-    return set()
+    series.cover, stale = replace_single_image(series.cover, form.cover.data, bool(form.remove_cover.data))
+    return stale
 
 
 def save_series(series: Series, form: SeriesForm, template: str, context: dict[str, object], message: str) -> Response | tuple[Response | str, int]:
