@@ -378,15 +378,26 @@ def find_cut(image: Image.Image, top: int, slice_height: int, search_window: int
 
 
 def slice_strip(image: Image.Image, slice_height: int = 1280, search_window: int = 256) -> list[Image.Image]:
-    """Cut a tall strip into slices no taller than slice_height, at quiet rows where there are any."""
+    """Cut a tall strip into slices no taller than slice_height, at quiet rows where there are any.
+
+    When a full slice would leave a sliver (less than a fifth of slice_height) at the bottom, what is
+    left is cut near its middle instead, so a strip never ends in a few-pixel panel of its own.
+    """
     if slice_height < 1:
         raise ValueError("slice_height must be positive")
     if image.height <= slice_height:
         return [image]
+    shortest_last = slice_height // 5
     slices: list[Image.Image] = []
     top = 0
     while image.height - top > slice_height:
-        cut = find_cut(image, top, slice_height, search_window)
+        remaining = image.height - top
+        if remaining - slice_height < shortest_last:
+            # Two pieces near half each; the window is centred on the middle, within the limit.
+            window = min(search_window, slice_height - (remaining + 1) // 2)
+            cut = find_cut(image, top, (remaining + 1) // 2 + window // 2, window)
+        else:
+            cut = find_cut(image, top, slice_height, search_window)
         slices.append(image.crop((0, top, image.width, cut)))
         top = cut
     slices.append(image.crop((0, top, image.width, image.height)))

@@ -376,6 +376,8 @@ def test_tall_strip_is_cut_at_gutters_into_short_slices() -> None:
     top, cuts_in_gutters = 0, 0
     for piece in slices[:-1]:
         cut, limit = top + piece.height, top + 1280
+        if 20_000 - limit < 1280 // 5:  # the balanced last cut, tested on its own below
+            break
         # A seam is quiet when both rows around it are gutter: top + 1 <= cut <= bottom - 1.
         seams = [min(limit, bottom - 1) for start, bottom in gutters if start + 1 <= min(limit, bottom - 1)]
         in_window = [seam for seam in seams if seam >= limit - 256]
@@ -388,6 +390,20 @@ def test_tall_strip_is_cut_at_gutters_into_short_slices() -> None:
 def test_strip_without_quiet_rows_is_cut_at_the_limit() -> None:
     slices = imaging.slice_strip(imagegen.noisy_strip(400, 3000))
     assert [piece.height for piece in slices] == [1280, 1280, 440]
+
+
+def test_a_strip_just_over_the_limit_is_split_near_its_middle_not_into_a_sliver() -> None:
+    # A full 1280 px slice would leave 10 px; the rest is split in two near the middle instead.
+    assert [piece.height for piece in imaging.slice_strip(Image.new("RGB", (800, 1290), "white"))] == [773, 517]
+    # With no quiet row the cut is hard, still well clear of a sliver.
+    assert [piece.height for piece in imaging.slice_strip(imagegen.noisy_strip(400, 1300))] == [778, 522]
+
+
+def test_the_balanced_cut_still_prefers_a_quiet_row() -> None:
+    strip = imagegen.noisy_strip(400, 1300)
+    strip.paste((255, 255, 255), (0, 600, 400, 640))  # a gutter a little above the middle
+    heights = [piece.height for piece in imaging.slice_strip(strip)]
+    assert heights == [639, 661]
 
 
 def test_short_image_is_not_sliced() -> None:
