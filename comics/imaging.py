@@ -165,6 +165,22 @@ def check_header(image: Image.Image, filename: str, limits: ImageLimits) -> int:
     return frames
 
 
+def check_proportions(image: Image.Image, filename: str, what: str, max_ratio: float) -> None:
+    """Refuse an image more than max_ratio times as tall as it is wide, or as wide as it is tall.
+
+    For single pictures (covers, profile pictures), which are never sliced: a strip would make a page
+    of one picture and renditions taller than WebP's 16383 px limit. The rule is symmetric, so it
+    holds before and after EXIF rotation.
+    """
+    width, height = image.size
+    if max(width, height) > max_ratio * min(width, height):
+        raise RejectedImage(
+            filename,
+            f"{what} can be at most {max_ratio:g} times as tall as it is wide, or as wide as it is tall;"
+            f" this one is {width} × {height} pixels. Crop it, or add a strip to an episode as its panels",
+        )
+
+
 def _orientation(image: Image.Image) -> int:
     """Return the EXIF orientation (1 when absent or unreadable)."""
     try:

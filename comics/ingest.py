@@ -85,9 +85,20 @@ def open_master(stored: StoredImage) -> Image:
     return imaging.open_image(path, stored.master, image_limits()).image
 
 
-def store_single_image(upload: Upload) -> StoredImage:
-    """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row."""
+# Covers and profile pictures are never sliced, so their shape is limited instead (see check_proportions).
+SINGLE_IMAGE_MAX_RATIO = 3
+
+
+def store_single_image(upload: Upload, what: str = "a cover or profile picture") -> StoredImage:
+    """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row.
+
+    what names the picture in a refusal ("a cover").
+    """
     opened = _open(upload)
+    try:
+        imaging.check_proportions(opened.image, upload.filename, what, SINGLE_IMAGE_MAX_RATIO)
+    except imaging.RejectedImage as refusal:
+        raise IngestError([str(refusal)]) from refusal
     image = imaging.make_master(imaging.normalise(opened.image), current_app.config["MASTER_MAX_WIDTH"])
     return store_image(image)
 

@@ -406,6 +406,16 @@ def test_the_balanced_cut_still_prefers_a_quiet_row() -> None:
     assert heights == [639, 661]
 
 
+@pytest.mark.parametrize(("size", "refused"), [((800, 2400), False), ((2400, 800), False), ((800, 2401), True), ((2401, 800), True), ((1, 4), True)])
+def test_single_pictures_are_held_to_a_shape(size: tuple[int, int], refused: bool) -> None:
+    image = Image.new("RGB", size, "white")
+    if not refused:
+        imaging.check_proportions(image, "cover.png", "a cover", 3)
+        return
+    with pytest.raises(imaging.RejectedImage, match=rf"^cover\.png: a cover can be at most 3 times .* this one is {size[0]} × {size[1]} pixels"):
+        imaging.check_proportions(image, "cover.png", "a cover", 3)
+
+
 def test_short_image_is_not_sliced() -> None:
     image = Image.new("RGB", (800, 1280), "white")
     assert imaging.slice_strip(image) == [image]

@@ -129,6 +129,15 @@ def test_avatar_upload_and_replacement(mina, studio_app: Flask) -> None:  # type
     assert not first_files & media_files(studio_app)
 
 
+def test_a_banner_as_an_avatar_is_refused(mina) -> None:  # type: ignore[no-untyped-def]
+    client, artist = mina
+    before = snapshot(artist.id)
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed", avatar=png_file("banner.png", width=1300, height=400)))
+    assert response.status_code == 400
+    assert "banner.png: a profile picture can be at most 3 times as tall as it is wide, or as wide as it is tall; this one is 1300 × 400 pixels" in problems(response)
+    assert snapshot(artist.id) == before
+
+
 def test_a_bad_avatar_is_refused(mina) -> None:  # type: ignore[no-untyped-def]
     client, artist = mina
     before = snapshot(artist.id)

@@ -259,6 +259,7 @@ def test_series_create_edit_and_cover(artist_client, studio_app: Flask) -> None:
         ({"title": "X", "language": "english please", "status": "ongoing"}, "language tag"),
         ({"title": "", "language": "en", "status": "ongoing"}, "Give the series a title."),
         ({"title": "X", "language": "en", "status": "ongoing", "cover": (io.BytesIO(b"<svg/>"), "cover.svg")}, "cover.svg"),
+        ({"title": "X", "language": "en", "status": "ongoing", "cover": png_file("strip.png", width=100, height=2000)}, "strip.png: a cover can be at most 3 times as tall"),
     ],
 )
 def test_series_refusals(artist_client, data: dict, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -267,6 +268,21 @@ def test_series_refusals(artist_client, data: dict, message: str) -> None:  # ty
     assert response.status_code == 400
     assert message in problems(response), problems(response)
     assert db.session.scalar(db.select(db.func.count(Series.id))) == 1
+
+
+def test_a_strip_as_a_new_cover_changes_nothing(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    client, series = artist_client
+    assert client.post(f"/studio/series/{series.id}/edit", data={"title": "River", "slug": "river", "language": "en", "status": "ongoing", "cover": png_file("cover.png", width=300, height=400)}).status_code == 303
+    db.session.expire_all()
+    cover_id, files = db.session.get(Series, series.id).cover_id, media_files(studio_app)
+    # 800 × 20000: its 1200 px WebP would be 30000 px tall, past WebP's limit; refused before any work.
+    response = client.post(f"/studio/series/{series.id}/edit", data={"title": "Renamed", "slug": "river", "language": "en", "status": "ongoing", "cover": png_file("strip.png", width=800, height=20_000)})
+    assert response.status_code == 400
+    assert "strip.png: a cover can be at most 3 times as tall as it is wide, or as wide as it is tall; this one is 800 × 20000 pixels" in problems(response)
+    db.session.expire_all()
+    series = db.session.get(Series, series.id)
+    assert (series.title, series.cover_id) == ("River", cover_id)
+    assert media_files(studio_app) == files
 
 
 def test_dashboard_groups_episodes_by_stage(artist_client) -> None:  # type: ignore[no-untyped-def]

@@ -17,14 +17,15 @@ from extensions import db
 
 
 def replace_single_image(
-    current: StoredImage | None, upload: object, remove: bool
+    current: StoredImage | None, upload: object, remove: bool, what: str
 ) -> tuple[StoredImage | None, set[str]]:
     """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
 
-    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent.
+    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent;
+    what names the picture in a refusal ("a cover").
     """
     if upload is not None and getattr(upload, "filename", ""):
-        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream))  # type: ignore[attr-defined]
+        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)  # type: ignore[attr-defined]
     elif remove:
         replacement = None
     else:

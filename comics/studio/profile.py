@@ -101,5 +101,5 @@ def apply_profile(artist: Artist, form: ProfileForm, own: dict[int, ArtistLink])
         kept.append((order, index, link))
     for position, (_, _, link) in enumerate(sorted(kept, key=lambda item: item[:2]), start=1):
         link.position = position
-    artist.avatar, stale = replace_single_image(artist.avatar, form.avatar.data, bool(form.remove_avatar.data))
+    artist.avatar, stale = replace_single_image(artist.avatar, form.avatar.data, bool(form.remove_avatar.data), "a profile picture")
     return stale

@@ -52,7 +52,7 @@ def apply_series_form(series: Series, form: SeriesForm) -> set[str]:
     series.status = SeriesStatus(form.status.data)
     series.content_warning = (form.content_warning.data or "").strip() or None
     series.artist_id = form.artist.data
-    series.cover, stale = replace_single_image(series.cover, form.cover.data, bool(form.remove_cover.data))
+    series.cover, stale = replace_single_image(series.cover, form.cover.data, bool(form.remove_cover.data), "a cover")
     return stale
 
 
