@@ -612,6 +612,24 @@ def render_renditions(
     return [encoded[spec] for spec in specs]
 
 
+def encode_master_and_renditions(
+    image: Image.Image, specs: Sequence[RenditionSpec], *, threads: int | None = None
+) -> tuple[bytes, list[EncodedRendition]]:
+    """Return an image's master bytes and its renditions, the master's PNG encode beside the others.
+
+    The master's zlib work (about 110 ms for a 1600×1280 slice) would otherwise run alone before the
+    renditions start; on a thread of its own it fills the gaps the rendition pool leaves, which saves
+    about 60 ms per slice on two cores (docs/imaging.md). threads=1 runs everything in turn.
+    """
+    if (threads or available_cores()) == 1:
+        return encode_master(image), render_renditions(image, specs, threads=1)
+    image.load()  # shared by both threads: a lazy decode must not race
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as side:
+        master = side.submit(encode_master, image)
+        renditions = render_renditions(image, specs, threads=threads)
+        return master.result(), renditions
+
+
 # --- several files ---------------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"([0-9]+)")

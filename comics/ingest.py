@@ -52,20 +52,30 @@ def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
     in_background leaves the renditions to a worker: the row is marked pending and queued after the
     commit (comics.rendering).
     """
-    master_name = media_store().put(imaging.encode_master(image), imaging.MASTER_EXTENSION)
-    stored = StoredImage(master=master_name, width=image.width, height=image.height)
+    store = media_store()
     if in_background:
-        stored.render_state = RenderState.PENDING
-    else:
-        add_renditions(stored, image)
+        master_name = store.put(imaging.encode_master(image), imaging.MASTER_EXTENSION)
+        return StoredImage(master=master_name, width=image.width, height=image.height, render_state=RenderState.PENDING)
+    master, renditions = imaging.encode_master_and_renditions(image, rendition_specs_for(image))
+    stored = StoredImage(master=store.put(master, imaging.MASTER_EXTENSION), width=image.width, height=image.height)
+    attach_renditions(stored, renditions)
     return stored
 
 
 def add_renditions(stored: StoredImage, image: Image) -> None:
-    """Encode the image's renditions from its master pixels, store them and mark the row ready."""
+    """Encode the renditions of a stored image from its master pixels, store them and mark the row ready."""
+    attach_renditions(stored, imaging.render_renditions(image, rendition_specs_for(image)))
+
+
+def rendition_specs_for(image: Image) -> list[imaging.RenditionSpec]:
+    """Return the configured renditions for an image of this width."""
+    return imaging.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
+
+
+def attach_renditions(stored: StoredImage, renditions: Iterable[imaging.EncodedRendition]) -> None:
+    """Store encoded renditions as files and rows of the image, and mark it ready."""
     store = media_store()
-    specs = imaging.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
-    for encoded in imaging.render_renditions(image, specs):
+    for encoded in renditions:
         stored.renditions.append(
             Rendition(
                 width=encoded.width,

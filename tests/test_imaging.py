@@ -523,6 +523,26 @@ def test_threads_do_not_change_a_single_byte() -> None:
         assert [r.data for r in together] == [r.data for r in alone]
 
 
+def test_the_master_encoded_beside_the_renditions_is_the_same_master() -> None:
+    master = Image.open(io.BytesIO(imagegen.encode(imagegen.comic_page(640, 400, supersample=1), "PNG")))  # lazy
+    specs = imaging.rendition_specs(640, widths=(160, 320))
+    expected = imaging.encode_master(master), [r.data for r in imaging.render_renditions(master, specs, threads=1)]
+    for threads in (1, 2, 3):
+        png, renditions = imaging.encode_master_and_renditions(master, specs, threads=threads)
+        assert (png, [r.data for r in renditions]) == expected
+
+
+def test_a_failed_master_encode_fails_the_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_png(image: Image.Image) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(imaging, "encode_master", failing_png)
+    master = imagegen.comic_page(400, 240, supersample=1)
+    for threads in (1, 2):
+        with pytest.raises(OSError, match="disk full"):
+            imaging.encode_master_and_renditions(master, imaging.rendition_specs(400, widths=(100,)), threads=threads)
+
+
 def test_encoding_never_saves_the_callers_image() -> None:
     # Image.save keeps its options on the image: two threads saving one image at once would swap them.
     image = imagegen.comic_page(320, 200, supersample=1)
