@@ -317,6 +317,46 @@ def bench_stages(masters: list[tuple[str, Image.Image]]) -> None:
     say()
 
 
+MASTER_THEN_RENDITIONS = "master PNG first, then the renditions (until 2026-11-21)"
+MASTER_BESIDE_RENDITIONS = "master PNG beside the renditions (encode_master_and_renditions)"
+
+
+def master_then_renditions(master: Image.Image) -> None:
+    imaging.encode_master(master)
+    imaging.render_renditions(master, imaging.rendition_specs(master.width))
+
+
+def master_beside_renditions(master: Image.Image) -> None:
+    imaging.encode_master_and_renditions(master, imaging.rendition_specs(master.width))
+
+
+def bench_ingest_slice(masters: list[tuple[str, Image.Image]]) -> None:
+    """Time what ingest does per slice: the master's PNG and every rendition, in turn or overlapped."""
+    say(f"## What ingest encodes per 1600x1280 slice: the master PNG and 9 renditions, median of {REPEATS} rounds")
+    say()
+    load_before = load_average()
+    per_slice = [
+        take_turns(
+            {
+                MASTER_THEN_RENDITIONS: partial(master_then_renditions, master),
+                MASTER_BESIDE_RENDITIONS: partial(master_beside_renditions, master),
+            }
+        )
+        for _, master in masters
+    ]
+    timings = {name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]}
+    say(f"Mean of the four slices. Load average {load_before} before, {load_average()} after.")
+    say()
+    before, now = timings[MASTER_THEN_RENDITIONS], timings[MASTER_BESIDE_RENDITIONS]
+    say("| ingest, per slice | wall ms | best wall ms | CPU ms |")
+    say("|---|---:|---:|---:|")
+    for name, timing in timings.items():
+        say(f"| {name} | {timing.wall * 1000:.0f} | {timing.best * 1000:.0f} | {timing.cpu * 1000:.0f} |")
+    say()
+    say(f"Overlapped, the slice takes {now.wall / before.wall:.2f}x the time (median), {now.best / before.best:.2f}x (best).")
+    say()
+
+
 SCAN_OURS = "ours: draft decode, master, 2 slices, encodes on a thread per core"
 SCAN_OURS_ONE_THREAD = "ours on one thread (libavif too)"
 
@@ -490,8 +530,8 @@ slices, _ = imaging.prepare_panels(Path(sys.argv[1]), "strip.png")
 count, files = len(slices), 0
 while slices:
     piece = slices.pop(0)  # each slice is let go once stored, as the ingest loop does
-    imaging.encode_master(piece)
-    files += 1 + len(imaging.render_renditions(piece, imaging.rendition_specs(piece.width)))
+    _, renditions = imaging.encode_master_and_renditions(piece, imaging.rendition_specs(piece.width))
+    files += 1 + len(renditions)
 print(json.dumps({"before_kb": before, "peak_kb": high_water_kb(), "slices": count, "files": files,
                   "seconds": time.perf_counter() - started}))
 """
@@ -551,6 +591,12 @@ def sweep_trials() -> list[Trial]:
         ("AVIF", "q71 speed 8 limited range", {"quality": 71, "speed": 8, "range": "limited"}),
         ("AVIF", "q71 speed 8 tune=ssim", {"quality": 71, "speed": 8, "advanced": {"tune": "ssim"}}),
         ("AVIF", "q71 speed 8 sharpness=2", {"quality": 71, "speed": 8, "advanced": {"sharpness": "2"}}),
+        # libaom options that trade bytes for CPU at speed 8, or try to win back speed 9's bytes.
+        ("AVIF", "q71 speed 8 palette off", {"quality": 71, "speed": 8, "advanced": {"enable-palette": "0"}}),
+        ("AVIF", "q71 speed 8 intra DCT only", {"quality": 71, "speed": 8, "advanced": {"use-intra-dct-only": "1"}}),
+        ("AVIF", "q71 speed 9 screen content", {"quality": 71, "speed": 9, "advanced": {"tune-content": "screen"}}),
+        ("AVIF", "q74 speed 9", {"quality": 74, "speed": 9}),
+        ("AVIF", "q82 speed 9 delta-q off", {"quality": 82, "speed": 9, "advanced": {"deltaq-mode": "0"}}),
     ]
     return trials
 
@@ -584,6 +630,7 @@ def sweep(masters: list[tuple[str, Image.Image]]) -> None:
         )
     say()
     sweep_per_page(masters, references, baseline)
+    sweep_webp_page_search(masters)
     if pyvips is not None:
         sweep_vips_webp(references, baseline, baseline_ssim)
     sweep_threading(masters)
@@ -613,6 +660,37 @@ def sweep_per_page(
             total += len(data)
             cells.append(f"q{quality}: {len(data) / len(base):.2f}x")
         say(f"| {name} | " + " | ".join(cells) + f" | {total / sum(len(b) for b in baseline):.3f}x |")
+    say()
+
+
+def sweep_webp_page_search(masters: list[tuple[str, Image.Image]]) -> None:
+    """Time a per-page WebP quality search, as the pipeline would run it, and report the bytes it reaches."""
+    say("## WebP quality searched page by page: the lowest quality reaching each page's own baseline SSIM")
+    say()
+    say("Binary search at 800 px, one SSIM per step; CPU is the search's, per slice, on one thread.")
+    say()
+    say("| method | search range | qualities chosen | x baseline bytes | search CPU ms per slice |")
+    say("|---|---|---|---:|---:|")
+    references = [imaging.resized(master, 800) for _, master in masters]
+    for method in (5, 6):
+        for lowest in (80, 50):
+            started, chosen, total, baseline_total = time.process_time(), [], 0, 0
+            for reference in references:
+                baseline = imagegen.encode(reference, "JPEG", quality=90)
+                target = ssim(reference, decode(baseline))
+                low, high, best, found = lowest, 96, b"", 100
+                while low <= high:  # assumes SSIM rises with quality; it does not always (see docs)
+                    quality = (low + high) // 2
+                    data = imagegen.encode(reference, "WEBP", quality=quality, method=method)
+                    if ssim(reference, decode(data)) >= target:
+                        best, high, found = data, quality - 1, quality
+                    else:
+                        low = quality + 1
+                chosen.append(found)
+                total += len(best or imagegen.encode(reference, "WEBP", quality=found, method=method))
+                baseline_total += len(baseline)
+            cpu = (time.process_time() - started) / len(references) * 1000
+            say(f"| {method} | q{lowest}-96 | {chosen} | {total / baseline_total:.3f} | {cpu:.0f} |")
     say()
 
 
@@ -765,6 +843,7 @@ def main() -> None:
     describe_machine()
     masters = comic_masters()
     slice_speed = bench_speed_per_slice(masters)
+    bench_ingest_slice(masters)
     if args.speed:
         bench_scan_upload()
         sweep_threading(masters)
