@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from flask import Flask, render_template
 
+from comics.image_settings import IMAGE_SETTINGS, check_image_settings
 from comics.page_cache import init_page_cache
 from comics.static_assets import init_static_assets
 from extensions import cache, compress, csrf, db, limiter, login_manager, migrate
@@ -17,6 +18,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure the webtoon site."""
     app = Flask(__name__, instance_relative_config=True)
     configure_settings(app, test_config)
+    check_image_settings(app.config)
     configure_extensions(app)
     configure_blueprints(app)
     configure_error_pages(app)
@@ -51,12 +53,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SITEMAP_PAGE_SIZE": 50_000,
         "SHARE_CARD_FONT": None,
         "EPISODES_PER_PAGE": 20,
-        # Image pipeline limits; see docs/imaging.md.
-        "UPLOAD_MAX_BYTES": 20_000_000,
-        "UPLOAD_MAX_PIXELS": 40_000_000,
-        "PANEL_SLICE_HEIGHT": 1280,
-        "MASTER_MAX_WIDTH": 1600,
-        "RENDITION_WIDTHS": (480, 800, 1200),
+        # Upload limits, slicing and rendition widths: comics/image_settings.py and docs/imaging.md.
+        **IMAGE_SETTINGS,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Studio: accounts, uploads and the review workflow.

@@ -169,7 +169,7 @@ def check_proportions(image: Image.Image, filename: str, what: str, max_ratio: f
     """Refuse an image more than max_ratio times as tall as it is wide, or as wide as it is tall.
 
     For single pictures (covers, profile pictures), which are never sliced: a strip would make a page
-    of one picture and renditions taller than WebP's 16383 px limit. The rule is symmetric, so it
+    of one picture and renditions taller than WebP allows (WEBP_MAX_SIDE). The rule is symmetric, so it
     holds before and after EXIF rotation.
     """
     width, height = image.size
@@ -457,6 +457,7 @@ def encode_master(image: Image.Image) -> bytes:
 # --- renditions ------------------------------------------------------------------------------------
 
 DEFAULT_WIDTHS = (480, 800, 1200)
+WEBP_MAX_SIDE = 16383  # libwebp refuses a wider or taller picture
 FORMATS = ("avif", "webp", "jpeg")
 
 _MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}

@@ -15,7 +15,7 @@ from flask import current_app
 from PIL.Image import Image
 from sqlalchemy import func, select
 
-from comics import imaging
+from comics import image_settings, imaging
 from comics.media import media_store
 from comics.models import Episode, EpisodeStatus, Panel, RenderState, Rendition, Series, StoredImage
 from comics.rendering import renders_in_background
@@ -41,9 +41,8 @@ class IngestError(ValueError):
 
 
 def image_limits() -> imaging.ImageLimits:
-    """Return the configured per-image limits."""
-    config = current_app.config
-    return imaging.ImageLimits(max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"])
+    """Return this app's per-image limits."""
+    return image_settings.image_limits(current_app.config)
 
 
 def store_image(image: Image, *, in_background: bool = False) -> StoredImage:

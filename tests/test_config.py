@@ -40,3 +40,38 @@ def test_secret_keys_differ_between_instances(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert instance_secret_key(tmp_path / "a") != instance_secret_key(tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("PANEL_SLICE_HEIGHT", 0, "PANEL_SLICE_HEIGHT must be a whole number from 1 to 16383, not 0"),
+        ("PANEL_SLICE_HEIGHT", 20_000, "PANEL_SLICE_HEIGHT must be a whole number from 1 to 16383, not 20000"),
+        ("MASTER_MAX_WIDTH", 1.5, "MASTER_MAX_WIDTH must be a whole number from 1 to 16383, not 1.5"),
+        ("UPLOAD_MAX_BYTES", "20MB", "UPLOAD_MAX_BYTES must be a whole number of at least 1, not '20MB'"),
+        ("UPLOAD_MAX_WIDTH", -1, "UPLOAD_MAX_WIDTH must be a whole number of at least 1, not -1"),
+        ("UPLOAD_MAX_FRAMES", True, "UPLOAD_MAX_FRAMES must be a whole number of at least 1, not True"),
+        ("RENDITION_WIDTHS", [], "RENDITION_WIDTHS must be a list of widths in pixels"),
+        ("RENDITION_WIDTHS", 800, "RENDITION_WIDTHS must be a list of widths in pixels"),
+        ("RENDITION_WIDTHS", "480,800", "RENDITION_WIDTHS must be a list of widths in pixels"),
+        ("RENDITION_WIDTHS", [0, 800], "each of RENDITION_WIDTHS must be a whole number from 1 to 16383, not 0"),
+        ("RENDITION_WIDTHS", [480, 480], "RENDITION_WIDTHS names a width twice"),
+    ],
+)
+def test_a_bad_image_setting_stops_the_app_with_its_name(key: str, value: object, message: str) -> None:
+    with pytest.raises(ValueError) as refusal:
+        create_app({"SECRET_KEY": "x", key: value})
+    assert message in str(refusal.value)
+
+
+def test_image_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from comics.ingest import image_limits
+
+    monkeypatch.setenv("FLASK_UPLOAD_MAX_WIDTH", "4000")
+    monkeypatch.setenv("FLASK_UPLOAD_MAX_FRAMES", "10")
+    monkeypatch.setenv("FLASK_RENDITION_WIDTHS", "[360, 720]")
+    app = create_app({"SECRET_KEY": "x"})
+    with app.app_context():
+        limits = image_limits()
+    assert (limits.max_width, limits.max_frames, limits.max_height) == (4000, 10, 60_000)
+    assert app.config["RENDITION_WIDTHS"] == [360, 720]

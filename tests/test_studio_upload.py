@@ -112,6 +112,23 @@ def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: 
         assert counts()["episodes"] == 0
 
 
+def test_the_configured_width_limit_refuses_a_wider_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_WIDTH=500)
+    with app.app_context():
+        mina, _ = make_artist_account("mina")
+        series = Series(slug="river", title="River", artist=mina)
+        db.session.add(series)
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, "mina@example.org")
+        files = [png_file("narrow.png", width=400, height=300), png_file("wide.png", width=600, height=300)]
+        response = json_post(client, f"/studio/series/{series.id}/episodes/new", {"title": "One", "files": files})
+        assert response.status_code == 400
+        assert "wide.png: it is 600 pixels wide; the limit is 500" in problems(response)
+        assert counts() == {"episodes": 0, "panels": 0, "images": 0}
+        assert media_files(app) == set()
+
+
 def test_a_request_over_max_content_length_is_413_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=5_000)
     with app.app_context():
