@@ -436,9 +436,9 @@ def make_master(image: Image.Image, max_width: int = 1600) -> Image.Image:
 
 
 # Masters are PNG: lossless, readable by every tool and by the offline CBZ edition, and with no
-# dimension limit (lossless WebP, 18-36% smaller, stops at 16383 px, which an unsliced cover can pass).
-# They are stored once and never sent to readers; zlib level 3 is within 2% of level 6's size at 40%
-# of its time (docs/imaging.md).
+# dimension limit (lossless WebP is 18-36% smaller but stops at WEBP_MAX_SIDE; docs/imaging.md weighs
+# it). They are stored once and never sent to readers; zlib level 3 is within 2% of level 6's size at
+# 40% of its time.
 MASTER_EXTENSION = "png"
 MASTER_SETTINGS: dict[str, object] = {"compress_level": 3}
 
