@@ -89,9 +89,21 @@ def attach_renditions(stored: StoredImage, renditions: Iterable[imaging.EncodedR
 
 
 def open_master(stored: StoredImage) -> Image:
-    """Open a stored master (our own metadata-free PNG) through the same safe opener as uploads."""
+    """Open a stored master (our own metadata-free PNG) through the same safe opener as uploads.
+
+    It is held to exactly the size its row records, not to today's upload limits: a master stored
+    before an admin lowered UPLOAD_MAX_WIDTH must still render, and a file that is not the master
+    the row describes must not.
+    """
     path = media_store().path_of(stored.master)
-    return imaging.open_image(path, stored.master, image_limits()).image
+    limits = imaging.ImageLimits(
+        max_bytes=path.stat().st_size,
+        max_pixels=stored.width * stored.height,
+        max_width=stored.width,
+        max_height=stored.height,
+        max_frames=1,
+    )
+    return imaging.open_image(path, stored.master, limits).image
 
 
 # Covers and profile pictures are never sliced, so their shape is limited instead (see check_proportions).

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from comics import imaging
 from comics.clock import utcnow
-from comics.ingest import Upload, add_panels, create_episode
+from comics.ingest import Upload, add_panels, create_episode, open_master
 from comics.models import Episode, RenderState, Rendition, StoredImage
 from comics.rendering import render_queue
 from extensions import db
@@ -191,3 +191,19 @@ def test_requeue_renders_in_place_without_a_queue(inline_app: Flask) -> None:
     assert "rendered 1 of 1 image(s)" in result.output, result.output
     db.session.expire_all()
     assert db.session.get(StoredImage, image.id).render_state == RenderState.READY  # type: ignore[union-attr]
+
+
+def test_a_stored_master_renders_after_the_upload_limits_are_lowered(inline_app: Flask) -> None:
+    episode, _ = create_episode(SiteBuilder().series(), "Wide", uploads(1))
+    image = episode.panels[0].image
+    inline_app.config["UPLOAD_MAX_WIDTH"] = 100  # the panel is 200 px wide
+    inline_app.config["UPLOAD_MAX_BYTES"] = 10
+    assert open_master(image).size == (image.width, image.height)
+
+
+def test_a_master_that_is_not_what_its_row_says_is_refused(inline_app: Flask) -> None:
+    episode, _ = create_episode(SiteBuilder().series(), "Swapped", uploads(1))
+    image = episode.panels[0].image
+    image.width, image.height = 100, 150  # as if the file had been replaced by a bigger picture
+    with pytest.raises(imaging.RejectedImage, match="200 pixels wide; the limit is 100"):
+        open_master(image)
