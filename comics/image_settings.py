@@ -30,12 +30,9 @@ _LIMIT_KEYS = ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_PIXELS", "UPLOAD_MAX_WIDTH", "UPL
 _SIDE_KEYS = ("PANEL_SLICE_HEIGHT", "MASTER_MAX_WIDTH")
 
 
-def _is_whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _check_whole(key: str, value: object, largest: int | None = None) -> None:
-    if _is_whole(value) and value >= 1 and (largest is None or value <= largest):  # type: ignore[operator]
+    """Raise ValueError unless value is a whole number from 1 to largest (True is not a number here)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= (largest or value):
         return
     bounds = f"from 1 to {largest}" if largest is not None else "of at least 1"
     raise ValueError(f"{key} must be a whole number {bounds}, not {value!r} (see docs/imaging.md)")
