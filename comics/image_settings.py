@@ -45,7 +45,7 @@ def check_image_settings(config: Mapping[str, Any]) -> None:
     for key in _SIDE_KEYS:
         _check_whole(key, config[key], imaging.WEBP_MAX_SIDE)
     widths = config["RENDITION_WIDTHS"]
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, (list, tuple)) or not widths:
+    if not isinstance(widths, (list, tuple)) or not widths:
         raise ValueError(f"RENDITION_WIDTHS must be a list of widths in pixels, such as [480, 800, 1200], not {widths!r}")
     for width in widths:
         _check_whole("each of RENDITION_WIDTHS", width, imaging.WEBP_MAX_SIDE)
