@@ -393,6 +393,21 @@ def find_cut(image: Image.Image, top: int, slice_height: int, search_window: int
     return limit
 
 
+def find_middle_cut(image: Image.Image, top: int, slice_height: int, search_window: int) -> int:
+    """Return the row that splits the rest of the strip in two: the quiet seam nearest its middle, else the middle.
+
+    The search reaches half the window either way, and never so far that a piece would be taller than
+    slice_height (the rest is less than twice that whenever this is called).
+    """
+    half = (image.height - top + 1) // 2
+    middle, reach = top + half, max(0, min(search_window // 2, slice_height - half))
+    for offset in range(reach + 1):
+        for y in (middle - offset, middle + offset):
+            if top < y < image.height and is_quiet_seam(image, y):
+                return y
+    return middle
+
+
 def slice_strip(image: Image.Image, slice_height: int = 1280, search_window: int = 256) -> list[Image.Image]:
     """Cut a tall strip into slices no taller than slice_height, at quiet rows where there are any.
 
@@ -409,9 +424,7 @@ def slice_strip(image: Image.Image, slice_height: int = 1280, search_window: int
     while image.height - top > slice_height:
         remaining = image.height - top
         if remaining - slice_height < shortest_last:
-            # Two pieces near half each; the window is centred on the middle, within the limit.
-            window = min(search_window, slice_height - (remaining + 1) // 2)
-            cut = find_cut(image, top, (remaining + 1) // 2 + window // 2, window)
+            cut = find_middle_cut(image, top, slice_height, search_window)
         else:
             cut = find_cut(image, top, slice_height, search_window)
         slices.append(image.crop((0, top, image.width, cut)))
