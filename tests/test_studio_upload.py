@@ -13,15 +13,20 @@ from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.studio_support import counts, json_post, make_artist_account, media_files, png_file, problems, sign_in, studio_app  # noqa: F401
 
 
-@pytest.fixture
-def artist_client(studio_app: Flask) -> tuple[FlaskClient, Series]:
+def sign_in_with_a_series(app: Flask) -> tuple[FlaskClient, Series]:
+    """Make the artist mina with her series River and sign her in; call inside the app's context."""
     mina, _ = make_artist_account("mina")
     series = Series(slug="river", title="River", artist=mina)
     db.session.add(series)
     db.session.commit()
-    client = studio_app.test_client()
+    client = app.test_client()
     sign_in(client, "mina@example.org")
     return client, series
+
+
+@pytest.fixture
+def artist_client(studio_app: Flask) -> tuple[FlaskClient, Series]:
+    return sign_in_with_a_series(studio_app)
 
 
 def test_new_episode_without_script(artist_client) -> None:  # type: ignore[no-untyped-def]
@@ -100,12 +105,7 @@ def test_new_episode_form_refusals(artist_client, data: dict, message: str) -> N
 def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_BYTES=2_000)
     with app.app_context():
-        mina, _ = make_artist_account("mina")
-        series = Series(slug="river", title="River", artist=mina)
-        db.session.add(series)
-        db.session.commit()
-        client = app.test_client()
-        sign_in(client, "mina@example.org")
+        client, series = sign_in_with_a_series(app)
         response = json_post(client, f"/studio/series/{series.id}/episodes/new", {"title": "One", "files": [png_file("big.png", width=600, height=900)]})
         assert response.status_code == 400
         assert "big.png" in problems(response) and "MB" in problems(response)
@@ -115,12 +115,7 @@ def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: 
 def test_the_configured_width_limit_refuses_a_wider_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_WIDTH=500)
     with app.app_context():
-        mina, _ = make_artist_account("mina")
-        series = Series(slug="river", title="River", artist=mina)
-        db.session.add(series)
-        db.session.commit()
-        client = app.test_client()
-        sign_in(client, "mina@example.org")
+        client, series = sign_in_with_a_series(app)
         files = [png_file("narrow.png", width=400, height=300), png_file("wide.png", width=600, height=300)]
         response = json_post(client, f"/studio/series/{series.id}/episodes/new", {"title": "One", "files": files})
         assert response.status_code == 400
@@ -132,12 +127,7 @@ def test_the_configured_width_limit_refuses_a_wider_file(tmp_path) -> None:  # t
 def test_a_request_over_max_content_length_is_413_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=5_000)
     with app.app_context():
-        mina, _ = make_artist_account("mina")
-        series = Series(slug="river", title="River", artist=mina)
-        db.session.add(series)
-        db.session.commit()
-        client = app.test_client()
-        sign_in(client, "mina@example.org")
+        client, series = sign_in_with_a_series(app)
         big = {"title": "One", "files": [(io.BytesIO(b"\\x89PNG" + b"0" * 20_000), "huge.png")]}
         page = client.post(f"/studio/series/{series.id}/episodes/new", data=big)
         assert page.status_code == 413 and "too large" in problems(page)
