@@ -267,6 +267,22 @@ def speed_table(timings: dict[str, Timing]) -> None:
     say()
 
 
+def contenders_for(
+    source: bytes, widths: Sequence[int], ours: Callable[..., object], vips_label: str
+) -> dict[str, Callable[[], object]]:
+    """Return the pipelines timed against each other on one input: ours two ways, naive three, pyvips."""
+    contenders: dict[str, Callable[[], object]] = {
+        OURS: partial(ours, source),
+        OURS_ONE_THREAD: partial(ours, source, threads=1),
+        NAIVE: partial(naive, source, widths, same_settings),
+        NAIVE_ONE_THREAD: partial(naive, source, widths, same_settings_one_thread),
+        NAIVE_DEFAULTS: partial(naive, source, widths, pillow_defaults),
+    }
+    if pyvips is not None:
+        contenders[vips_label] = partial(vips_renditions, source, widths)
+    return contenders
+
+
 def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, Timing]:
     """Time all renditions of one 1600x1280 slice: ours (two ways), naive Pillow (three ways), pyvips."""
     say(f"## Rendition time per 1600x1280 slice (3 widths x 3 formats = 9 files), median of {REPEATS} rounds")
@@ -276,16 +292,7 @@ def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, T
     load_before = load_average()
     for _, master in masters:
         data = imaging.encode_master(master)
-        contenders: dict[str, Callable[[], object]] = {
-            OURS: partial(ours_from_master, data),
-            OURS_ONE_THREAD: partial(ours_from_master, data, threads=1),
-            NAIVE: partial(naive, data, widths, same_settings),
-            NAIVE_ONE_THREAD: partial(naive, data, widths, same_settings_one_thread),
-            NAIVE_DEFAULTS: partial(naive, data, widths, pillow_defaults),
-        }
-        if pyvips is not None:
-            contenders[VIPS] = partial(vips_renditions, data, widths)
-        per_slice.append(take_turns(contenders))
+        per_slice.append(take_turns(contenders_for(data, widths, ours_from_master, VIPS)))
     timings = {name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]}
     say(f"Mean of the four slices. Load average {load_before} before, {load_average()} after.")
     say()
@@ -368,15 +375,7 @@ def bench_scan_upload() -> dict[str, Timing]:
     widths = list(imaging.DEFAULT_WIDTHS)
     say(f"## A scanned A4 page at 300 dpi (2480x3508 JPEG): upload bytes to every rendition, median of {REPEATS}")
     say()
-    contenders: dict[str, Callable[[], object]] = {
-        OURS: partial(ours_from_upload, upload),
-        OURS_ONE_THREAD: partial(ours_from_upload, upload, threads=1),
-        NAIVE: partial(naive, upload, widths, same_settings),
-        NAIVE_ONE_THREAD: partial(naive, upload, widths, same_settings_one_thread),
-        NAIVE_DEFAULTS: partial(naive, upload, widths, pillow_defaults),
-    }
-    if pyvips is not None:
-        contenders[VIPS + " (shrink-on-load)"] = partial(vips_renditions, upload, widths)
+    contenders = contenders_for(upload, widths, ours_from_upload, VIPS + " (shrink-on-load)")
     load_before = load_average()
     timings = take_turns(contenders)
     say("Ours makes a 1600 px master and two slices, so 18 files; naive and pyvips make 9 from the page.")
