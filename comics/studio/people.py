@@ -13,7 +13,6 @@ from artists.permissions import require_admin, require_staff, signed_in_user
 from comics.audit import AuditAction, record
 from comics.clock import utcnow
 from comics.studio import bp
-from comics.studio.forms import ConfirmForm
 from comics.studio.responses import done, form_errors, refuse
 from extensions import db
 
@@ -37,7 +36,7 @@ def people_context(form: InvitationForm) -> dict[str, object]:
     invitations = db.session.scalars(
         select(Invitation).options(joinedload(Invitation.artist)).order_by(Invitation.created_at.desc()).limit(RECENT_INVITATIONS)
     ).all()
-    return {"form": form, "users": users, "invitations": invitations, "confirm_form": ConfirmForm(formdata=None), "me": signed_in_user()}
+    return {"form": form, "users": users, "invitations": invitations, "me": signed_in_user()}
 
 
 @bp.get("/people")
