@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from artists.accounts import Invitation, Role, User, create_invitation, find_user_by_email, hash_token

@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 
 from artists.accounts import Role
-from comics.models import Series
-from extensions import db
 from tests.browser import chromium_page, live_server
-from tests.conftest import make_test_app, panel_png
+from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.studio_support import PASSWORD, make_account, make_artist_account
 
 pytestmark = pytest.mark.browser
@@ -45,9 +43,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
     with app.app_context():
         mina, _ = make_artist_account("mina", "Mina")
         make_account("editor@example.org", Role.EDITOR)
-        series = Series(slug="river", title="River", artist=mina)
-        db.session.add(series)
-        db.session.commit()
+        series = SiteBuilder().series(mina)
         series_id = series.id
     files = [
         {"name": f"{n}.png", "mimeType": "image/png", "buffer": panel_png(480, 900, colour, label=str(n))}
@@ -129,9 +125,7 @@ def test_each_refused_file_shows_its_reason_and_nothing_is_saved(tmp_path: Path)
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         mina, _ = make_artist_account("mina", "Mina")
-        series = Series(slug="river", title="River", artist=mina)
-        db.session.add(series)
-        db.session.commit()
+        series = SiteBuilder().series(mina)
         series_id = series.id
     files = [
         {"name": "good.png", "mimeType": "image/png", "buffer": panel_png(300, 400)},

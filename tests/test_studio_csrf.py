@@ -9,7 +9,6 @@ from flask import Flask
 
 from artists.accounts import Invitation, Role, create_invitation
 from artists.models import Artist
-from comics.models import Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.studio_support import PASSWORD, counts, csrf_token, make_account, make_artist_account, problems
@@ -41,9 +40,7 @@ def post_paths(app: Flask, ids: dict[str, int]) -> list[str]:
 def test_every_post_without_a_token_is_refused(csrf_app: Flask) -> None:
     mina, _ = make_artist_account("mina")
     editor = make_account("admin@example.org", Role.ADMIN)
-    series = Series(slug="river", title="River", artist=mina)
-    db.session.add(series)
-    db.session.commit()
+    series = SiteBuilder().series(mina)
     episode = SiteBuilder().episode(series, panels=1, publish=False)
     invitation, token = create_invitation("new@example.org", Role.ARTIST, editor)
     db.session.commit()

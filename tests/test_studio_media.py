@@ -108,9 +108,7 @@ def test_the_check_is_one_query_that_walks_no_table(studio_app: Flask) -> None:
 
 def test_studio_preview_serves_own_unpublished_images_privately(studio_app: Flask) -> None:
     mina, _ = make_artist_account("mina")
-    series = Series(slug="river", title="River", artist=mina)
-    db.session.add(series)
-    db.session.commit()
+    series = SiteBuilder().series(mina)
     draft = SiteBuilder().episode(series, publish=False)
     name = draft.panels[0].image.renditions[0].file
     client = studio_app.test_client()
@@ -127,9 +125,7 @@ def test_studio_preview_serves_own_unpublished_images_privately(studio_app: Flas
 
 def test_preview_is_the_readers_page(studio_app: Flask) -> None:
     mina, _ = make_artist_account("mina")
-    series = Series(slug="river", title="River", artist=mina)
-    db.session.add(series)
-    db.session.commit()
+    series = SiteBuilder().series(mina)
     episode = SiteBuilder().episode(series, publish=True)
     episode.author_note = "Thank you for *reading*."
     db.session.commit()

@@ -16,9 +16,7 @@ from tests.studio_support import counts, json_post, make_artist_account, media_f
 def sign_in_with_a_series(app: Flask) -> tuple[FlaskClient, Series]:
     """Make the artist mina with her series River and sign her in; call inside the app's context."""
     mina, _ = make_artist_account("mina")
-    series = Series(slug="river", title="River", artist=mina)
-    db.session.add(series)
-    db.session.commit()
+    series = SiteBuilder().series(mina)
     client = app.test_client()
     sign_in(client, "mina@example.org")
     return client, series

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from artists.accounts import Role
 from comics import clock, models
 from comics.audit import AuditAction, AuditEntry
-from comics.models import Episode, EpisodeStatus, Rendition, Series, StoredImage
+from comics.models import Episode, EpisodeStatus, Rendition, Series
 from comics.workflow import (
     WorkflowError,
     approve,
@@ -33,9 +33,7 @@ from tests.studio_support import counts, fetch_status, make_account, make_artist
 def people(studio_app: Flask) -> dict[str, object]:
     mina, mina_user = make_artist_account("mina")
     editor = make_account("ed@example.org", Role.EDITOR)
-    series = Series(slug="river", title="River", artist=mina)
-    db.session.add(series)
-    db.session.commit()
+    series = SiteBuilder().series(mina)
     episode = SiteBuilder().episode(series, panels=2, publish=False, title="First")
     return {"artist": mina_user, "editor": editor, "series": series, "episode": episode}
 
@@ -140,9 +138,7 @@ def test_artists_publish_only_where_the_site_allows_it(tmp_path) -> None:  # typ
         app = make_test_app(tmp_path / str(allowed), ARTISTS_MAY_PUBLISH=allowed)
         with app.app_context():
             mina, user = make_artist_account("mina")
-            series = Series(slug="river", title="River", artist=mina)
-            db.session.add(series)
-            db.session.commit()
+            series = SiteBuilder().series(mina)
             episode = SiteBuilder().episode(series, panels=1, publish=False)
             if allowed:
                 publish(episode, user)

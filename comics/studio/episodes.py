@@ -20,7 +20,7 @@ from artists.permissions import (
 from comics.audit import AuditAction, history, latest_comment
 from comics.ingest import Upload, discard_unreferenced, next_episode_number
 from comics.media import send_media, stored_path
-from comics.models import Episode, EpisodeStatus, Panel
+from comics.models import Episode, EpisodeStatus
 from comics.studio import bp
 from comics.studio.editing import (
     EditRefused,

@@ -1,7 +1,7 @@
 """Accounts in the studio: invitations (admins and editors) and turning accounts off and on (admins)."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
