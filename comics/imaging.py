@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -383,14 +383,16 @@ def is_quiet_seam(image: Image.Image, y: int, tolerance: int = QUIET_TOLERANCE) 
     return all(high - low <= tolerance for low, high in band_extrema(seam))
 
 
+def first_quiet_seam(image: Image.Image, rows: Iterable[int], fallback: int) -> int:
+    """Return the first of these rows with a quiet seam above it, or fallback when none has one."""
+    return next((y for y in rows if is_quiet_seam(image, y)), fallback)
+
+
 def find_cut(image: Image.Image, top: int, slice_height: int, search_window: int) -> int:
     """Return the row to end a slice starting at top: the nearest quiet seam above the limit, else the limit."""
     limit = top + slice_height
     lowest = max(top + 1, limit - search_window)
-    for y in range(limit, lowest - 1, -1):
-        if is_quiet_seam(image, y):
-            return y
-    return limit
+    return first_quiet_seam(image, range(limit, lowest - 1, -1), limit)
 
 
 def find_middle_cut(image: Image.Image, top: int, slice_height: int, search_window: int) -> int:
@@ -401,11 +403,8 @@ def find_middle_cut(image: Image.Image, top: int, slice_height: int, search_wind
     """
     half = (image.height - top + 1) // 2
     middle, reach = top + half, max(0, min(search_window // 2, slice_height - half))
-    for offset in range(reach + 1):
-        for y in (middle - offset, middle + offset):
-            if top < y < image.height and is_quiet_seam(image, y):
-                return y
-    return middle
+    outward = (y for offset in range(reach + 1) for y in (middle - offset, middle + offset) if top < y < image.height)
+    return first_quiet_seam(image, outward, middle)
 
 
 def slice_strip(image: Image.Image, slice_height: int = 1280, search_window: int = 256) -> list[Image.Image]:
