@@ -1,78 +1,36 @@
-"""The application factory: configuration layers, extensions, blueprints and CLI commands."""
+"""The application factory: a short list of configure steps, each owning one app-wide concern.
+
+Nothing inside a package imports this module: only the WSGI entry (gunicorn's `app:create_app()`),
+the flask CLI (`--app app`) and the render worker (worker.py) do.
+"""
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, render_template
+from flask import Flask
 
-from comics.image_settings import IMAGE_SETTINGS, check_image_settings
-from comics.page_cache import init_page_cache
-from comics.static_assets import init_static_assets
 from extensions import cache, compress, csrf, db, limiter, login_manager, migrate
+from settings import check_settings, default_settings, instance_secret_key
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure the webtoon site."""
     app = Flask(__name__, instance_relative_config=True)
     configure_settings(app, test_config)
-    check_image_settings(app.config)
     configure_extensions(app)
+    configure_listeners()
     configure_blueprints(app)
+    configure_request_hooks(app)
     configure_error_pages(app)
+    configure_template_helpers(app)
     configure_cli(app)
     return app
 
 
-def default_settings(instance_path: str) -> dict[str, Any]:
-    """Return the embedded defaults: SQLite, a file cache and media files in the instance folder."""
-    instance = Path(instance_path)
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'webtoon.sqlite'}",
-        "MEDIA_ROOT": str(instance / "media"),
-        "MEDIA_URL_PREFIX": "/media",
-        "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": str(instance / "cache"),
-        "CACHE_DEFAULT_TIMEOUT": 300,
-        # HTML, CSS and JS compressed; cached pages keep their compressed forms (comics.page_cache).
-        "COMPRESS_ALGORITHM": ["br", "gzip"],
-        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
-        # Renditions in the upload request ("inline") or by RQ workers ("rq", with RQ_REDIS_URL).
-        "RENDER_QUEUE": "inline",
-        "RQ_REDIS_URL": "redis://127.0.0.1:6379/0",
-        "RQ_QUEUE_NAME": "webtoon-renditions",
-        "SITE_NAME": "Free Lines",
-        # Discovery (issue 6): absolute links in feeds and previews; see the README's configuration table.
-        "SITE_URL": None,
-        "STATS_FLUSH_INTERVAL": 30,
-        "STATS_FLUSH_MAX_PENDING": 1000,
-        "FEED_LENGTH": 20,
-        "SEARCH_RESULTS_PER_PAGE": 20,
-        "SITEMAP_PAGE_SIZE": 50_000,
-        "SHARE_CARD_FONT": None,
-        "EPISODES_PER_PAGE": 20,
-        # Upload limits, slicing and rendition widths: comics/image_settings.py and docs/imaging.md.
-        **IMAGE_SETTINGS,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        # Studio: accounts, uploads and the review workflow.
-        "SESSION_COOKIE_SECURE": False,
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_RATE_LIMITS": "10 per 15 minutes",
-        "LOGIN_RATE_LIMITS_PER_IP": "100 per hour",
-        "INVITATION_TTL_HOURS": 72,
-        "ARTISTS_MAY_PUBLISH": False,
-        "STUDIO_TIMEZONE": "UTC",
-        # A whole episode's files in one request; each file is still held to UPLOAD_MAX_BYTES.
-        "MAX_CONTENT_LENGTH": 200_000_000,
-    }
-
-
 def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> None:
-    """Layer the configuration: defaults, instance/config.py, FLASK_* variables, then tests."""
+    """Layer the configuration (defaults, instance/config.py, FLASK_* variables, tests), then check it."""
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(default_settings(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
@@ -81,26 +39,21 @@ def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
-
-
-def instance_secret_key(instance: Path) -> str:
-    """Read the instance's secret key, creating it on first start; never a hard-coded secret."""
-    path = instance / "secret_key"
-    try:
-        # O_EXCL: when several workers start at once, exactly one of them writes the key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as key_file:
-        key_file.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    check_settings(app.config)
 
 
 def configure_extensions(app: Flask) -> None:
-    """Bind each extension singleton to this app."""
-    db.init_app(app)
-    from comics.search import include_in_autogenerate
+    """Load every model, then bind each extension singleton to this app."""
+    import comics.discovery.models
+    import comics.images.models
+    import comics.models
+    import comics.publishing.models
+    import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
+    from artists.auth import configure_login
+    from comics.discovery.search_index import include_in_autogenerate
+    from web.static_assets import fingerprints
 
+    db.init_app(app)
     # Batch mode lets later migrations alter tables on SQLite, which has no ALTER COLUMN; the search
     # engine's own index tables are not models, so autogenerate must leave them alone.
     migrate.init_app(
@@ -113,57 +66,112 @@ def configure_extensions(app: Flask) -> None:
     cache.init_app(app)
     csrf.init_app(app)
     compress.init_app(app)
-    init_page_cache(app)
-    init_static_assets(app)
+    fingerprints(app)  # hashed once at start-up, for static_url()
     login_manager.init_app(app)
+    configure_login()
     limiter.init_app(app)
 
 
+def configure_listeners() -> None:
+    """Register the session events that keep derived state in step with every commit (once a process)."""
+    from artists.models import Artist, ArtistLink
+    from comics.discovery.search_index import listen_for_search_changes
+    from comics.discovery.share_cards import (
+        listen_for_deleted_subjects as forget_share_cards,
+    )
+    from comics.images.models import Rendition, StoredImage
+    from comics.images.queue import listen_for_pending_renders
+    from comics.models import Episode, Panel, Series
+    from comics.stats.counting import listen_for_deleted_subjects as forget_counts
+    from web.content_version import listen_for_content_changes
+
+    listen_for_content_changes(Series, Episode, Panel, StoredImage, Rendition, Artist, ArtistLink)
+    listen_for_search_changes()
+    forget_share_cards()
+    forget_counts()
+    listen_for_pending_renders()
+
+
 def configure_blueprints(app: Flask) -> None:
-    """Register each area of the site."""
+    """Register each area of the site, and the URL converters their routes use."""
     from artists.auth import bp as auth_bp
-    from artists.views import bp as artists_bp
-    from comics.media import bp as media_bp
-    from comics.studio import bp as studio_bp
-    from comics.views import bp as comics_bp
-
-    app.register_blueprint(comics_bp)
-    app.register_blueprint(artists_bp)
-    app.register_blueprint(media_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(studio_bp)
-    configure_discovery_blueprints(app)
-
-
-def configure_discovery_blueprints(app: Flask) -> None:
-    """Register what brings readers and supporters in: links, feeds, sharing, sitemap and search."""
     from artists.outbound import bp as outbound_bp
-    from comics.feeds import bp as feeds_bp
-    from comics.search_views import bp as search_bp
-    from comics.sharing import bp as sharing_bp
-    from comics.sitemap import bp as sitemap_bp
+    from artists.studio import bp as artist_studio_bp
+    from artists.views import bp as artists_bp
+    from comics.discovery.feeds import bp as feeds_bp
+    from comics.discovery.search_page import bp as search_bp
+    from comics.discovery.share_cards import bp as share_cards_bp
+    from comics.discovery.sitemap import bp as sitemap_bp
+    from comics.images.media import bp as media_bp
+    from comics.reader import bp as reader_bp
+    from comics.studio import bp as studio_bp
+    from web.converters import register_converters
 
-    for blueprint in (outbound_bp, feeds_bp, sharing_bp, sitemap_bp, search_bp):
+    register_converters(app)
+    for blueprint in (
+        reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
+        outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
+def configure_request_hooks(app: Flask) -> None:
+    """Run what every request needs: a fresh signed-in user, private answers for the signed-in, and
+    year-long caching for fingerprinted static files."""
+    from artists.auth import keep_signed_in_pages_private, load_user_afresh
+    from web.static_assets import mark_static_immutable
+
+    app.before_request(load_user_afresh)
+    app.after_request(keep_signed_in_pages_private)
+    app.after_request(mark_static_immutable)
+
+
 def configure_error_pages(app: Flask) -> None:
-    """Answer errors with friendly pages, rolling back any half-done transaction on a 500."""
+    """Answer every error with a page or a JSON message, never a bare status."""
+    from web.errors import register_error_pages
 
-    @app.errorhandler(404)
-    def not_found(error: Exception) -> tuple[str, int]:
-        return render_template("errors/404.html"), 404
+    register_error_pages(app)
 
-    @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[str, int]:
-        db.session.rollback()
-        return render_template("errors/500.html"), 500
+
+def configure_template_helpers(app: Flask) -> None:
+    """Offer templates the site's filters, tests and globals."""
+    from artists.links import display_host, is_allowed_link_url, opens_in_new_tab
+    from comics.discovery.feeds import feed_links
+    from comics.discovery.previews import (
+        artist_sharing,
+        episode_sharing,
+        home_sharing,
+        json_ld_script,
+        series_sharing,
+    )
+    from comics.images.media import media_url
+    from comics.studio.forms import studio_time
+    from web.markup import render_markdown
+    from web.static_assets import static_url
+
+    for function in (static_url, media_url, feed_links, episode_sharing, series_sharing, artist_sharing, home_sharing):
+        app.add_template_global(function)
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(json_ld_script, "json_ld")
+    app.add_template_filter(display_host, "link_host")
+    app.add_template_filter(studio_time, "studio_time")
+    app.add_template_test(is_allowed_link_url, "allowed_link")
+    app.add_template_test(opens_in_new_tab, "new_tab_link")
 
 
 def configure_cli(app: Flask) -> None:
     """Register the operators' flask commands."""
-    from artists.accounts import register_commands as register_account_commands
-    from comics.cli import register_commands
+    from artists.accounts import create_user_command
+    from comics.demo.loader import demo_command
+    from comics.images.commands import (
+        import_episode_command,
+        media_gc_command,
+        render_requeue_command,
+        render_worker_command,
+    )
 
-    register_commands(app)
-    register_account_commands(app)
+    for command in (
+        import_episode_command, media_gc_command, render_worker_command, render_requeue_command,
+        demo_command, create_user_command,
+    ):
+        app.cli.add_command(command)

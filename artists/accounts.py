@@ -6,26 +6,21 @@ tokens are stored only as SHA-256 digests, so a leaked database cannot be turned
 """
 from __future__ import annotations
 
-import enum
 import functools
 import hashlib
 import re
 import secrets
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import click
-from flask import Flask
-from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from artists.models import Artist
+from artists.models import PASSWORD_METHOD, Artist, Invitation, Role, User
 from comics.clock import utcnow
-from extensions import db, enum_as_text
+from extensions import db
 
-PASSWORD_METHOD = "scrypt"
 PASSWORD_MIN_LENGTH = 12
 # Long enough for any passphrase, short enough that hashing one is never a denial of service.
 PASSWORD_MAX_LENGTH = 200
@@ -40,12 +35,6 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    EDITOR = "editor"
-    ARTIST = "artist"
-
-
 def normalise_email(email: str) -> str:
     """Return the email as stored and compared: trimmed and lower-cased."""
     return email.strip().lower()
@@ -58,61 +47,6 @@ def password_problem(password: str) -> str | None:
     if len(password) > PASSWORD_MAX_LENGTH:
         return f"Use at most {PASSWORD_MAX_LENGTH} characters."
     return None
-
-
-class User(UserMixin, db.Model):
-    """A person who signs in: an admin, an editor, or an artist linked to their profile."""
-
-    __tablename__ = "user_account"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(enum_as_text(Role))
-    # Admins and editors may also publish as an artist (a single-artist site run by its artist).
-    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="SET NULL"), unique=True)
-    # What the session cookie carries instead of the id: rotating it signs out every session.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(32))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[datetime | None]
-
-    artist: Mapped[Artist | None] = relationship()
-
-    def set_password(self, password: str) -> None:
-        """Hash and store a new password, signing out the account's other sessions."""
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
-        self.rotate_session_token()
-
-    def check_password(self, password: str) -> bool:
-        """Tell whether the password is this account's."""
-        return check_password_hash(self.password_hash, password)
-
-    def rotate_session_token(self) -> None:
-        """Invalidate every session signed in as this account."""
-        self.session_token = secrets.token_hex(32)
-
-    def get_id(self) -> str:
-        """Return what Flask-Login keeps in the session: the rotating token, never the plain id."""
-        return self.session_token
-
-    @property
-    def is_active(self) -> bool:  # type: ignore[override]
-        return self.active
-
-    @property
-    def is_staff(self) -> bool:
-        """Tell whether this account reviews and publishes everyone's work."""
-        return self.role in (Role.ADMIN, Role.EDITOR)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def label(self) -> str:
-        """Return how the account is named in the studio and the audit log."""
-        return f"{self.artist.display_name} ({self.email})" if self.artist else self.email
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -137,42 +71,6 @@ def authenticate(email: str, password: str) -> User | None:
 def hash_token(token: str) -> str:
     """Return the digest an invitation token is stored and looked up under."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class Invitation(db.Model):
-    """A single-use, expiring link that lets one person create an account with a given role."""
-
-    __tablename__ = "invitation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(enum_as_text(Role))
-    # An existing profile the new account takes over; None for an artist means a new profile.
-    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-    revoked_at: Mapped[datetime | None]
-
-    artist: Mapped[Artist | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
-
-    @property
-    def state(self) -> str:
-        """Return "used", "revoked", "expired" or "open"."""
-        if self.used_at is not None:
-            return "used"
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at <= utcnow():
-            return "expired"
-        return "open"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == "open"
 
 
 class InvitationRefused(ValueError):
@@ -258,11 +156,6 @@ def create_user(email: str, role: Role, password: str, artist: Artist | None = N
     user.set_password(password)
     db.session.add(user)
     return user
-
-
-def register_commands(app: Flask) -> None:
-    """Add the account commands to the app's flask CLI."""
-    app.cli.add_command(create_user_command)
 
 
 @click.command("create-user")

@@ -14,7 +14,6 @@ from flask import (
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -23,23 +22,20 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from artists.accounts import (
-    Invitation,
     InvitationRefused,
-    Role,
-    User,
     accept_invitation,
     authenticate,
     find_open_invitation,
     normalise_email,
 )
 from artists.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
+from artists.models import Invitation, Role, User
 from comics.clock import utcnow
 from extensions import db, limiter, login_manager
+from web.errors import error_answer
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -48,13 +44,11 @@ FAILED_LOGIN = "That email and password do not match an account. Check both and 
 SHARED_ENDPOINTS = {"static", "media.file"}
 
 
-@login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """Return the active account whose current session token the cookie carries."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
 
 
-@bp.before_app_request
 def load_user_afresh() -> None:
     """Forget the user and CSRF token an earlier request cached on g, when it shared this app context.
 
@@ -65,24 +59,12 @@ def load_user_afresh() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
-@bp.record_once
-def configure_login(state) -> None:  # type: ignore[no-untyped-def]
+def configure_login() -> None:
+    """Tell Flask-Login how to find the signed-in account and where to send everyone else."""
+    login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to open the studio."
     login_manager.login_message_category = "info"
-
-
-def wants_json() -> bool:
-    """Tell whether the client is the studio's script, which wants JSON rather than a page."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
-def error_answer(message: str, status: int, title: str = "That did not work") -> tuple[Response | str, int]:
-    """Answer an error as JSON to the studio's script, else as a page, always with a message."""
-    if wants_json():
-        return jsonify(ok=False, error=message), status
-    return render_template("auth/error.html", title=title, message=message, status=status), status
 
 
 def login_email_key() -> str:
@@ -201,7 +183,6 @@ def change_password() -> Response | tuple[str, int] | str:
     return render_template("auth/password.html", form=form)
 
 
-@bp.after_app_request
 def keep_signed_in_pages_private(response: Response) -> Response:
     """Never let a shared cache keep a page rendered for a signed-in account."""
     if request.endpoint not in SHARED_ENDPOINTS and current_user.is_authenticated:
@@ -210,49 +191,3 @@ def keep_signed_in_pages_private(response: Response) -> Response:
     return response
 
 
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple[Response | str, int]:
-    """Answer a form sent without a valid CSRF token: nothing was changed."""
-    return error_answer(
-        "This form was out of date or not sent from this site, so nothing was changed. "
-        "Reload the page and try again.",
-        400,
-        "Form expired",
-    )
-
-
-@bp.app_errorhandler(429)
-def too_many_requests(error: TooManyRequests) -> tuple[Response | str, int]:
-    """Answer a rate-limited request with a message saying when to try again."""
-    return error_answer(
-        "Too many sign-in attempts from your connection. Wait a few minutes, then try again.",
-        429,
-        "Too many attempts",
-    )
-
-
-@bp.app_errorhandler(413)
-def too_large(error: Exception) -> tuple[Response | str, int]:
-    """Answer a request bigger than MAX_CONTENT_LENGTH: nothing of it was read or saved."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return error_answer(
-        f"These files are too large to send together (at most {limit / 1_000_000:.1f} MB in one go). "
-        "Nothing was saved: send fewer files at a time.",
-        413,
-        "Upload too large",
-    )
-
-
-@bp.app_errorhandler(409)
-def conflict(error: HTTPException) -> tuple[Response | str, int]:
-    return error_answer(error.description or "That cannot be done right now.", 409, "Not yet")
-
-
-@bp.app_errorhandler(401)
-def unauthorised(error: Exception) -> tuple[Response | str, int]:
-    return error_answer("Sign in to do that.", 401, "Sign in needed")
-
-
-@bp.app_errorhandler(403)
-def forbidden(error: Exception) -> tuple[Response | str, int]:
-    return error_answer("Your account may not do that. Ask an editor or an admin if you think it should.", 403, "Not allowed")

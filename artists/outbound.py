@@ -8,28 +8,16 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, redirect, request
-from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
-from artists.links import display_host, is_allowed_link_url, opens_in_new_tab
+from artists.links import is_allowed_link_url
 from artists.models import ArtistLink
-from comics.stats import is_counted_request, record_link_click
+from comics.stats.counting import is_counted_request, record_link_click
 from extensions import db
 
 bp = Blueprint("outbound", __name__)
 
 log = logging.getLogger(__name__)
-
-
-class LinkIdConverter(IntegerConverter):
-    """Match a link id that fits every database's integer column, so an overflowing id is a 404."""
-
-    regex = r"[1-9]\d{0,8}"
-
-
-@bp.record_once
-def register_converter(state) -> None:  # type: ignore[no-untyped-def]
-    state.app.url_map.converters["link_id"] = LinkIdConverter
 
 
 @bp.get("/go/<link_id:link_id>")
@@ -51,8 +39,3 @@ def go(link_id: int) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
-
-
-bp.add_app_template_filter(display_host, "link_host")
-bp.add_app_template_test(is_allowed_link_url, "allowed_link")
-bp.add_app_template_test(opens_in_new_tab, "new_tab_link")

@@ -10,15 +10,17 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, current_app
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from artists.accounts import Role, User
-from artists.models import Artist, ArtistLink
-from comics.models import Episode, Panel, Series, StoredImage
+from artists.models import Artist, ArtistLink, Role, User
+from comics.image_uses import is_artists_file
+from comics.images.models import StoredImage
+from comics.models import Episode, Panel, Series
 from extensions import db
+from web.errors import error_answer, wants_json
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -56,7 +58,7 @@ def may_edit_artist(user: User, artist_id: int) -> bool:
 
 def may_publish(user: User) -> bool:
     """Tell whether the account may publish without review: staff, or artists where the site allows it."""
-    return user.is_staff or bool(current_app.config.get("ARTISTS_MAY_PUBLISH"))
+    return user.is_staff or bool(current_app.config["ARTISTS_MAY_PUBLISH"])
 
 
 def _check(artist_id: int) -> None:
@@ -135,21 +137,32 @@ def may_view_image(user: User, image_name: str) -> bool:
         return True
     if user.artist_id is None:
         return False
-    from comics.media import images_named
+    return is_artists_file(user.artist_id, image_name)
 
-    ids = images_named(image_name)
-    artist_id = user.artist_id
-    owned = (
-        select(Panel.id)
-        .join(Episode, Panel.episode_id == Episode.id)
-        .join(Series, Episode.series_id == Series.id)
-        .where(Panel.image_id.in_(ids), Series.artist_id == artist_id)
-        .exists()
-        | select(Episode.id)
-        .join(Series, Episode.series_id == Series.id)
-        .where(Episode.thumbnail_id.in_(ids), Series.artist_id == artist_id)
-        .exists()
-        | select(Series.id).where(Series.cover_id.in_(ids), Series.artist_id == artist_id).exists()
-        | select(Artist.id).where(Artist.avatar_id.in_(ids), Artist.id == artist_id).exists()
-    )
-    return bool(db.session.scalar(select(owned)))
+
+# --- the studio's door ----------------------------------------------------------------------------
+
+
+def require_sign_in() -> Response | tuple[Response | str, int] | None:
+    """Send anyone not signed in to the sign-in page (or answer 401 to the studio's script)."""
+    if current_user.is_authenticated:
+        # Studio pages show unpublished images: point every <picture> at the private route.
+        g.media_endpoint = "studio.media"
+        return None
+    if wants_json() or request.method != "GET":
+        return error_answer("Your session has ended. Sign in again; nothing was changed.", 401, "Sign in needed")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def forget_media_endpoint(response: Response) -> Response:
+    """Point templates back at public media for whatever this app context renders next."""
+    g.pop("media_endpoint", None)
+    return response
+
+
+def studio_blueprint(name: str, import_name: str) -> Blueprint:
+    """Return a blueprint under /studio whose every view is for signed-in accounts only."""
+    bp = Blueprint(name, import_name, url_prefix="/studio")
+    bp.before_request(require_sign_in)
+    bp.after_request(forget_media_endpoint)
+    return bp

@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
-from comics.models import Series, StoredImage
-from comics.page_cache import cached_page
+from comics.images.models import StoredImage
+from comics.models import Series
 from extensions import db
+from web.page_cache import cached_page
 
 bp = Blueprint("artists", __name__, url_prefix="/artists")
 

@@ -48,7 +48,9 @@ except ImportError:
 # global symbols, and a codec module loaded after it could bind to those instead of Pillow's own.
 from PIL import _avif, _webp  # noqa: E402, F401, I001
 
-from comics import imaging  # noqa: E402
+from comics.images import encoding
+from comics.images import opening
+from comics.images import pipeline
 
 try:
     import pyvips  # type: ignore[import-untyped]
@@ -163,28 +165,28 @@ PILLOW_FORMATS = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG"}
 Encoder = Callable[[Image.Image, str], bytes]
 
 
-def ours_from_master(master_bytes: bytes, threads: int | None = None) -> list[imaging.EncodedRendition]:
+def ours_from_master(master_bytes: bytes, threads: int | None = None) -> list[encoding.EncodedRendition]:
     """Decode the master once and render every default spec from it."""
     master = decode(master_bytes)
-    return imaging.render_renditions(master, imaging.rendition_specs(master.width), threads=threads)
+    return encoding.render_renditions(master, encoding.rendition_specs(master.width), threads=threads)
 
 
 def naive(source: bytes, widths: Sequence[int], encoder: Encoder) -> list[bytes]:
     """For every width and format: decode the full source, Lanczos-resize it, encode; one at a time."""
     outputs = []
     for width in widths:
-        for format in imaging.FORMATS:
+        for format in encoding.FORMATS:
             image = decode(source).convert("RGB")
-            size = (width, imaging.scaled_height(image.width, image.height, width))
+            size = (width, encoding.scaled_height(image.width, image.height, width))
             outputs.append(encoder(image.resize(size, Image.Resampling.LANCZOS), format))
     return outputs
 
 
 # The naive pipeline with our quality settings, run as plain Pillow runs them: libavif takes a thread
 # per core on its own, WebP and JPEG encode on the one calling thread. It gets no thread pool.
-same_settings: Encoder = imaging.encode_rendition
+same_settings: Encoder = encoding.encode_rendition
 # The same on strictly one thread (libavif told max_threads=1), for the single-threaded ratio.
-same_settings_one_thread: Encoder = partial(imaging.encode_rendition, threads=1)
+same_settings_one_thread: Encoder = partial(encoding.encode_rendition, threads=1)
 
 
 def pillow_defaults(image: Image.Image, format: str) -> bytes:
@@ -201,29 +203,29 @@ def vips_renditions(source: bytes, widths: Sequence[int]) -> list[bytes]:
         # Render the thumbnail into memory once; PNG is read sequentially and cannot be replayed.
         thumb = pyvips.Image.thumbnail_buffer(source, width, height=100_000, size="down").copy_memory()
         # libvips effort = 9 - aom speed; its AVIF Q scale is libheif's, not libavif's (see docs).
-        avif_effort = 9 - int(imaging.AVIF_SETTINGS["speed"])  # type: ignore[call-overload]
+        avif_effort = 9 - int(encoding.AVIF_SETTINGS["speed"])  # type: ignore[call-overload]
         outputs.append(
-            thumb.heifsave_buffer(Q=imaging.AVIF_SETTINGS["quality"], effort=avif_effort, compression="av1", strip=True)
+            thumb.heifsave_buffer(Q=encoding.AVIF_SETTINGS["quality"], effort=avif_effort, compression="av1", strip=True)
         )
         outputs.append(
             thumb.webpsave_buffer(
-                Q=round(float(imaging.WEBP_SETTINGS["quality"])),  # type: ignore[arg-type]
-                effort=imaging.WEBP_SETTINGS["method"],
+                Q=round(float(encoding.WEBP_SETTINGS["quality"])),  # type: ignore[arg-type]
+                effort=encoding.WEBP_SETTINGS["method"],
                 strip=True,
             )
         )
         outputs.append(
-            thumb.jpegsave_buffer(Q=imaging.JPEG_SETTINGS["quality"], interlace=True, optimize_coding=True, strip=True)
+            thumb.jpegsave_buffer(Q=encoding.JPEG_SETTINGS["quality"], interlace=True, optimize_coding=True, strip=True)
         )
     return outputs
 
 
-def ours_from_upload(upload: bytes, threads: int | None = None) -> list[imaging.EncodedRendition]:
+def ours_from_upload(upload: bytes, threads: int | None = None) -> list[encoding.EncodedRendition]:
     """Run an upload through prepare_panels and render every slice."""
-    slices, _ = imaging.prepare_panels(upload, "scan.jpg")
+    slices, _ = pipeline.prepare_panels(upload, "scan.jpg")
     renditions = []
     for piece in slices:
-        renditions.extend(imaging.render_renditions(piece, imaging.rendition_specs(piece.width), threads=threads))
+        renditions.extend(encoding.render_renditions(piece, encoding.rendition_specs(piece.width), threads=threads))
     return renditions
 
 
@@ -287,11 +289,11 @@ def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, T
     """Time all renditions of one 1600x1280 slice: ours (two ways), naive Pillow (three ways), pyvips."""
     say(f"## Rendition time per 1600x1280 slice (3 widths x 3 formats = 9 files), median of {REPEATS} rounds")
     say()
-    widths = sorted({spec.width for spec in imaging.rendition_specs(1600)})
+    widths = sorted({spec.width for spec in encoding.rendition_specs(1600)})
     per_slice: list[dict[str, Timing]] = []
     load_before = load_average()
     for _, master in masters:
-        data = imaging.encode_master(master)
+        data = encoding.encode_master(master)
         per_slice.append(take_turns(contenders_for(data, widths, ours_from_master, VIPS)))
     timings = {name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]}
     say(f"Mean of the four slices. Load average {load_before} before, {load_average()} after.")
@@ -303,8 +305,8 @@ def bench_speed_per_slice(masters: list[tuple[str, Image.Image]]) -> dict[str, T
 def bench_stages(masters: list[tuple[str, Image.Image]]) -> None:
     """Show where the CPU time goes, so a missed speed target can be explained."""
     master = masters[0][1]
-    data = imaging.encode_master(master)
-    resized = {width: imaging.resized(master, width) for width in imaging.DEFAULT_WIDTHS}
+    data = encoding.encode_master(master)
+    resized = {width: encoding.resized(master, width) for width in encoding.DEFAULT_WIDTHS}
     say("## Where the CPU time goes (digital page 1, one thread, median of 5)")
     say()
     say("| stage | CPU ms |")
@@ -314,13 +316,13 @@ def bench_stages(masters: list[tuple[str, Image.Image]]) -> None:
         return timed(run, 5)[1] * 1000
 
     say(f"| decode the PNG master once | {cpu_ms(lambda: decode(data)):.0f} |")
-    for width in sorted(imaging.DEFAULT_WIDTHS, reverse=True):
-        milliseconds = cpu_ms(partial(imaging.resized, master, width))
+    for width in sorted(encoding.DEFAULT_WIDTHS, reverse=True):
+        milliseconds = cpu_ms(partial(encoding.resized, master, width))
         say(f"| resize 1600 -> {width} (Lanczos, from the master) | {milliseconds:.0f} |")
-    for format in imaging.FORMATS:
+    for format in encoding.FORMATS:
         total = sum(cpu_ms(partial(same_settings_one_thread, image, format)) for image in resized.values())
         say(f"| encode {format}, all three widths | {total:.0f} |")
-    say(f"| (not a rendition) encode the master, PNG level 3 | {cpu_ms(lambda: imaging.encode_master(master)):.0f} |")
+    say(f"| (not a rendition) encode the master, PNG level 3 | {cpu_ms(lambda: encoding.encode_master(master)):.0f} |")
     say()
 
 
@@ -329,12 +331,12 @@ MASTER_BESIDE_RENDITIONS = "master PNG beside the renditions (encode_master_and_
 
 
 def master_then_renditions(master: Image.Image) -> None:
-    imaging.encode_master(master)
-    imaging.render_renditions(master, imaging.rendition_specs(master.width))
+    encoding.encode_master(master)
+    encoding.render_renditions(master, encoding.rendition_specs(master.width))
 
 
 def master_beside_renditions(master: Image.Image) -> None:
-    imaging.encode_master_and_renditions(master, imaging.rendition_specs(master.width))
+    encoding.encode_master_and_renditions(master, encoding.rendition_specs(master.width))
 
 
 def bench_ingest_slice(masters: list[tuple[str, Image.Image]]) -> None:
@@ -372,7 +374,7 @@ def bench_scan_upload() -> dict[str, Timing]:
     """Time a 2480x3508 scanned page (A4 at 300 dpi, JPEG q95) from upload bytes to every rendition."""
     page = imagegen.scanned(imagegen.comic_page(2480, 3508, seed=11, supersample=1))
     upload = imagegen.encode(page, "JPEG", quality=95)
-    widths = list(imaging.DEFAULT_WIDTHS)
+    widths = list(encoding.DEFAULT_WIDTHS)
     say(f"## A scanned A4 page at 300 dpi (2480x3508 JPEG): upload bytes to every rendition, median of {REPEATS}")
     say()
     contenders = contenders_for(upload, widths, ours_from_upload, VIPS + " (shrink-on-load)")
@@ -394,12 +396,12 @@ def bench_bytes(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
     totals: dict[str, int] = {"baseline": 0, "avif": 0, "webp": 0, "jpeg": 0}
     scores: dict[str, list[float]] = {name: [] for name in totals}
     for label, master in masters:
-        reference = imaging.resized(master, 800)
+        reference = encoding.resized(master, 800)
         baseline = imagegen.encode(reference, "JPEG", quality=90)
         outputs = {"baseline": baseline}
         # Exactly what the pipeline writes (its AVIF encodes run on one libaom thread each).
-        specs = imaging.rendition_specs(master.width, widths=(800,))
-        outputs.update({r.format: r.data for r in imaging.render_renditions(master, specs)})
+        specs = encoding.rendition_specs(master.width, widths=(800,))
+        outputs.update({r.format: r.data for r in encoding.render_renditions(master, specs)})
         cells = []
         for name, data in outputs.items():
             score = ssim(reference, decode(data)) if np is not None else float("nan")
@@ -431,20 +433,20 @@ def bench_psnr(masters: list[tuple[str, Image.Image]]) -> dict[str, float]:
     say("every core; ours gives each AVIF encode one thread, and libaom's output depends on its thread")
     say("count). 99 dB means identical.")
     say()
-    widths = sorted(imaging.DEFAULT_WIDTHS, reverse=True)
+    widths = sorted(encoding.DEFAULT_WIDTHS, reverse=True)
     against_files: dict[tuple[str, int], list[float]] = {}
     against_pixels: dict[tuple[str, int], list[float]] = {}
     naive_own: dict[tuple[str, int], list[float]] = {}
     pixels: dict[int, list[float]] = {width: [] for width in widths}
     for _, master in masters:
-        data = imaging.encode_master(master)
+        data = encoding.encode_master(master)
         ours = {(r.format, r.width): decode(r.data) for r in ours_from_master(data)}
         naive_files = naive(data, widths, same_settings)
         decoded_master = decode(data).convert("RGB")
-        for index, (width, format) in enumerate((w, f) for w in widths for f in imaging.FORMATS):
+        for index, (width, format) in enumerate((w, f) for w in widths for f in encoding.FORMATS):
             naive_pixels = decoded_master.resize(ours[(format, width)].size, Image.Resampling.LANCZOS)
-            if format == imaging.FORMATS[0]:
-                pixels[width].append(psnr(imaging.resized(master, width), naive_pixels))
+            if format == encoding.FORMATS[0]:
+                pixels[width].append(psnr(encoding.resized(master, width), naive_pixels))
             naive_file = decode(naive_files[index])
             against_files.setdefault((format, width), []).append(psnr(ours[(format, width)], naive_file))
             against_pixels.setdefault((format, width), []).append(psnr(ours[(format, width)], naive_pixels))
@@ -525,11 +527,11 @@ def high_water_kb():
 
 before = high_water_kb()
 started = time.perf_counter()
-slices, _ = imaging.prepare_panels(Path(sys.argv[1]), "strip.png")
+slices, _ = pipeline.prepare_panels(Path(sys.argv[1]), "strip.png")
 count, files = len(slices), 0
 while slices:
     piece = slices.pop(0)  # each slice is let go once stored, as the ingest loop does
-    _, renditions = imaging.encode_master_and_renditions(piece, imaging.rendition_specs(piece.width))
+    _, renditions = encoding.encode_master_and_renditions(piece, encoding.rendition_specs(piece.width))
     files += 1 + len(renditions)
 print(json.dumps({"before_kb": before, "peak_kb": high_water_kb(), "slices": count, "files": files,
                   "seconds": time.perf_counter() - started}))
@@ -554,7 +556,7 @@ def bench_memory() -> dict[str, float]:
     say("|---|---:|")
     say(f"| upload size | {size / 1e6:.1f} MB |")
     say(f"| slices / files written | {result['slices']} / {result['files']} |")
-    say(f"| peak RSS after importing Pillow and comics.imaging | {result['before_kb'] / 1024:.0f} MB |")
+    say(f"| peak RSS after importing Pillow and the pipeline | {result['before_kb'] / 1024:.0f} MB |")
     say(f"| peak RSS of the whole import (VmHWM) | {result['peak_kb'] / 1024:.0f} MB |")
     say(f"| time | {result['seconds']:.1f} s |")
     say()
@@ -602,7 +604,7 @@ def sweep_trials() -> list[Trial]:
 
 def sweep(masters: list[tuple[str, Image.Image]]) -> None:
     """Print bytes, SSIM and encode time per setting at 800 px, the basis of the chosen settings."""
-    references = [imaging.resized(m, 800) for _, m in masters]
+    references = [encoding.resized(m, 800) for _, m in masters]
     baseline = [imagegen.encode(reference, "JPEG", quality=90) for reference in references]
     baseline_bytes = sum(len(data) for data in baseline)
     baseline_ssim = statistics.mean(ssim(r, decode(d)) for r, d in zip(references, baseline, strict=True))
@@ -645,8 +647,8 @@ def sweep_per_page(
     say("| encoder | " + " | ".join(label for label, _ in masters) + " | all four |")
     say("|---|" + "---:|" * (len(masters) + 1))
     encoders: list[tuple[str, str, dict[str, object]]] = [
-        ("WebP method 5", "WEBP", dict(imaging.WEBP_SETTINGS)),
-        ("AVIF speed 8", "AVIF", {**imaging.AVIF_SETTINGS, "max_threads": 1}),
+        ("WebP method 5", "WEBP", dict(encoding.WEBP_SETTINGS)),
+        ("AVIF speed 8", "AVIF", {**encoding.AVIF_SETTINGS, "max_threads": 1}),
     ]
     for name, format, params in encoders:
         cells, total = [], 0
@@ -670,7 +672,7 @@ def sweep_webp_page_search(masters: list[tuple[str, Image.Image]]) -> None:
     say()
     say("| method | search range | qualities chosen | x baseline bytes | search CPU ms per slice |")
     say("|---|---|---|---:|---:|")
-    references = [imaging.resized(master, 800) for _, master in masters]
+    references = [encoding.resized(master, 800) for _, master in masters]
     for method in (5, 6):
         for lowest in (80, 50):
             started, chosen, total, baseline_total = time.process_time(), [], 0, 0
@@ -721,12 +723,12 @@ def sweep_jpeg_upload() -> None:
     say()
     photo = imagegen.comic_page(4032, 3024, seed=21, supersample=1)
     upload = imagegen.encode(photo, "JPEG", quality=92)
-    size = (1600, imaging.scaled_height(4032, 3024, 1600))
+    size = (1600, encoding.scaled_height(4032, 3024, 1600))
 
     def opened(draft: bool) -> Image.Image:
         image = Image.open(io.BytesIO(upload))
         if draft:
-            imaging.draft_jpeg(image, 1600)  # what open_image does: 1/2 scale, 2016 px, still >= 1600
+            opening.draft_jpeg(image, 1600)  # what open_image does: 1/2 scale, 2016 px, still >= 1600
         image.load()
         return image
 
@@ -740,7 +742,7 @@ def sweep_jpeg_upload() -> None:
     }
     reference = ways["full decode, Lanczos (naive)"]()
     original = photo.resize(size, Image.Resampling.LANCZOS)  # the pixels before JPEG touched them
-    original_800 = imaging.resized(original, 800)
+    original_800 = encoding.resized(original, 800)
     say("| path | CPU ms | PSNR vs the full path | vs the original | its 800 px rendition vs the original's |")
     say("|---|---:|---:|---:|---:|")
     for name, run in ways.items():
@@ -751,7 +753,7 @@ def sweep_jpeg_upload() -> None:
         else:
             cells = (
                 f"{psnr(reference, master):.1f} dB | {psnr(original, master):.1f} dB"
-                f" | {psnr(original_800, imaging.resized(master, 800)):.1f} dB"
+                f" | {psnr(original_800, encoding.resized(master, 800)):.1f} dB"
             )
         say(f"| {name} | {cpu * 1000:.0f} | {cells} |")
     say()
@@ -772,28 +774,28 @@ def thumbnail(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 def sweep_threading(masters: list[tuple[str, Image.Image]]) -> None:
     """Time ways of spreading one slice's renditions over the cores, against the chosen one."""
-    widths = sorted(imaging.DEFAULT_WIDTHS, reverse=True)
-    jobs = [(width, format) for width in widths for format in imaging.FORMATS]
+    widths = sorted(encoding.DEFAULT_WIDTHS, reverse=True)
+    jobs = [(width, format) for width in widths for format in encoding.FORMATS]
 
     def serial(master: Image.Image, avif_threads: int | None) -> None:
         for width in widths:
-            image = imaging.resized(master, width)
-            for format in imaging.FORMATS:
-                imaging.encode_rendition(image, format, threads=avif_threads)
+            image = encoding.resized(master, width)
+            for format in encoding.FORMATS:
+                encoding.encode_rendition(image, format, threads=avif_threads)
 
     def cascade(master: Image.Image) -> dict[int, Image.Image]:
         # The previous code: each width resized from the one before (23 ms less CPU, 46 dB off).
         images, source = {}, master
         for width in widths:
-            size = (width, imaging.scaled_height(master.width, master.height, width))
+            size = (width, encoding.scaled_height(master.width, master.height, width))
             source = source if size == source.size else source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             images[width] = source
         return images
 
     def pooled(master: Image.Image, avif_threads: int | None, chained: bool = False) -> None:
-        with ThreadPoolExecutor(imaging.available_cores()) as pool:
-            images = cascade(master) if chained else {width: imaging.resized(master, width) for width in widths}
-            futures = [pool.submit(imaging.encode_rendition, images[w], f, threads=avif_threads) for w, f in jobs]
+        with ThreadPoolExecutor(encoding.available_cores()) as pool:
+            images = cascade(master) if chained else {width: encoding.resized(master, width) for width in widths}
+            futures = [pool.submit(encoding.encode_rendition, images[w], f, threads=avif_threads) for w, f in jobs]
             for future in futures:
                 future.result()
 
@@ -805,7 +807,7 @@ def sweep_threading(masters: list[tuple[str, Image.Image]]) -> None:
         per_slice.append(
             take_turns(
                 {
-                    OURS: partial(imaging.render_renditions, master, imaging.rendition_specs(master.width)),
+                    OURS: partial(encoding.render_renditions, master, encoding.rendition_specs(master.width)),
                     "serial, libavif on one thread": partial(serial, master, 1),
                     "serial, libavif on every core": partial(serial, master, None),
                     "pool, resizes first, libavif on one thread": partial(pooled, master, 1),

@@ -1,79 +1,34 @@
-"""Stored images with their renditions, and the series, episodes and panels that use them."""
+"""The catalogue: series, their numbered episodes and the panels read top to bottom.
+
+"Public now" is written once, here: Episode.is_public and Series.is_public work on a loaded row and as
+SQL in any query (the reader, media, feeds, sitemap, search and the studio's dashboard all use them).
+"""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import Select
 
 from comics.clock import utcnow
+from comics.images.models import StoredImage
 from extensions import db, enum_as_text
 
 if TYPE_CHECKING:
     from artists.models import Artist
-
-
-class RenderState(enum.StrEnum):
-    """Where an image's renditions stand: made in the upload, or by a background worker (comics.rendering)."""
-
-    PENDING = "pending"
-    READY = "ready"
-    FAILED = "failed"
-
-
-class StoredImage(db.Model):
-    """A metadata-free master image, rebuilt from pixels, and the renditions made from it."""
-
-    __tablename__ = "stored_image"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Not unique: identical uploads share one content-addressed file, each row its own lifetime.
-    master: Mapped[str] = mapped_column(String(80), index=True)
-    width: Mapped[int]
-    height: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    render_state: Mapped[RenderState] = mapped_column(
-        enum_as_text(RenderState),
-        default=RenderState.READY,
-        server_default=RenderState.READY.value,
-    )
-    # Why the renditions could not be made, after the last retry: shown to the artist in the studio.
-    render_error: Mapped[str | None] = mapped_column(Text)
-
-    renditions: Mapped[list[Rendition]] = relationship(
-        back_populates="image",
-        cascade="all, delete-orphan",
-        order_by="(Rendition.format, Rendition.width)",
-        lazy="selectin",
-    )
-
-    def sources(self, format: str) -> list[Rendition]:
-        """Return this image's renditions in one format, narrowest first."""
-        return sorted((r for r in self.renditions if r.format == format), key=lambda r: r.width)
-
-    def file_names(self) -> list[str]:
-        """Return every file this image owns in the media store."""
-        return [self.master, *(r.file for r in self.renditions)]
-
-
-class Rendition(db.Model):
-    """One named size and format of a stored image."""
-
-    __tablename__ = "rendition"
-    __table_args__ = (UniqueConstraint("image_id", "width", "format"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id", ondelete="CASCADE"))
-    width: Mapped[int]
-    height: Mapped[int]
-    format: Mapped[str] = mapped_column(String(8))
-    file: Mapped[str] = mapped_column(String(80), index=True)
-    size: Mapped[int]
-
-    image: Mapped[StoredImage] = relationship(back_populates="renditions")
 
 
 class SeriesStatus(enum.StrEnum):
@@ -108,13 +63,20 @@ class Series(db.Model):
         back_populates="series", order_by="Episode.number", cascade="all, delete-orphan"
     )
 
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Tell whether readers may see this series now: once at least one of its episodes is public."""
+        return any(episode.is_public for episode in self.episodes)
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return select(Episode.id).where(Episode.series_id == cls.id, Episode.is_public).exists()
+
     @staticmethod
     def public() -> Select[tuple[Series]]:
-        """Select the series readers may see now: those with at least one public episode."""
-        has_public_episode = (
-            Episode.public().where(Episode.series_id == Series.id).with_only_columns(Episode.id).exists()
-        )
-        return select(Series).where(has_public_episode)
+        """Select the series readers may see now."""
+        return select(Series).where(Series.is_public)
 
 
 class EpisodeStatus(enum.StrEnum):
@@ -155,29 +117,33 @@ class Episode(db.Model):
         back_populates="episode", order_by="Panel.position", cascade="all, delete-orphan"
     )
 
-    @property
-    def renditions_ready(self) -> bool:
-        """Tell whether every image of the episode has its renditions, so it may be published."""
-        images = [panel.image for panel in self.panels]
-        if self.thumbnail is not None:
-            images.append(self.thumbnail)
-        return bool(self.panels) and all(image.render_state == RenderState.READY for image in images)
-
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        """Tell whether readers may see this episode now."""
-        return (
-            self.status == EpisodeStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= utcnow()
-        )
+        """Tell whether readers may see this episode now: approved, and its publication time has come.
+
+        An approved episode with a later time is scheduled, and goes public with no job running.
+        """
+        return self.status == EpisodeStatus.PUBLISHED and self.published_at is not None and self.published_at <= utcnow()
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at <= utcnow())
+
+    @hybrid_property
+    def is_scheduled(self) -> bool:
+        """Tell whether this episode is approved to go public at a time still to come."""
+        return self.status == EpisodeStatus.PUBLISHED and self.published_at is not None and self.published_at > utcnow()
+
+    @is_scheduled.inplace.expression
+    @classmethod
+    def _is_scheduled_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at > utcnow())
 
     @staticmethod
     def public() -> Select[tuple[Episode]]:
         """Select the episodes readers may see now."""
-        return select(Episode).where(
-            Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= utcnow()
-        )
+        return select(Episode).where(Episode.is_public)
 
 
 class Panel(db.Model):

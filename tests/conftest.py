@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw
 from app import create_app
 from artists.models import Artist, ArtistLink, LinkKind
 from comics.clock import utcnow
-from comics.ingest import Upload, create_episode
+from comics.images.ingest import Upload, create_episode
+from comics.images.storage import MediaStore
 from comics.models import Episode, Series
 from extensions import db
 
@@ -53,6 +54,14 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def studio_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app for request tests of the studio, with CSRF checks off (test_studio_csrf turns them on)."""
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -73,6 +82,13 @@ def panel_png(width: int = 400, height: int = 600, colour: str = "#3b6ea5", labe
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def stored_names(store: MediaStore) -> list[str]:
+    """Return the name of every file in a media store, sorted: what its sweep may consider."""
+    if not store.root.is_dir():
+        return []
+    return sorted(path.relative_to(store.root).as_posix() for path in store.root.glob("??/*") if path.is_file())
 
 
 class SiteBuilder:
@@ -105,8 +121,7 @@ def site(app: Flask) -> SiteBuilder:
 @pytest.fixture(scope="session")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app with the demo loaded once per test session, for tests that only read it."""
-    from comics.demo import load_demo
-
+    from comics.demo.loader import load_demo
     from tests.engines import own_database_url
 
     app = make_test_app(

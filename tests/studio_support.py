@@ -4,30 +4,21 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from artists.accounts import Role, User, create_user
-from artists.models import Artist
-from comics.models import Episode, Panel, StoredImage
+from artists.accounts import create_user
+from artists.models import Artist, Role, User
+from comics.images.models import StoredImage
+from comics.models import Episode, Panel
 from extensions import db
-from tests.conftest import make_test_app, panel_png
+from tests.conftest import panel_png
 
 PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-@pytest.fixture
-def studio_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app for request tests of the studio, with CSRF checks off (test_studio_csrf turns them on)."""
-    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        yield app
 
 
 def make_account(email: str, role: Role, artist: Artist | None = None, password: str = PASSWORD) -> User:

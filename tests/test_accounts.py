@@ -9,12 +9,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from artists.accounts import Invitation, Role, User, create_invitation, find_user_by_email, hash_token
-from artists.models import Artist
+from artists.accounts import create_invitation, find_user_by_email, hash_token
+from artists.models import Artist, Invitation, Role, User
 from comics.clock import utcnow
 from extensions import db
 from tests.conftest import make_test_app
-from tests.studio_support import PASSWORD, make_account, make_artist_account, sign_in, studio_app  # noqa: F401
+from tests.studio_support import (  # noqa: F401
+    PASSWORD,
+    make_account,
+    make_artist_account,
+    sign_in,
+)
 
 CSRF_VALUE = re.compile(r'name="csrf_token" type="hidden" value="[^"]+"')
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from comics.archives import ArchiveLimits, RejectedArchive, read_archive
+from comics.images.archives import ArchiveLimits, RejectedArchive, read_archive
 
 
 def make_zip(path: Path, entries: dict[str, bytes]) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from artists.accounts import Role
+from artists.models import Role
 from tests.browser import chromium_page, live_server
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.studio_support import PASSWORD, make_account, make_artist_account

@@ -8,10 +8,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from comics.media import media_store
-from comics.models import Episode, EpisodeStatus, Panel, StoredImage
+from comics.images.media import media_store
+from comics.images.models import StoredImage
+from comics.models import Episode, EpisodeStatus, Panel
 from extensions import db
-from tests.conftest import panel_png
+from tests.conftest import panel_png, stored_names
 
 
 def write_panels(folder: Path, names: list[str]) -> list[Path]:
@@ -66,7 +67,7 @@ def test_refused_file_imports_nothing_and_leaves_no_files(runner: FlaskCliRunner
     assert result.exit_code != 0
     assert "nothing was imported" in result.output and "2.png" in result.output
     assert count(Episode) == 0 and count(Panel) == 0 and count(StoredImage) == 0
-    assert list(media_store().iter_names()) == []
+    assert list(stored_names(media_store())) == []
 
 
 def test_import_into_unknown_series_fails_clearly(runner: FlaskCliRunner, tmp_path: Path) -> None:
@@ -87,10 +88,10 @@ def test_media_gc_removes_only_unreferenced_files(runner: FlaskCliRunner, site) 
     site.episode(site.series(), panels=1)
     store = media_store()
     orphan = store.put(b"orphan bytes", "jpg")
-    kept = set(store.iter_names()) - {orphan}
+    kept = set(stored_names(store)) - {orphan}
     result = runner.invoke(args=["media-gc", "--grace", "0"])
     assert result.exit_code == 0 and "Removed 1 unreferenced media files." in result.output
-    assert set(store.iter_names()) == kept
+    assert set(stored_names(store)) == kept
 
 
 def test_media_gc_spares_recent_files(runner: FlaskCliRunner) -> None:

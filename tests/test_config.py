@@ -65,7 +65,7 @@ def test_a_bad_image_setting_stops_the_app_with_its_name(key: str, value: object
 
 
 def test_image_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from comics.ingest import image_limits
+    from comics.images.ingest import image_limits
 
     monkeypatch.setenv("FLASK_UPLOAD_MAX_WIDTH", "4000")
     monkeypatch.setenv("FLASK_UPLOAD_MAX_FRAMES", "10")

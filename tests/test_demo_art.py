@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageChops, ImageFont, ImageStat
 
-from comics import demo_art, demo_pen
-from comics.demo_pen import Pen
-from comics.demo_scenery import LAYERS
-from comics.demo_script import EPISODE_SCRIPTS, Caption, Speech, Title
+from comics.demo import art
+from comics.demo import pen as demo_pen
+from comics.demo.pen import Pen
+from comics.demo.scenery import LAYERS
+from comics.demo.script import EPISODE_SCRIPTS, Caption, Speech, Title
 
 # Characters the bundled Aileron font has; anything else would letter as an empty box.
 FONT_CHARACTERS = set(map(chr, range(0x20, 0x7F))) | set("\u2026\u2018\u2019\u201c\u201d\u00b7\u00ab\u00bb")
 
 
 def test_series_has_three_episodes_of_at_least_ten_panels() -> None:
-    episodes = demo_art.DEMO_SERIES.episodes
+    episodes = art.DEMO_SERIES.episodes
     assert len(episodes) >= 3
     assert [episode.number for episode in episodes] == list(range(1, len(episodes) + 1))
     for episode in episodes:
@@ -24,7 +25,7 @@ def test_series_has_three_episodes_of_at_least_ten_panels() -> None:
 
 
 def test_every_panel_has_alt_text_and_a_transcript_of_its_lettering() -> None:
-    for script, episode in zip(EPISODE_SCRIPTS, demo_art.DEMO_SERIES.episodes):
+    for script, episode in zip(EPISODE_SCRIPTS, art.DEMO_SERIES.episodes):
         for panel, (alt, transcript) in zip(script.panels, episode.panels):
             assert len(alt) > 20
             assert transcript == "\n".join(item.transcript for item in panel.letters)
@@ -34,7 +35,7 @@ def test_every_panel_has_alt_text_and_a_transcript_of_its_lettering() -> None:
 
 
 def test_series_metadata_says_it_is_fictional() -> None:
-    series = demo_art.DEMO_SERIES
+    series = art.DEMO_SERIES
     assert series.language == "en"
     assert series.slug == "the-lantern-road"
     assert "fictional" in series.artist_bio_markdown
@@ -54,36 +55,36 @@ def test_lettering_uses_only_characters_the_bundled_font_has() -> None:
 
 
 def test_panel_is_a_tall_rgb_image_of_the_requested_width() -> None:
-    image = demo_art.draw_panel(1, 0)
+    image = art.draw_panel(1, 0)
     assert image.mode == "RGB"
     assert image.width == 800
     assert image.height >= 1000
-    narrow = demo_art.draw_panel(1, 0, width=400)
+    narrow = art.draw_panel(1, 0, width=400)
     assert narrow.size == (400, image.height // 2)
 
 
 def test_panel_drawing_is_deterministic() -> None:
-    first, second = demo_art.draw_panel(2, 6, width=300), demo_art.draw_panel(2, 6, width=300)
+    first, second = art.draw_panel(2, 6, width=300), art.draw_panel(2, 6, width=300)
     assert ImageChops.difference(first, second).getbbox() is None
 
 
 def test_panels_are_pictures_not_blanks() -> None:
     for episode, index in ((1, 5), (3, 0)):
-        image = demo_art.draw_panel(episode, index, width=400)
+        image = art.draw_panel(episode, index, width=400)
         colours = image.getcolors(maxcolors=1 << 16)
         assert colours is None or len(colours) > 500
         assert max(ImageStat.Stat(image).stddev) > 40
 
 
 def test_different_panels_look_different() -> None:
-    first, second = demo_art.draw_panel(1, 1, width=200), demo_art.draw_panel(1, 2, width=200)
+    first, second = art.draw_panel(1, 1, width=200), art.draw_panel(1, 2, width=200)
     assert first.size != second.size or ImageChops.difference(first, second).getbbox() is not None
 
 
 @pytest.mark.parametrize("episode, index", [(0, 0), (4, 0), (1, -1), (1, 99)])
 def test_unknown_panels_are_refused(episode: int, index: int) -> None:
     with pytest.raises(ValueError):
-        demo_art.draw_panel(episode, index)
+        art.draw_panel(episode, index)
 
 
 def blank_canvas() -> Pen:
@@ -92,8 +93,8 @@ def blank_canvas() -> Pen:
 
 def test_speech_balloon_letters_its_text() -> None:
     empty, lettered = blank_canvas(), blank_canvas()
-    demo_art.draw_speech_balloon(empty, "", 200, 150, (220, 280))
-    demo_art.draw_speech_balloon(lettered, "Take it, Mirae.", 200, 150, (220, 280))
+    art.draw_speech_balloon(empty, "", 200, 150, (220, 280))
+    art.draw_speech_balloon(lettered, "Take it, Mirae.", 200, 150, (220, 280))
     inside = (300, 260, 500, 340)  # the middle of the balloon, in pixels (the pen draws at 2x)
     ink = ImageChops.difference(empty.image, lettered.image).crop(inside)
     assert ink.getbbox() is not None
@@ -101,8 +102,8 @@ def test_speech_balloon_letters_its_text() -> None:
 
 def test_caption_grows_with_its_text() -> None:
     short, long = blank_canvas(), blank_canvas()
-    demo_art.draw_caption(short, "Short.", 10, 10, 300)
-    demo_art.draw_caption(long, "A much longer caption that has to wrap over several lines of text.", 10, 10, 300)
+    art.draw_caption(short, "Short.", 10, 10, 300)
+    art.draw_caption(long, "A much longer caption that has to wrap over several lines of text.", 10, 10, 300)
     short_box = ImageChops.invert(short.image).getbbox()
     long_box = ImageChops.invert(long.image).getbbox()
     assert short_box is not None and long_box is not None
@@ -110,9 +111,9 @@ def test_caption_grows_with_its_text() -> None:
 
 
 def test_cover_and_avatar_have_the_requested_sizes() -> None:
-    cover = demo_art.draw_cover(400, 500)
+    cover = art.draw_cover(400, 500)
     assert (cover.mode, cover.size) == ("RGB", (400, 500))
-    avatar = demo_art.draw_avatar(128)
+    avatar = art.draw_avatar(128)
     assert (avatar.mode, avatar.size) == ("RGB", (128, 128))
     assert max(ImageStat.Stat(cover).stddev) > 30
 
@@ -128,7 +129,7 @@ def test_lettering_falls_back_to_the_bitmap_font_without_freetype(monkeypatch: p
     demo_pen.lettering_font.cache_clear()
     try:
         font, zoom = demo_pen.lettering_font(50)
-        image = demo_art.draw_panel(2, 1, width=200)  # a caption and a sound effect
+        image = art.draw_panel(2, 1, width=200)  # a caption and a sound effect
     finally:
         demo_pen.lettering_font.cache_clear()
     assert not isinstance(font, ImageFont.FreeTypeFont)

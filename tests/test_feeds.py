@@ -102,7 +102,7 @@ def test_entries_link_to_the_episode_with_an_absolute_thumbnail(client: FlaskCli
         enclosure = entry.enclosures[0]
         assert enclosure.href == thumbnail and enclosure.type == "image/jpeg" and int(enclosure.length) > 0
     else:
-        # One link, the episode page: feedgen would drop an Atom enclosure's rel (see comics.feeds).
+        # One link, the episode page: feedgen would drop an Atom enclosure's rel (see comics.discovery.feeds).
         assert [link.href for link in entry.links] == ["http://localhost/series/river/1/"]
     html = entry.content[0].value if format == "atom" else entry.description
     assert re.search(rf'<img [^>]*src="{re.escape(thumbnail)}"', html)

@@ -15,8 +15,9 @@ import imagegen
 import pytest
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
-from comics import imaging
-from comics.imaging import ImageLimits, RejectedImage, RenditionSpec
+from comics.images import encoding, normalising, opening, pipeline, slicing
+from comics.images.encoding import RenditionSpec
+from comics.images.opening import ImageLimits, RejectedImage
 
 SRGB_ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 # What must never appear in any byte we write, whatever the upload carried.
@@ -39,17 +40,17 @@ def open_bytes(data: bytes) -> Image.Image:
 
 def normalised(data: bytes, filename: str = "upload") -> Image.Image:
     """Return an upload opened and normalised."""
-    return imaging.normalise(imaging.open_image(data, filename).image)
+    return normalising.normalise(opening.open_image(data, filename).image)
 
 
 def every_output(data: bytes, filename: str) -> list[bytes]:
     """Return every byte string the pipeline would store for an upload: masters and renditions."""
-    slices, _ = imaging.prepare_panels(data, filename)
+    slices, _ = pipeline.prepare_panels(data, filename)
     outputs = []
     for piece in slices:
-        outputs.append(imaging.encode_master(piece))
-        specs = imaging.rendition_specs(piece.width)
-        outputs.extend(rendition.data for rendition in imaging.render_renditions(piece, specs))
+        outputs.append(encoding.encode_master(piece))
+        specs = encoding.rendition_specs(piece.width)
+        outputs.extend(rendition.data for rendition in encoding.render_renditions(piece, specs))
     return outputs
 
 
@@ -62,7 +63,7 @@ def close_to(actual: object, expected: tuple[int, ...], tolerance: int) -> bool:
 def refusal(data: bytes, filename: str, limits: ImageLimits = ImageLimits()) -> RejectedImage:
     """Return the RejectedImage opening the bytes raises."""
     with pytest.raises(RejectedImage) as caught:
-        imaging.open_image(data, filename, limits)
+        opening.open_image(data, filename, limits)
     return caught.value
 
 
@@ -72,7 +73,7 @@ def refusal(data: bytes, filename: str, limits: ImageLimits = ImageLimits()) -> 
 @pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP", "GIF", "AVIF"])
 def test_each_allowed_format_opens(format: str) -> None:
     data = imagegen.encode(imagegen.quadrant_image(), format)
-    opened = imaging.open_image(data, f"panel.{format.lower()}")
+    opened = opening.open_image(data, f"panel.{format.lower()}")
     assert opened.format == format
     assert opened.image.size == (60, 40)
     assert opened.notes == []
@@ -80,15 +81,15 @@ def test_each_allowed_format_opens(format: str) -> None:
 
 def test_format_is_decided_by_the_bytes_not_the_name() -> None:
     data = imagegen.encode(imagegen.quadrant_image(), "PNG")
-    assert imaging.open_image(data, "photo.jpg").format == "PNG"
+    assert opening.open_image(data, "photo.jpg").format == "PNG"
 
 
 def test_open_reads_a_path_and_a_file_object(tmp_path: Path) -> None:
     data = imagegen.encode(imagegen.quadrant_image(), "PNG")
     path = tmp_path / "panel.png"
     path.write_bytes(data)
-    assert imaging.open_image(path, "panel.png").image.size == (60, 40)
-    assert imaging.open_image(io.BytesIO(data), "panel.png").image.size == (60, 40)
+    assert opening.open_image(path, "panel.png").image.size == (60, 40)
+    assert opening.open_image(io.BytesIO(data), "panel.png").image.size == (60, 40)
 
 
 def test_refusal_message_names_the_file_and_the_reason() -> None:
@@ -106,7 +107,7 @@ def test_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.png"
     path.write_bytes(imagegen.encode(imagegen.quadrant_image(), "PNG"))
     with pytest.raises(RejectedImage, match=r"limit is 0\.0 MB"):
-        imaging.open_image(path, "huge.png", ImageLimits(max_bytes=10))
+        opening.open_image(path, "huge.png", ImageLimits(max_bytes=10))
 
 
 def test_oversized_bytes_are_refused() -> None:
@@ -178,7 +179,7 @@ def test_height_limit_is_checked_from_the_header(no_decoding: None) -> None:
 
 def test_an_800_by_30000_strip_is_within_the_limits() -> None:
     header = Image.open(io.BytesIO(imagegen.forged_png(800, 30_000)))
-    assert imaging.check_header(header, "strip.png", ImageLimits()) == 1
+    assert opening.check_header(header, "strip.png", ImageLimits()) == 1
 
 
 def test_too_many_frames_are_refused() -> None:
@@ -194,31 +195,31 @@ def test_truncated_jpeg_is_refused() -> None:
 def test_loading_truncated_images_must_stay_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     with pytest.raises(RuntimeError, match="LOAD_TRUNCATED_IMAGES"):
-        imaging.open_image(imagegen.encode(imagegen.quadrant_image(), "PNG"), "panel.png")
+        opening.open_image(imagegen.encode(imagegen.quadrant_image(), "PNG"), "panel.png")
 
 
 def test_animated_gif_uses_the_first_frame_and_says_so() -> None:
-    opened = imaging.open_image(imagegen.animated_gif(), "wave.gif")
-    assert imaging.normalise(opened.image).getpixel((5, 5)) == (255, 0, 0)
+    opened = opening.open_image(imagegen.animated_gif(), "wave.gif")
+    assert normalising.normalise(opened.image).getpixel((5, 5)) == (255, 0, 0)
     assert opened.notes == ["animated GIF: only the first frame is used"]
 
 
 def test_animated_webp_uses_the_first_frame_and_says_so() -> None:
-    opened = imaging.open_image(imagegen.animated_webp(), "wave.webp")
-    assert imaging.normalise(opened.image).getpixel((5, 5)) == (255, 0, 0)
+    opened = opening.open_image(imagegen.animated_webp(), "wave.webp")
+    assert normalising.normalise(opened.image).getpixel((5, 5)) == (255, 0, 0)
     assert opened.notes == ["animated WebP: only the first frame is used"]
 
 
 def test_large_jpeg_is_decoded_at_a_reduced_scale_still_wide_enough() -> None:
     data = imagegen.encode(Image.new("RGB", (3400, 200), (10, 120, 200)), "JPEG")
-    assert imaging.open_image(data, "scan.jpg", draft_width=1600).image.size == (1700, 100)
+    assert opening.open_image(data, "scan.jpg", draft_width=1600).image.size == (1700, 100)
 
 
 def test_rotated_jpeg_is_drafted_by_its_upright_width() -> None:
     # Stored 200 wide and 3400 tall, shown 3400 wide: the draft must keep the upright width >= 1600.
     data = imagegen.encode(Image.new("RGB", (200, 3400), (10, 120, 200)), "JPEG", exif=imagegen.orientation_exif(6))
-    opened = imaging.open_image(data, "scan.jpg", draft_width=1600)
-    assert imaging.normalise(opened.image).size == (1700, 100)
+    opened = opening.open_image(data, "scan.jpg", draft_width=1600)
+    assert normalising.normalise(opened.image).size == (1700, 100)
 
 
 # --- normalising -----------------------------------------------------------------------------------
@@ -370,7 +371,7 @@ def test_trailing_bytes_after_a_jpeg_are_gone_from_every_output() -> None:
 
 def test_tall_strip_is_cut_at_gutters_into_short_slices() -> None:
     strip, gutters = imagegen.comic_strip(800, 20_000)
-    slices = imaging.slice_strip(strip, slice_height=1280, search_window=256)
+    slices = slicing.slice_strip(strip, slice_height=1280, search_window=256)
     assert sum(piece.height for piece in slices) == 20_000
     assert all(piece.width == 800 and piece.height <= 1280 for piece in slices)
     top, cuts_in_gutters = 0, 0
@@ -388,22 +389,22 @@ def test_tall_strip_is_cut_at_gutters_into_short_slices() -> None:
 
 
 def test_strip_without_quiet_rows_is_cut_at_the_limit() -> None:
-    slices = imaging.slice_strip(imagegen.noisy_strip(400, 3000))
+    slices = slicing.slice_strip(imagegen.noisy_strip(400, 3000))
     assert [piece.height for piece in slices] == [1280, 1280, 440]
 
 
 def test_a_strip_just_over_the_limit_is_split_near_its_middle_not_into_a_sliver() -> None:
     # A full 1280 px slice would leave 10 px; the rest is split in two near the middle instead.
-    assert [piece.height for piece in imaging.slice_strip(Image.new("RGB", (800, 1290), "white"))] == [645, 645]
+    assert [piece.height for piece in slicing.slice_strip(Image.new("RGB", (800, 1290), "white"))] == [645, 645]
     # With no quiet row the cut is hard, in the middle.
-    assert [piece.height for piece in imaging.slice_strip(imagegen.noisy_strip(400, 1300))] == [650, 650]
-    assert [piece.height for piece in imaging.slice_strip(imagegen.noisy_strip(400, 1301))] == [651, 650]
+    assert [piece.height for piece in slicing.slice_strip(imagegen.noisy_strip(400, 1300))] == [650, 650]
+    assert [piece.height for piece in slicing.slice_strip(imagegen.noisy_strip(400, 1301))] == [651, 650]
 
 
 def test_the_balanced_cut_still_prefers_a_quiet_row() -> None:
     strip = imagegen.noisy_strip(400, 1300)
     strip.paste((255, 255, 255), (0, 600, 400, 640))  # a gutter a little above the middle
-    heights = [piece.height for piece in imaging.slice_strip(strip)]
+    heights = [piece.height for piece in slicing.slice_strip(strip)]
     assert heights == [639, 661]
 
 
@@ -411,20 +412,20 @@ def test_the_balanced_cut_still_prefers_a_quiet_row() -> None:
 def test_single_pictures_are_held_to_a_shape(size: tuple[int, int], refused: bool) -> None:
     image = Image.new("RGB", size, "white")
     if not refused:
-        imaging.check_proportions(image, "cover.png", "a cover", 3)
+        opening.check_proportions(image, "cover.png", "a cover", 3)
         return
-    with pytest.raises(imaging.RejectedImage, match=rf"^cover\.png: a cover can be at most 3 times .* this one is {size[0]} × {size[1]} pixels"):
-        imaging.check_proportions(image, "cover.png", "a cover", 3)
+    with pytest.raises(opening.RejectedImage, match=rf"^cover\.png: a cover can be at most 3 times .* this one is {size[0]} × {size[1]} pixels"):
+        opening.check_proportions(image, "cover.png", "a cover", 3)
 
 
 def test_short_image_is_not_sliced() -> None:
     image = Image.new("RGB", (800, 1280), "white")
-    assert imaging.slice_strip(image) == [image]
+    assert slicing.slice_strip(image) == [image]
 
 
 def test_several_files_sort_in_natural_order() -> None:
     names = ["10.png", "2.png", "page 1.png", "1.png", "Page 10.png", "page 9.png"]
-    assert sorted(names, key=imaging.natural_key) == [
+    assert sorted(names, key=pipeline.natural_key) == [
         "1.png",
         "2.png",
         "10.png",
@@ -437,7 +438,7 @@ def test_several_files_sort_in_natural_order() -> None:
 def test_natural_order_is_the_same_for_decomposed_korean_names() -> None:
     # macOS sends Hangul decomposed (NFD); the order must not depend on that.
     names = [unicodedata.normalize("NFD", "화10.png"), "화2.png", unicodedata.normalize("NFD", "화1.png")]
-    ordered = [unicodedata.normalize("NFC", name) for name in sorted(names, key=imaging.natural_key)]
+    ordered = [unicodedata.normalize("NFC", name) for name in sorted(names, key=pipeline.natural_key)]
     assert ordered == ["화1.png", "화2.png", "화10.png"]
 
 
@@ -445,29 +446,29 @@ def test_natural_order_is_the_same_for_decomposed_korean_names() -> None:
 
 
 def test_master_is_narrowed_to_the_maximum_width() -> None:
-    assert imaging.make_master(Image.new("RGB", (2000, 100)), 1600).size == (1600, 80)
+    assert encoding.make_master(Image.new("RGB", (2000, 100)), 1600).size == (1600, 80)
 
 
 def test_master_is_never_upscaled() -> None:
-    assert imaging.make_master(Image.new("RGB", (700, 100)), 1600).size == (700, 100)
+    assert encoding.make_master(Image.new("RGB", (700, 100)), 1600).size == (700, 100)
 
 
 def test_master_bytes_are_lossless_and_match_the_extension() -> None:
     page = imagegen.comic_page(300, 200, supersample=1)
-    decoded = open_bytes(imaging.encode_master(page))
-    assert (decoded.format or "").lower() == imaging.MASTER_EXTENSION
+    decoded = open_bytes(encoding.encode_master(page))
+    assert (decoded.format or "").lower() == encoding.MASTER_EXTENSION
     assert decoded.convert("RGB").tobytes() == page.tobytes()
 
 
 def test_rendition_widths_never_exceed_the_master() -> None:
-    specs = imaging.rendition_specs(1000)
+    specs = encoding.rendition_specs(1000)
     assert sorted({spec.width for spec in specs}) == [480, 800]
     assert {spec.format for spec in specs} == {"avif", "webp", "jpeg"}
     assert len(specs) == 6
 
 
 def test_master_narrower_than_every_width_gets_its_own_width() -> None:
-    assert imaging.rendition_specs(300, formats=("webp",)) == [RenditionSpec(300, "webp")]
+    assert encoding.rendition_specs(300, formats=("webp",)) == [RenditionSpec(300, "webp")]
 
 
 def test_unknown_rendition_format_is_refused() -> None:
@@ -477,8 +478,8 @@ def test_unknown_rendition_format_is_refused() -> None:
 
 def test_renditions_have_the_named_sizes_and_formats() -> None:
     master = imagegen.comic_page(500, 300, supersample=1)
-    specs = imaging.rendition_specs(master.width, widths=(160, 320))
-    renditions = imaging.render_renditions(master, specs)
+    specs = encoding.rendition_specs(master.width, widths=(160, 320))
+    renditions = encoding.render_renditions(master, specs)
     assert [(r.width, r.format) for r in renditions] == [(s.width, s.format) for s in specs]
     for rendition in renditions:
         decoded = open_bytes(rendition.data)
@@ -503,33 +504,33 @@ def test_each_rendition_width_is_resized_once_straight_from_the_master(monkeypat
 
     master = imagegen.comic_page(500, 300, supersample=1)
     monkeypatch.setattr(Image.Image, "resize", counting_resize)
-    imaging.render_renditions(master, imaging.rendition_specs(500, widths=(120, 240, 360)))
+    encoding.render_renditions(master, encoding.rendition_specs(500, widths=(120, 240, 360)))
     assert sorted(calls, reverse=True) == [((500, 300), (360, 216)), ((500, 300), (240, 144)), ((500, 300), (120, 72))]
 
 
 def test_renditions_are_what_a_naive_resize_and_encode_would_give() -> None:
     master = imagegen.comic_page(500, 300, supersample=1)
-    specs = imaging.rendition_specs(500, widths=(160, 320), formats=("webp", "jpeg"))
-    for rendition in imaging.render_renditions(master, specs):
+    specs = encoding.rendition_specs(500, widths=(160, 320), formats=("webp", "jpeg"))
+    for rendition in encoding.render_renditions(master, specs):
         direct = master.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
-        assert rendition.data == imaging.encode_rendition(direct, rendition.format)
+        assert rendition.data == encoding.encode_rendition(direct, rendition.format)
 
 
 def test_threads_do_not_change_a_single_byte() -> None:
     master = imagegen.comic_page(640, 400, supersample=1)
-    specs = imaging.rendition_specs(640, widths=(160, 320, 480))
-    alone = imaging.render_renditions(master, specs, threads=1)
+    specs = encoding.rendition_specs(640, widths=(160, 320, 480))
+    alone = encoding.render_renditions(master, specs, threads=1)
     for _ in range(2):
-        together = imaging.render_renditions(master, specs, threads=3)
+        together = encoding.render_renditions(master, specs, threads=3)
         assert [r.data for r in together] == [r.data for r in alone]
 
 
 def test_the_master_encoded_beside_the_renditions_is_the_same_master() -> None:
     master = Image.open(io.BytesIO(imagegen.encode(imagegen.comic_page(640, 400, supersample=1), "PNG")))  # lazy
-    specs = imaging.rendition_specs(640, widths=(160, 320))
-    expected = imaging.encode_master(master), [r.data for r in imaging.render_renditions(master, specs, threads=1)]
+    specs = encoding.rendition_specs(640, widths=(160, 320))
+    expected = encoding.encode_master(master), [r.data for r in encoding.render_renditions(master, specs, threads=1)]
     for threads in (1, 2, 3):
-        png, renditions = imaging.encode_master_and_renditions(master, specs, threads=threads)
+        png, renditions = encoding.encode_master_and_renditions(master, specs, threads=threads)
         assert (png, [r.data for r in renditions]) == expected
 
 
@@ -537,56 +538,60 @@ def test_a_failed_master_encode_fails_the_set(monkeypatch: pytest.MonkeyPatch) -
     def failing_png(image: Image.Image) -> bytes:
         raise OSError("disk full")
 
-    monkeypatch.setattr(imaging, "encode_master", failing_png)
+    monkeypatch.setattr(encoding, "encode_master", failing_png)
     master = imagegen.comic_page(400, 240, supersample=1)
     for threads in (1, 2):
         with pytest.raises(OSError, match="disk full"):
-            imaging.encode_master_and_renditions(master, imaging.rendition_specs(400, widths=(100,)), threads=threads)
+            encoding.encode_master_and_renditions(master, encoding.rendition_specs(400, widths=(100,)), threads=threads)
 
 
 def test_encoding_never_saves_the_callers_image() -> None:
     # Image.save keeps its options on the image: two threads saving one image at once would swap them.
     image = imagegen.comic_page(320, 200, supersample=1)
-    for format in imaging.FORMATS:
-        imaging.encode_rendition(image, format)
+    for format in encoding.FORMATS:
+        encoding.encode_rendition(image, format)
     assert not hasattr(image, "encoderinfo")
 
 
 def test_a_lazily_decoded_master_is_loaded_once_before_the_threads_share_it() -> None:
     master = Image.open(io.BytesIO(imagegen.encode(imagegen.comic_page(400, 240, supersample=1), "PNG")))
-    renditions = imaging.render_renditions(master, imaging.rendition_specs(400, widths=(100, 200)), threads=4)
+    renditions = encoding.render_renditions(master, encoding.rendition_specs(400, widths=(100, 200)), threads=4)
     assert [open_bytes(r.data).size for r in renditions] == [(100, 60)] * 3 + [(200, 120)] * 3
 
 
 def test_a_failed_encode_fails_the_whole_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    encode = imaging.encode_rendition
+    encode = encoding.encode_rendition
 
     def failing_webp(image: Image.Image, format: str, *, threads: int | None = None) -> bytes:
         if format == "webp":
             raise OSError("encoder ran out of memory")
         return encode(image, format, threads=threads)
 
-    monkeypatch.setattr(imaging, "encode_rendition", failing_webp)
+    monkeypatch.setattr(encoding, "encode_rendition", failing_webp)
     master = imagegen.comic_page(400, 240, supersample=1)
     for threads in (1, 2):
         with pytest.raises(OSError, match="out of memory"):
-            imaging.render_renditions(master, imaging.rendition_specs(400, widths=(100, 200)), threads=threads)
+            encoding.render_renditions(master, encoding.rendition_specs(400, widths=(100, 200)), threads=threads)
 
 
 def test_renditions_are_never_upscaled() -> None:
     with pytest.raises(ValueError, match="upscale"):
-        imaging.render_renditions(Image.new("RGB", (300, 200)), [RenditionSpec(480, "jpeg")])
+        encoding.render_renditions(Image.new("RGB", (300, 200)), [RenditionSpec(480, "jpeg")])
 
 
 def test_prepare_panels_narrows_and_slices_a_wide_strip() -> None:
     strip, _ = imagegen.comic_strip(1000, 3000)
-    slices, notes = imaging.prepare_panels(imagegen.encode(strip, "PNG"), "strip.png", master_width=800)
+    slices, notes = pipeline.prepare_panels(imagegen.encode(strip, "PNG"), "strip.png", master_width=800)
     assert notes == []
     assert all(piece.width == 800 and piece.height <= 1280 for piece in slices)
     assert sum(piece.height for piece in slices) == 2400
 
 
 def test_imaging_and_storage_do_not_import_flask() -> None:
-    code = "import sys, comics.imaging, comics.storage; sys.exit('flask' in sys.modules)"
+    pure = (
+        "comics.images.opening", "comics.images.normalising", "comics.images.slicing", "comics.images.encoding",
+        "comics.images.pipeline", "comics.images.storage", "comics.images.archives", "comics.discovery.card_drawing",
+    )
+    code = f"import sys, {', '.join(pure)}; sys.exit('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0

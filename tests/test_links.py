@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from artists.links import display_host, is_allowed_link_url, validate_link_url
 from artists.models import Artist, ArtistLink, LinkKind
-from comics.stats import LinkDailyClicks
+from comics.stats.models import LinkDailyClicks
 from extensions import db
 
 BROWSER = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
-from comics.search import include_in_autogenerate
+from comics.discovery.search_index import include_in_autogenerate
 from extensions import db
 
 

@@ -13,11 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from artists.models import ArtistLink, LinkKind
-from comics import clock, models, page_cache
+from comics import clock, models
 from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.engines import TEST_REDIS_URL
+from web import content_version, page_cache
 
 
 def real_cache(tmp_path: Path) -> dict[str, object]:
@@ -100,7 +101,7 @@ def test_pages_are_compressed_with_an_etag_per_encoding(
 
 def test_static_files_are_fingerprinted_immutable_and_compressed(client: FlaskClient, built: Episode) -> None:
     page = fetch(client, "/series/river/2/").get_data(as_text=True)
-    from comics.static_assets import static_url
+    from web.static_assets import static_url
 
     with client.application.test_request_context():
         css = static_url("css/site.css")
@@ -268,7 +269,7 @@ def test_entries_never_outlive_the_next_publication(app: Flask, site: SiteBuilde
     later.published_at = clock.utcnow() + timedelta(seconds=42)
     db.session.commit()
     with app.test_request_context("/"):
-        version = page_cache.content_version()
+        version = content_version.content_version()
         upcoming = page_cache.next_publication(version)
         assert upcoming == later.published_at
         assert page_cache._timeout_until(upcoming, clock.utcnow()) <= 43
@@ -318,7 +319,7 @@ def test_an_outer_decorator_runs_on_every_request(app: Flask, client: FlaskClien
 
         return wrapper
 
-    from comics.views import episode_detail
+    from comics.reader import episode_detail
 
     app.view_functions["comics.episode_detail"] = counted(episode_detail)
     hits = [fetch(client, "/series/river/2/").headers["X-Page-Cache"] for _ in range(3)]
@@ -333,7 +334,7 @@ def test_errors_are_not_cached(client: FlaskClient, built: Episode) -> None:
 
 def test_a_signed_in_reader_gets_their_own_page_and_readers_keep_theirs(client: FlaskClient, built: Episode) -> None:
     """A real sign-in (Flask-Login): the editor's page is never stored, and never served to anyone."""
-    from artists.accounts import Role
+    from artists.models import Role
     from tests.studio_support import make_account, sign_in
 
     anonymous = fetch(client, "/series/river/2/")
@@ -358,8 +359,8 @@ def test_a_deleted_version_file_starts_a_new_version(app: Flask, client: FlaskCl
         pytest.skip("the version lives in Redis on this run, not in a file")
     fetch(client, "/series/river/2/")
     assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "HIT"
-    board = page_cache._memo(app).board
-    assert isinstance(board, page_cache.VersionBoard)
+    board = content_version._version_board(app)
+    assert isinstance(board, content_version.VersionBoard)
     Path(board.path).unlink()
     board.checked_at = 0  # as if a second had passed
     assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "MISS"

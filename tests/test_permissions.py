@@ -8,13 +8,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from artists.accounts import Role
-from artists.models import Artist, ArtistLink, LinkKind
-from comics.audit import AuditEntry
+from artists.models import Artist, ArtistLink, LinkKind, Role
 from comics.models import Episode, EpisodeStatus, Series
+from comics.publishing.models import AuditEntry
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png
-from tests.studio_support import make_account, fetch_status, make_artist_account, problems, sign_in, studio_app  # noqa: F401
+from tests.studio_support import (  # noqa: F401
+    fetch_status,
+    make_account,
+    make_artist_account,
+    problems,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -156,7 +161,7 @@ def test_only_admins_turn_accounts_off(two_artists: dict, studio_app: Flask) -> 
     editor = studio_app.test_client()
     sign_in(editor, "ed@example.org")
     joon_user = two_artists["joon"]
-    from artists.accounts import User
+    from artists.models import User
 
     user_id = db.session.scalar(select(User.id).where(User.artist_id == joon_user.id))
     assert editor.post(f"/studio/people/{user_id}/deactivate").status_code == 403

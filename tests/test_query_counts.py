@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from comics.ingest import Upload, add_panels
+from comics.images.ingest import Upload, add_panels
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 

@@ -11,14 +11,21 @@ from flask import Flask
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
-from comics import imaging
 from comics.clock import utcnow
-from comics.ingest import Upload, add_panels, create_episode, open_master
-from comics.models import Episode, RenderState, Rendition, StoredImage
-from comics.rendering import render_queue
+from comics.images import encoding, opening
+from comics.images.ingest import Upload, add_panels, create_episode, open_master
+from comics.images.models import RenderState, Rendition, StoredImage
+from comics.images.queue import render_queue
+from comics.models import Episode
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.engines import redis_url_or_skip
+
+
+def all_rendered(episode: Episode) -> bool:
+    """Tell whether every image of the episode has its renditions."""
+    images = [panel.image for panel in episode.panels] + ([episode.thumbnail] if episode.thumbnail else [])
+    return bool(episode.panels) and all(image.render_state == RenderState.READY for image in images)
 
 
 def uploads(count: int) -> list[Upload]:
@@ -36,7 +43,7 @@ def test_renditions_are_made_in_the_upload_by_default(inline_app: Flask) -> None
     episode, _ = create_episode(SiteBuilder().series(), "Inline", uploads(2))
     assert inline_app.config["RENDER_QUEUE"] == "inline"
     assert all(panel.image.render_state == RenderState.READY and panel.image.renditions for panel in episode.panels)
-    assert episode.renditions_ready
+    assert all_rendered(episode)
 
 
 @pytest.fixture
@@ -68,7 +75,7 @@ def test_the_upload_stores_masters_and_queues_the_renditions(app: Flask, site: S
     images = [panel.image for panel in episode.panels]
     assert [image.render_state for image in images] == [RenderState.PENDING] * 3
     assert rendition_count() == 0
-    assert not episode.renditions_ready
+    assert not all_rendered(episode)
     assert render_queue().count == 3
 
     work(app)
@@ -77,7 +84,7 @@ def test_the_upload_stores_masters_and_queues_the_renditions(app: Flask, site: S
     assert [image.render_state for image in images] == [RenderState.READY] * 3
     assert all(image.renditions for image in images)
     assert rendition_count() == 3 * 3  # 200 px masters: one width (their own), in three formats
-    assert episode.renditions_ready
+    assert all_rendered(episode)
 
 
 def test_the_reader_page_shows_the_renditions_once_the_worker_is_done(app: Flask, site: SiteBuilder) -> None:
@@ -92,18 +99,18 @@ def test_the_reader_page_shows_the_renditions_once_the_worker_is_done(app: Flask
 
 def test_panels_added_in_the_studio_are_queued_too(app: Flask, site: SiteBuilder) -> None:
     episode = site.episode(site.series(), panels=1)  # published at once: rendered inline
-    assert episode.renditions_ready
+    assert all_rendered(episode)
     add_panels(episode, uploads(2))
     db.session.commit()
-    assert not episode.renditions_ready
+    assert not all_rendered(episode)
     work(app)
     db.session.expire_all()
-    assert episode.renditions_ready
+    assert all_rendered(episode)
 
 
 def test_an_episode_published_at_once_is_rendered_in_the_upload(app: Flask, site: SiteBuilder) -> None:
     episode, _ = create_episode(site.series(), "Now", uploads(2), publish_at=utcnow())
-    assert episode.renditions_ready
+    assert all_rendered(episode)
     assert render_queue().count == 0
 
 
@@ -117,14 +124,14 @@ def test_a_failing_job_is_retried_then_reported(
         attempts.append(1)
         raise OSError("disk full")
 
-    monkeypatch.setattr(imaging, "render_renditions", broken)
+    monkeypatch.setattr(encoding, "render_renditions", broken)
     work(app)
     db.session.expire_all()
     image = episode.panels[0].image
     assert len(attempts) == 4  # the first try and three retries
     assert image.render_state == RenderState.FAILED
     assert "disk full" in (image.render_error or "")
-    assert not episode.renditions_ready
+    assert not all_rendered(episode)
     assert rendition_count() == 0
 
 
@@ -132,7 +139,7 @@ def test_a_job_that_fails_once_succeeds_on_retry(
     app: Flask, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     episode, _ = create_episode(site.series(), "Flaky", uploads(1))
-    real = imaging.render_renditions
+    real = encoding.render_renditions
     attempts: list[int] = []
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -141,12 +148,12 @@ def test_a_job_that_fails_once_succeeds_on_retry(
             raise OSError("temporary")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imaging, "render_renditions", flaky)
+    monkeypatch.setattr(encoding, "render_renditions", flaky)
     work(app)
     db.session.expire_all()
     assert len(attempts) == 2
     assert episode.panels[0].image.render_state == RenderState.READY
-    assert episode.renditions_ready
+    assert all_rendered(episode)
 
 
 def test_an_image_deleted_before_its_turn_is_skipped(app: Flask, site: SiteBuilder) -> None:
@@ -166,7 +173,7 @@ def test_images_queued_while_redis_was_down_can_be_queued_again(app: Flask, site
     assert "queued 2 image(s)" in result.output, result.output
     work(app)
     db.session.expire_all()
-    assert episode.renditions_ready
+    assert all_rendered(episode)
 
 
 def test_the_worker_command_renders_in_a_forked_worker(app: Flask, site: SiteBuilder) -> None:
@@ -178,7 +185,7 @@ def test_the_worker_command_renders_in_a_forked_worker(app: Flask, site: SiteBui
     result = app.test_cli_runner().invoke(args=["render-worker", "--burst"])
     assert result.exit_code == 0, result.output
     episode = db.session.get(Episode, episode_id)
-    assert episode is not None and episode.renditions_ready
+    assert episode is not None and all_rendered(episode)
 
 
 def test_requeue_renders_in_place_without_a_queue(inline_app: Flask) -> None:
@@ -205,5 +212,5 @@ def test_a_master_that_is_not_what_its_row_says_is_refused(inline_app: Flask) ->
     episode, _ = create_episode(SiteBuilder().series(), "Swapped", uploads(1))
     image = episode.panels[0].image
     image.width, image.height = 100, 150  # as if the file had been replaced by a bigger picture
-    with pytest.raises(imaging.RejectedImage, match="200 pixels wide; the limit is 100"):
+    with pytest.raises(opening.RejectedImage, match="200 pixels wide; the limit is 100"):
         open_master(image)

@@ -10,8 +10,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select
 
 from comics.clock import utcnow
+from comics.discovery.models import SearchDocument
+from comics.discovery.search import MAX_QUERY_LENGTH, search, search_terms, snippet
 from comics.models import EpisodeStatus
-from comics.search import MAX_QUERY_LENGTH, SearchDocument, search, search_terms, snippet
 from extensions import db
 from tests.conftest import SiteBuilder
 

@@ -16,11 +16,19 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from comics.clock import utcnow
-from comics.ingest import referenced_files
-from comics.media import media_store
-from comics.models import StoredImage
-from comics.share_card import CARD_SIZE, encode_share_card, make_share_card, share_card_from_master, wrap_text, load_font
-from comics.sharing import ShareCard, json_ld_script
+from comics.discovery.card_drawing import (
+    CARD_SIZE,
+    encode_share_card,
+    load_font,
+    make_share_card,
+    share_card_from_master,
+    wrap_text,
+)
+from comics.discovery.models import ShareCard
+from comics.discovery.previews import json_ld_script
+from comics.images.ingest import referenced_files
+from comics.images.media import media_store
+from comics.images.models import StoredImage
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 

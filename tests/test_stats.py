@@ -11,13 +11,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, inspect, select, text
 
-from artists.accounts import Role, create_user
-from comics import stats
-from comics.charts import Line, axis_ticks, line_chart, sparkline
+from artists.accounts import create_user
+from artists.models import Role
 from comics.clock import utcnow
 from comics.models import EpisodeStatus
-from comics.stats import EpisodeDailyViews, LinkDailyClicks, flush_stats, is_declared_robot, stats_buffer
-from comics.stats_report import build_stats_report
+from comics.stats import counting
+from comics.stats.charts import Line, axis_ticks, line_chart, sparkline
+from comics.stats.counting import flush_stats, is_declared_robot, stats_buffer
+from comics.stats.models import EpisodeDailyViews, LinkDailyClicks
+from comics.stats.report import build_stats_report
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 
@@ -258,16 +260,16 @@ def test_a_failed_write_keeps_the_counts_for_the_next_batch(buffered_app: Flask,
     episode = SiteBuilder().episode(SiteBuilder().series(), panels=1)
     read(client, "/series/river/1/")
     read(client, "/series/river/1/")
-    real_write = stats._write_views
+    real_write = counting._write_views
 
     def broken(connection, counts):  # type: ignore[no-untyped-def]
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(stats, "_write_views", broken)
+    monkeypatch.setattr(counting, "_write_views", broken)
     flush_stats()
     assert "could not write" in caplog.text
     assert views(episode.id) == 0 and stats_buffer().pending == 2
-    monkeypatch.setattr(stats, "_write_views", real_write)
+    monkeypatch.setattr(counting, "_write_views", real_write)
     flush_stats()
     assert views(episode.id) == 2
 
@@ -288,7 +290,7 @@ def test_waiting_counts_are_written_at_exit(buffered_app: Flask) -> None:
     read(client, "/series/river/1/")
     import weakref
 
-    stats._flush_at_exit(weakref.ref(buffered_app))
+    counting._flush_at_exit(weakref.ref(buffered_app))
     assert views(episode.id) == 1
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from comics.storage import InvalidMediaName, MediaStore, media_type_for
+from comics.images.storage import InvalidMediaName, MediaStore, media_type_for
 
 DATA = b"\x89PNG pretend panel bytes"
+from tests.conftest import stored_names
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_put_of_the_same_bytes_is_idempotent(store: MediaStore) -> None:
     first = store.put(DATA, "png")
     second = store.put(DATA, "png")
     assert first == second
-    assert list(store.iter_names()) == [first]
+    assert list(stored_names(store)) == [first]
     assert os.listdir((store.root / first).parent) == [Path(first).name]
 
 
@@ -123,7 +124,7 @@ def test_delete_removes_files_and_ignores_missing_ones(store: MediaStore) -> Non
     kept = store.put(b"kept", "webp")
     gone = store.put(b"gone", "webp")
     store.delete([gone, gone.replace(".webp", ".avif")])
-    assert list(store.iter_names()) == [kept]
+    assert list(stored_names(store)) == [kept]
 
 
 def test_delete_refuses_an_invalid_name_before_removing_anything(store: MediaStore) -> None:
@@ -141,7 +142,7 @@ def test_sweep_removes_old_unreferenced_files_only(store: MediaStore) -> None:
         age(store, name, 7200)
     removed = store.sweep(referenced={referenced_old}, grace_seconds=3600)
     assert removed == [orphan_old]
-    assert sorted(store.iter_names()) == sorted([referenced_old, orphan_recent])
+    assert sorted(stored_names(store)) == sorted([referenced_old, orphan_recent])
 
 
 def test_sweep_removes_stale_temporary_files_and_keeps_fresh_ones(store: MediaStore) -> None:
@@ -169,8 +170,8 @@ def test_sweep_never_touches_files_it_did_not_make(store: MediaStore) -> None:
     assert all(path.exists() for path in foreign)
 
 
-def test_iter_names_of_an_empty_store_is_empty(store: MediaStore) -> None:
-    assert list(store.iter_names()) == []
+def test_an_empty_store_sweeps_nothing(store: MediaStore) -> None:
+    assert store.sweep(set(), grace_seconds=0) == []
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from artists.accounts import Invitation, Role, create_invitation
-from artists.models import Artist
+from artists.accounts import create_invitation
+from artists.models import Artist, Invitation, Role
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
-from tests.studio_support import PASSWORD, counts, csrf_token, make_account, make_artist_account, problems
+from tests.studio_support import (
+    PASSWORD,
+    counts,
+    csrf_token,
+    make_account,
+    make_artist_account,
+    problems,
+)
 
 POST_PREFIXES = ("/studio", "/account")
 

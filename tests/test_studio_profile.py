@@ -9,7 +9,13 @@ from flask.testing import FlaskClient
 
 from artists.models import Artist, ArtistLink, LinkKind
 from extensions import db
-from tests.studio_support import make_artist_account, media_files, png_file, problems, sign_in, studio_app  # noqa: F401
+from tests.studio_support import (  # noqa: F401
+    make_artist_account,
+    media_files,
+    png_file,
+    problems,
+    sign_in,
+)
 
 
 @pytest.fixture

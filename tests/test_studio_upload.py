@@ -10,7 +10,15 @@ from flask.testing import FlaskClient
 from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
-from tests.studio_support import counts, json_post, make_artist_account, media_files, png_file, problems, sign_in, studio_app  # noqa: F401
+from tests.studio_support import (  # noqa: F401
+    counts,
+    json_post,
+    make_artist_account,
+    media_files,
+    png_file,
+    problems,
+    sign_in,
+)
 
 
 def sign_in_with_a_series(app: Flask) -> tuple[FlaskClient, Series]:

@@ -7,11 +7,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from artists.accounts import Role
-from comics import clock, models
-from comics.audit import AuditAction, AuditEntry
-from comics.models import Episode, EpisodeStatus, Rendition, Series
-from comics.workflow import (
+from artists.models import Role
+from comics import clock
+from comics.images.models import RenderState, Rendition
+from comics.models import Episode, EpisodeStatus, Series
+from comics.publishing.models import AuditAction, AuditEntry
+from comics.publishing.workflow import (
     WorkflowError,
     approve,
     delete_episode,
@@ -26,7 +27,14 @@ from comics.workflow import (
 )
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
-from tests.studio_support import counts, fetch_status, make_account, make_artist_account, media_files, sign_in, studio_app  # noqa: F401
+from tests.studio_support import (  # noqa: F401
+    counts,
+    fetch_status,
+    make_account,
+    make_artist_account,
+    media_files,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -68,7 +76,6 @@ def test_scheduled_episode_appears_at_its_time_without_a_job(people: dict, monke
     assert fetch_status(reader, f"/media/{image}") == 404
     later = lambda: when + timedelta(seconds=1)  # noqa: E731
     monkeypatch.setattr("comics.models.utcnow", later)
-    monkeypatch.setattr("comics.media.utcnow", later)
     assert reader.get("/series/river/1/").status_code == 200
     assert fetch_status(reader, f"/media/{image}") == 200
 
@@ -122,9 +129,7 @@ def test_an_episode_without_panels_or_renditions_cannot_go_out(people: dict) -> 
     image = episode.panels[0].image
     for rendition in list(image.renditions):
         db.session.delete(rendition)
-    render_state = getattr(models, "RenderState", None)
-    if render_state is not None:
-        image.render_state = render_state.PENDING
+    image.render_state = RenderState.PENDING
     db.session.commit()
     db.session.refresh(image)
     assert publish_blockers(episode) == ["1 panel(s) are still being processed; try again in a minute."]

@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from artists.permissions import require_staff, signed_in_user
-from comics.audit import AuditAction, AuditEntry
 from comics.clock import utcnow
 from comics.models import Episode, EpisodeStatus, Series
+from comics.publishing.models import AuditAction, AuditEntry
+from comics.publishing.workflow import stage
 from comics.studio import bp
-from comics.workflow import stage
 from extensions import db
 
 RECENTLY_PUBLISHED = 20

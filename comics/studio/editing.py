@@ -9,29 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from comics import imaging
-from comics.ingest import IngestError, Upload, add_panels, store_single_image
-from comics.models import Episode, Panel, StoredImage
-from comics.workflow import delete_images
+from comics.images import opening
+from comics.images.ingest import (
+    IngestError,
+    Upload,
+    add_panels,
+    delete_images,
+)
+from comics.models import Episode, Panel
 from extensions import db
-
-
-def replace_single_image(
-    current: StoredImage | None, upload: object, remove: bool, what: str
-) -> tuple[StoredImage | None, set[str]]:
-    """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
-
-    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent;
-    what names the picture in a refusal ("a cover").
-    """
-    if upload is not None and getattr(upload, "filename", ""):
-        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)  # type: ignore[attr-defined]
-    elif remove:
-        replacement = None
-    else:
-        return current, set()
-    stale = delete_images([current]) if current is not None else set()
-    return replacement, stale
 
 
 class EditRefused(ValueError):
@@ -67,7 +53,7 @@ def append_uploads(episode: Episode, uploads: Sequence[Upload]) -> list[FileResu
         before = len(episode.panels)
         try:
             notes = add_panels(episode, [upload])
-        except imaging.RejectedImage as refusal:
+        except opening.RejectedImage as refusal:
             results.append(FileResult(upload.filename, "refused", reason=refusal.reason))
             continue
         except IngestError as refusal:

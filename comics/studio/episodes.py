@@ -8,7 +8,7 @@ from flask import Response, abort, g, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from artists.accounts import User
+from artists.models import User
 from artists.permissions import (
     get_episode_for_edit,
     get_series_for_edit,
@@ -17,24 +17,12 @@ from artists.permissions import (
     require_staff,
     signed_in_user,
 )
-from comics.audit import AuditAction, history, latest_comment
-from comics.ingest import Upload, discard_unreferenced, next_episode_number
-from comics.media import send_media, stored_path
+from comics.images.ingest import Upload, discard_unreferenced, next_episode_number
+from comics.images.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus
-from comics.studio import bp
-from comics.studio.editing import (
-    EditRefused,
-    FileResult,
-    append_uploads,
-    refused,
-    remove,
-    reorder,
-    replace,
-)
-from comics.studio.forms import CommentForm, ConfirmForm, EpisodeForm, PublishForm, ReviewForm, from_utc
-from comics.studio.responses import done, form_errors, refuse
-from comics.views import neighbour
-from comics.workflow import (
+from comics.publishing.audit import history, latest_comment
+from comics.publishing.models import AuditAction
+from comics.publishing.workflow import (
     WorkflowError,
     approve,
     delete_episode,
@@ -48,7 +36,27 @@ from comics.workflow import (
     unpublish,
     withdraw,
 )
+from comics.reader import neighbour
+from comics.studio import bp
+from comics.studio.editing import (
+    EditRefused,
+    FileResult,
+    append_uploads,
+    refused,
+    remove,
+    reorder,
+    replace,
+)
+from comics.studio.forms import (
+    CommentForm,
+    ConfirmForm,
+    EpisodeForm,
+    PublishForm,
+    ReviewForm,
+    from_utc,
+)
 from extensions import db
+from web.form_answers import done, form_errors, refuse
 
 MAX_ALT_TEXT = 2000
 MAX_TRANSCRIPT = 20_000

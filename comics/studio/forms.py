@@ -16,9 +16,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     Form,
-    FieldList,
-    FormField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -27,14 +24,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from artists.links import validate_link_url
-from artists.models import LinkKind
 from comics.models import SeriesStatus
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A BCP 47 tag as people write them: "en", "ko", "ko-KR", "zh-Hant".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-MAX_LINKS = 12
 
 
 def slug_rule(form: Form, field: StringField) -> None:
@@ -47,14 +41,6 @@ def language_rule(form: Form, field: StringField) -> None:
         raise ValidationError("Use a language tag such as en, ko or ko-KR.")
 
 
-def link_url_rule(form: Form, field: StringField) -> None:
-    """Refuse any link but http, https and mailto (artists.links holds the one rule), keeping the cleaned URL."""
-    try:
-        field.data = validate_link_url(field.data or "")
-    except ValueError as problem:
-        raise ValidationError(str(problem)) from None
-
-
 def slugify(text: str) -> str:
     """Return a URL slug made from a title."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:80]
@@ -62,7 +48,7 @@ def slugify(text: str) -> str:
 
 def studio_zone() -> timezone | ZoneInfo:
     """Return the time zone editors schedule in (STUDIO_TIMEZONE)."""
-    name = current_app.config.get("STUDIO_TIMEZONE", "UTC")
+    name = current_app.config["STUDIO_TIMEZONE"]
     return timezone.utc if name == "UTC" else ZoneInfo(name)
 
 
@@ -76,6 +62,12 @@ def from_utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=timezone.utc).astimezone(studio_zone())
+
+
+def studio_time(moment: datetime | None) -> str:
+    """Show a stored UTC time in the studio's time zone."""
+    local = from_utc(moment)
+    return "" if local is None else f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 class SeriesForm(FlaskForm):
@@ -141,52 +133,3 @@ class ReviewForm(PublishForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token: the confirmation button of a delete or unpublish."""
-
-
-class LinkForm(Form):
-    # A subform: the profile form carries the CSRF token for all of them.
-    id = HiddenField()
-    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.value.capitalize()) for k in LinkKind], default=LinkKind.SUPPORT.value)
-    label = StringField("Label", validators=[Length(max=80, message="Keep the label under 80 characters.")])
-    url = StringField("Address", validators=[Length(max=2000, message="Keep the address under 2000 characters.")])
-    position = StringField("Order")
-    primary = BooleanField("Primary")
-    remove = BooleanField("Remove")
-
-    def validate_label(self, field: StringField) -> None:
-        if self.is_blank() or self.remove.data:
-            return
-        if not (field.data or "").strip():
-            raise ValidationError("Give the link a label, such as “Support me on Patreon”.")
-
-    def validate_url(self, field: StringField) -> None:
-        if self.is_blank() or self.remove.data:
-            return
-        link_url_rule(self, field)
-
-    def validate_position(self, field: StringField) -> None:
-        if (field.data or "").strip() and not re.fullmatch(r"-?\d{1,4}", field.data.strip()):
-            raise ValidationError("The order is a whole number.")
-
-    def is_blank(self) -> bool:
-        """Tell whether this is an empty row for a new link, left unused."""
-        return not self.id.data and not (self.label.data or "").strip() and not (self.url.data or "").strip()
-
-
-class ProfileForm(FlaskForm):
-    display_name = StringField(
-        "Display name", validators=[DataRequired("Give the name readers will see."), Length(max=120)]
-    )
-    bio_markdown = TextAreaField(
-        "About you", description="Markdown works: *italics*, **bold**, [links](https://example.org).", validators=[Length(max=10_000)]
-    )
-    avatar = FileField("Picture")
-    remove_avatar = BooleanField("Remove the picture")
-    links = FieldList(FormField(LinkForm), max_entries=MAX_LINKS + 3)
-
-    def validate_links(self, field: FieldList) -> None:
-        kept = [entry.form for entry in field.entries if not entry.form.is_blank() and not entry.form.remove.data]
-        if len(kept) > MAX_LINKS:
-            raise ValidationError(f"Keep at most {MAX_LINKS} links.")
-        if sum(1 for link in kept if link.primary.data) > 1:
-            raise ValidationError("Mark at most one link as primary: it is the big button readers see.")

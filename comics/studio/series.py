@@ -7,15 +7,19 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from artists.permissions import editable_artists, get_series_for_edit, signed_in_user
-from comics.imaging import RejectedImage
-from comics.ingest import IngestError, discard_unreferenced, rollback_and_discard
+from comics.images.ingest import (
+    IngestError,
+    discard_unreferenced,
+    replace_single_image,
+    rollback_and_discard,
+)
+from comics.images.opening import RejectedImage
 from comics.models import Episode, Series, SeriesStatus
+from comics.publishing.workflow import delete_series, stage
 from comics.studio import bp
-from comics.studio.editing import replace_single_image
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
-from comics.studio.responses import done, form_errors, refuse
-from comics.workflow import delete_series, stage
 from extensions import db
+from web.form_answers import done, form_errors, refuse
 
 
 def series_form(series: Series | None = None) -> SeriesForm:

@@ -5,7 +5,7 @@ from flask import abort, render_template, request
 
 from artists.models import Artist
 from artists.permissions import get_artist_for_edit, signed_in_user
-from comics.stats_report import DEFAULT_RANGE, RANGES, build_stats_report
+from comics.stats.report import DEFAULT_RANGE, RANGES, build_stats_report
 from comics.studio import bp
 from extensions import db
 

@@ -5,13 +5,16 @@ Revises: 0001
 Create Date: 2026-11-21 12:36:39.023488
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # The engine's full-text index (SQLite FTS5 table and triggers, or a PostgreSQL GIN index) is DDL
-# that no model describes; comics.search owns it, for create_all and for this migration alike.
-from comics.search import create_search_index, drop_search_index, rebuild_search_documents
-
+# that no model describes; comics.discovery.search_index owns it, for create_all and for this migration alike.
+from comics.discovery.search_index import (
+    create_search_index,
+    drop_search_index,
+    rebuild_search_documents,
+)
 
 # revision identifiers, used by Alembic.
 revision = '0002'

@@ -1,0 +1,244 @@
+"""Searching: one page of public series, episodes and artists matching a query, with excerpts.
+
+Whether something is public is never stored in the index: every search joins the live tables
+(Series.is_public, Episode.is_public), so a draft is never found and a scheduled episode is found
+from the moment it goes public. The index itself is comics.discovery.search_index.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import (
+    and_,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import joinedload, selectinload
+
+from artists.models import Artist
+from comics.discovery.models import SearchDocument
+from comics.discovery.search_index import fold
+from comics.images.models import StoredImage
+from comics.models import Episode, Series
+from extensions import db
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+SNIPPET_LENGTH = 180
+SNIPPET_SCAN = 20_000  # an excerpt is looked for in the first this many characters of a text
+KINDS = ("series", "artist", "episode")  # the order equally good matches are listed in
+# --- searching -------------------------------------------------------------------------------------
+
+
+class SearchQueryError(ValueError):
+    """A query refused with a message the reader can act on."""
+
+
+@dataclass
+class SearchHit:
+    """One thing found: a series, an episode or an artist, and the words around the match."""
+
+    kind: str
+    item: Series | Episode | Artist
+    snippet: Markup
+
+
+@dataclass
+class SearchResults:
+    """One page of results for a query."""
+
+    query: str
+    terms: list[str]
+    page: int
+    per_page: int
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+
+_TERM = re.compile(r"[^\W_]+")
+
+
+def search_terms(query: str) -> list[str]:
+    """Return the words of a query: letters and digits only, so no engine's query syntax gets through."""
+    terms: list[str] = []
+    for term in _TERM.findall(fold(query)):
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def check_query(query: str) -> None:
+    """Raise SearchQueryError for a query too long to be a search."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"Search for at most {MAX_QUERY_LENGTH} characters; that search had {len(query)}.")
+
+
+def _visible() -> Any:
+    """Return the condition that a document's thing is public now (checked on live rows every time)."""
+    public_series = Series.public().with_only_columns(Series.id)
+    return or_(
+        and_(SearchDocument.kind == "episode", SearchDocument.ref_id.in_(Episode.public().with_only_columns(Episode.id))),
+        and_(SearchDocument.kind == "series", SearchDocument.ref_id.in_(public_series)),
+        # An artist is found once they have a series readers can see, like the rest of their work.
+        and_(SearchDocument.kind == "artist", SearchDocument.ref_id.in_(select(Series.artist_id).where(Series.id.in_(public_series)))),
+    )
+
+
+_FTS = table("search_fts", column("rowid"))
+
+
+def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
+    """Return (from clause, match condition, rank ordering) for the engine in use."""
+    if dialect == "sqlite":
+        # Each term quoted (so it is a word, never an operator) and a prefix: "lant" finds "lantern".
+        expression = " ".join(f'"{term}"*' for term in terms)
+        source = SearchDocument.__table__.join(_FTS, _FTS.c.rowid == SearchDocument.id)
+        condition = literal_column("search_fts").op("MATCH")(expression)
+        # bm25: lower is better; a match in the title counts ten times one in the text.
+        return source, condition, literal_column("bm25(search_fts, 10.0, 1.0)").asc()
+    if dialect == "postgresql":
+        query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{term}:*" for term in terms))
+        # The same expression as the GIN index, so the index serves the match.
+        document = literal_column(
+            "to_tsvector('simple'::regconfig, search_document.title_terms || ' ' || search_document.body_terms)"
+        )
+        weighted = literal_column(
+            "setweight(to_tsvector('simple'::regconfig, search_document.title_terms), 'A') || "
+            "setweight(to_tsvector('simple'::regconfig, search_document.body_terms), 'B')"
+        )
+        return SearchDocument.__table__, document.op("@@")(query), func.ts_rank(weighted, query).desc()
+    raise RuntimeError(f"search supports SQLite and PostgreSQL, not {dialect}")
+
+
+def search(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
+    """Return one page of the public series, episodes and artists matching the query, best first.
+
+    Raises SearchQueryError for a query that is too long; a page past the last has no hits.
+    """
+    check_query(query)
+    terms = search_terms(query)
+    results = SearchResults(query=query, terms=terms, page=page, per_page=per_page, total=0)
+    if not terms:
+        return results
+    dialect = db.session.get_bind().dialect.name
+    source, condition, ranking = _matching(terms, dialect)
+    where = and_(condition, _visible())
+    results.total = db.session.scalar(select(func.count()).select_from(source).where(where)) or 0
+    if results.total == 0 or page > results.pages:
+        return results
+    kind_order = case({kind: index for index, kind in enumerate(KINDS)}, value=SearchDocument.kind)
+    rows = db.session.execute(
+        select(SearchDocument.kind, SearchDocument.ref_id, SearchDocument.title, SearchDocument.body)
+        .select_from(source)
+        .where(where)
+        .order_by(ranking, kind_order, SearchDocument.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    items = _load_items(rows)
+    for kind, ref_id, title, body in rows:
+        item = items.get((kind, ref_id))
+        if item is not None:
+            results.hits.append(SearchHit(kind, item, snippet(body, terms)))
+    return results
+
+
+def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode | Artist]:
+    """Load the things a page of results names, with what the results page shows of them."""
+    ids: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for kind, ref_id, *_ in rows:
+        ids[kind].append(ref_id)
+    items: dict[tuple[str, int], Series | Episode | Artist] = {}
+    if ids["series"]:
+        for series in db.session.scalars(
+            select(Series)
+            .where(Series.id.in_(ids["series"]))
+            .options(joinedload(Series.artist), joinedload(Series.cover).selectinload(StoredImage.renditions))
+        ).unique():
+            items[("series", series.id)] = series
+    if ids["episode"]:
+        for episode in db.session.scalars(
+            select(Episode)
+            .where(Episode.id.in_(ids["episode"]))
+            .options(
+                joinedload(Episode.series).joinedload(Series.artist),
+                joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+            )
+        ).unique():
+            items[("episode", episode.id)] = episode
+    if ids["artist"]:
+        for artist in db.session.scalars(
+            select(Artist).where(Artist.id.in_(ids["artist"])).options(selectinload(Artist.series))
+        ):
+            items[("artist", artist.id)] = artist
+    return items
+
+
+def _folded_with_origins(text: str) -> tuple[str, list[int]]:
+    """Return fold(text) and, for each folded character, the index of the character it came from."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.lower() if char.isascii() else fold(char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(pieces), origins
+
+
+def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Markup:
+    """Return a short, escaped excerpt of the text around the first match, the matching words in <mark>."""
+    if not text:
+        return Markup("")
+    text = text[:SNIPPET_SCAN]
+    folded, origins = _folded_with_origins(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        for match in re.finditer(re.escape(term), folded):
+            spans.append((origins[match.start()], origins[match.end() - 1] + 1))
+    spans.sort()
+    begin = max(0, spans[0][0] - length // 3) if spans else 0
+    if begin:
+        # Start at a word: the space after begin, if there is one close by.
+        space = text.find(" ", begin, begin + 20)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + length)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    parts: list[str] = ["…"] if begin else []
+    cursor = begin
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, cursor), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        parts.append(str(escape(text[cursor:span_start])))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(str(escape(text[cursor:end])))
+    if end < len(text):
+        parts.append("…")
+    return Markup("".join(parts))
+

@@ -1,0 +1,210 @@
+"""The full-text index over series, episodes and artists: SQLite FTS5 by default, PostgreSQL's own when used.
+
+One table, search_document, holds the searchable text of every series (title, summary), episode
+(title, author's note, panels' alt text and transcripts) and artist (name, bio), kept in step with
+them by session events on every flush. Each engine indexes it its own way:
+
+- SQLite: an FTS5 table, search_fts, over search_document's rows, maintained by triggers;
+- PostgreSQL: a GIN index on to_tsvector('simple', title_terms || ' ' || body_terms).
+
+Matching uses title_terms and body_terms: the text folded by fold() (compatibility forms unified,
+accents removed, case folded), the same on both engines and for the query, so "cafe" finds "Café"
+everywhere. title and body keep the text as written, for the excerpts shown with each result.
+
+Both are made by create_search_index(), which runs after search_document is created (so create_all
+makes them) and which a migration calls the same way. 'simple' (no stemming, no stop words) because
+series are written in Korean as well as English: no single language's rules fit them all.
+
+Searching the index is comics.discovery.search.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import (
+    DDL,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from artists.models import Artist
+from comics.discovery.models import SearchDocument
+from comics.models import Episode, Panel, Series
+from web.markup import render_markdown
+
+# --- the engine's index ----------------------------------------------------------------------------
+
+SEARCH_INDEX_DDL: dict[str, list[str]] = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title_terms, body_terms, content='search_document', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        "CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN "
+        "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.id, new.title_terms, new.body_terms); END",
+        "CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) "
+        "VALUES ('delete', old.id, old.title_terms, old.body_terms); END",
+        "CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON search_document BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms) "
+        "VALUES ('delete', old.id, old.title_terms, old.body_terms); "
+        "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (new.id, new.title_terms, new.body_terms); END",
+        # Index whatever search_document already holds (nothing after create_all; rows after a migration).
+        "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    ],
+    "postgresql": [
+        "CREATE INDEX IF NOT EXISTS ix_search_document_fulltext ON search_document "
+        "USING gin (to_tsvector('simple'::regconfig, title_terms || ' ' || body_terms))",
+    ],
+}
+DROP_SEARCH_INDEX_DDL: dict[str, list[str]] = {
+    "sqlite": ["DROP TABLE IF EXISTS search_fts"],  # its triggers go with search_document
+    "postgresql": ["DROP INDEX IF EXISTS ix_search_document_fulltext"],
+}
+# What the SQLite index adds to the schema beside the models: for migrations' autogenerate to ignore.
+SQLITE_INDEX_TABLES = ("search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config")
+
+
+def create_search_index(connection: Connection) -> None:
+    """Create the engine's full-text index over search_document (for create_all and migrations)."""
+    for statement in SEARCH_INDEX_DDL.get(connection.dialect.name, []):
+        connection.execute(DDL(statement))
+
+
+def drop_search_index(connection: Connection) -> None:
+    """Drop the engine's full-text index (before search_document itself is dropped)."""
+    for statement in DROP_SEARCH_INDEX_DDL.get(connection.dialect.name, []):
+        connection.execute(DDL(statement))
+
+
+def _create_index_with_table(target: Any, connection: Connection, **kw: Any) -> None:
+    create_search_index(connection)
+
+
+def _drop_index_with_table(target: Any, connection: Connection, **kw: Any) -> None:
+    drop_search_index(connection)
+
+
+# --- keeping the documents in step -----------------------------------------------------------------
+
+
+def plain_text(markdown: str | None) -> str:
+    """Return Markdown as plain words, as readers see them."""
+    return " ".join(Markup(str(render_markdown(markdown))).striptags().split())
+
+
+def _documents(connection: Connection, kind: str, ids: set[int]) -> list[dict[str, Any]]:
+    """Return the search_document rows of these ids of one kind, read from the live tables."""
+    if kind == "series":
+        rows = connection.execute(select(Series.id, Series.title, Series.summary).where(Series.id.in_(ids)))
+        return [{"kind": kind, "ref_id": id, "title": title, "body": summary or ""} for id, title, summary in rows]
+    if kind == "artist":
+        rows = connection.execute(select(Artist.id, Artist.display_name, Artist.bio_markdown).where(Artist.id.in_(ids)))
+        return [{"kind": kind, "ref_id": id, "title": name, "body": plain_text(bio)} for id, name, bio in rows]
+    episodes = connection.execute(select(Episode.id, Episode.title, Episode.author_note).where(Episode.id.in_(ids))).all()
+    words: dict[int, list[str]] = {}
+    for episode_id, alt_text, transcript in connection.execute(
+        select(Panel.episode_id, Panel.alt_text, Panel.transcript)
+        .where(Panel.episode_id.in_(ids))
+        .order_by(Panel.episode_id, Panel.position)
+    ):
+        words.setdefault(episode_id, []).extend(text for text in (transcript, alt_text) if text)
+    return [
+        {"kind": kind, "ref_id": id, "title": title, "body": " ".join([plain_text(note), *words.get(id, [])])}
+        for id, title, note in episodes
+    ]
+
+
+def with_terms(document: dict[str, Any]) -> dict[str, Any]:
+    """Return a document with its folded copies for matching."""
+    return {**document, "title_terms": fold(document["title"]), "body_terms": fold(document["body"])}
+
+
+def refresh_documents(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
+    """Rewrite the documents of these (kind, id) pairs; those whose row is gone are removed."""
+    by_kind: dict[str, set[int]] = {}
+    for kind, ref_id in keys:
+        if ref_id is not None:
+            by_kind.setdefault(kind, set()).add(ref_id)
+    for kind, ids in by_kind.items():
+        for chunk in _chunks(sorted(ids), 500):
+            connection.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id.in_(chunk)))
+            documents = [with_terms(document) for document in _documents(connection, kind, set(chunk))]
+            if documents:
+                connection.execute(insert(SearchDocument), documents)
+
+
+def rebuild_search_documents(connection: Connection) -> int:
+    """Rewrite every document from the live tables; return how many there are."""
+    connection.execute(delete(SearchDocument))
+    keys = chain(
+        (("series", id) for id in connection.scalars(select(Series.id))),
+        (("episode", id) for id in connection.scalars(select(Episode.id))),
+        (("artist", id) for id in connection.scalars(select(Artist.id))),
+    )
+    refresh_documents(connection, list(keys))
+    return connection.scalar(select(func.count()).select_from(SearchDocument)) or 0
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _note_changes(session: Session, flush_context: Any) -> None:
+    """Remember which documents this flush made stale (ids are known after the flush)."""
+    stale: set[tuple[str, int]] = session.info.setdefault("search_stale", set())
+    for instance in chain(session.new, session.dirty, session.deleted):
+        if isinstance(instance, Series):
+            stale.add(("series", instance.id))
+        elif isinstance(instance, Episode):
+            stale.add(("episode", instance.id))
+        elif isinstance(instance, Panel):
+            stale.add(("episode", instance.episode_id))
+        elif isinstance(instance, Artist):
+            stale.add(("artist", instance.id))
+
+
+def _refresh_after_flush(session: Session, flush_context: Any) -> None:
+    """Rewrite the stale documents in the same transaction as the change, so both commit or neither."""
+    stale = session.info.pop("search_stale", None)
+    if stale:
+        refresh_documents(session.connection(), stale)
+
+
+def listen_for_search_changes() -> None:
+    """Keep the search documents and the engine's index in step with the tables they mirror."""
+    if event.contains(Session, "after_flush", _note_changes):
+        return
+    event.listen(Session, "after_flush", _note_changes)
+    event.listen(Session, "after_flush_postexec", _refresh_after_flush)
+    # create_all and drop_all make and remove the engine's index with the table (migrations call the
+    # same functions themselves).
+    event.listen(SearchDocument.__table__, "after_create", _create_index_with_table)
+    event.listen(SearchDocument.__table__, "before_drop", _drop_index_with_table)
+def fold(text: str) -> str:
+    """Return text as search compares it: compatibility forms unified, accents removed, case folded.
+
+    Hangul syllables decompose into jamo, which are not combining marks, and recompose unchanged.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare).casefold()
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Tell Alembic's autogenerate to leave the engine's search index alone (it is not a model).
+
+    Pass as include_name= to context.configure (migrations/env.py) and to compare_metadata.
+    """
+    if type_ == "table":
+        return name not in SQLITE_INDEX_TABLES
+    if type_ == "index":
+        return name != "ix_search_document_fulltext"
+    return True

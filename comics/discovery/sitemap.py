@@ -1,0 +1,140 @@
+"""What crawlers are told: robots.txt, and a sitemap of the public pages only.
+
+/sitemap.xml is a sitemap index: one sitemap of the home, series and artist pages, and the public
+episodes in sitemaps of at most SITEMAP_PAGE_SIZE addresses each (the protocol allows 50,000), so a
+catalogue of any size stays within what crawlers accept.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, abort, current_app, url_for
+from sqlalchemy import func, select
+
+from artists.models import Artist
+from comics.models import Episode, Series
+from extensions import db
+from web.absolute_urls import absolute, absolute_url_for
+from web.page_cache import cached_page
+
+bp = Blueprint("sitemap", __name__)
+
+SITEMAP_LIMIT = 50_000
+XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Kept out of search engines: the studio and accounts, outbound redirects, and search results pages.
+DISALLOWED = ("/studio/", "/account/", "/go/", "/search")
+
+
+def page_size() -> int:
+    """Return how many addresses one sitemap holds."""
+    return max(1, min(SITEMAP_LIMIT, int(current_app.config["SITEMAP_PAGE_SIZE"])))
+
+
+def w3c_date(moment: datetime | None) -> str | None:
+    """Return a stored naive-UTC time as a sitemap lastmod."""
+    return f"{moment.replace(microsecond=0).isoformat()}+00:00" if moment else None
+
+
+def url_entries(entries: Iterable[tuple[str, datetime | None]]) -> str:
+    """Return a <urlset> of absolute URLs and their last modification times."""
+    lines = [XML_HEADER, f'<urlset xmlns="{NAMESPACE}">\n']
+    for location, modified in entries:
+        lines.append(f"  <url><loc>{escape(location)}</loc>")
+        if modified is not None:
+            lines.append(f"<lastmod>{w3c_date(modified)}</lastmod>")
+        lines.append("</url>\n")
+    lines.append("</urlset>\n")
+    return "".join(lines)
+
+
+def xml_response(body: str) -> Response:
+    return Response(body, mimetype="application/xml")
+
+
+def public_episode_count() -> int:
+    return db.session.scalar(Episode.public().with_only_columns(func.count())) or 0
+
+
+@bp.get("/sitemap.xml")
+@cached_page
+def sitemap_index() -> Response:
+    """List the site's sitemaps."""
+    newest = db.session.scalar(Episode.public().with_only_columns(func.max(Episode.published_at)))
+    episode_pages = math.ceil(public_episode_count() / page_size())
+    locations = [absolute_url_for("sitemap.pages")]
+    locations += [absolute_url_for("sitemap.episodes", number=number) for number in range(1, episode_pages + 1)]
+    lines = [XML_HEADER, f'<sitemapindex xmlns="{NAMESPACE}">\n']
+    for location in locations:
+        lastmod = f"<lastmod>{w3c_date(newest)}</lastmod>" if newest else ""
+        lines.append(f"  <sitemap><loc>{escape(location)}</loc>{lastmod}</sitemap>\n")
+    lines.append("</sitemapindex>\n")
+    return xml_response("".join(lines))
+
+
+@bp.get("/sitemaps/pages.xml")
+@cached_page
+def pages() -> Response:
+    """List the home page, every public series and every artist with a public series."""
+    newest_by_series = (
+        Episode.public()
+        .with_only_columns(Episode.series_id, func.max(Episode.published_at).label("newest"))
+        .group_by(Episode.series_id)
+        .subquery()
+    )
+    series_rows = db.session.execute(
+        select(Series.slug, Series.artist_id, newest_by_series.c.newest)
+        .join(newest_by_series, newest_by_series.c.series_id == Series.id)
+        .order_by(Series.slug)
+    ).all()
+    artist_newest: dict[int, datetime] = {}
+    for _, artist_id, newest in series_rows:
+        artist_newest[artist_id] = max(newest, artist_newest.get(artist_id, newest))
+    artist_slugs = dict(db.session.execute(select(Artist.id, Artist.slug).where(Artist.id.in_(artist_newest))).all())
+    overall = max(artist_newest.values(), default=None)
+    entries: list[tuple[str, datetime | None]] = [(absolute_url_for("comics.home"), overall)]
+    entries += [(absolute_url_for("comics.series_detail", slug=slug), newest) for slug, _, newest in series_rows]
+    entries += [
+        (absolute_url_for("artists.profile", slug=artist_slugs[artist_id]), newest)
+        for artist_id, newest in sorted(artist_newest.items(), key=lambda item: artist_slugs[item[0]])
+    ]
+    return xml_response(url_entries(entries))
+
+
+@bp.get("/sitemaps/episodes-<int:number>.xml")
+@cached_page
+def episodes(number: int) -> Response:
+    """List one sitemap's worth of public episodes, oldest first so earlier sitemaps rarely change."""
+    size = page_size()
+    if number < 1 or number > max(1, math.ceil(public_episode_count() / size)):
+        abort(404)
+    rows = db.session.execute(
+        Episode.public()
+        .join(Series, Series.id == Episode.series_id)
+        .with_only_columns(Series.slug, Episode.number, Episode.published_at, Episode.updated_at)
+        .order_by(Episode.id)
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    entries = [
+        (
+            absolute_url_for("comics.episode_detail", slug=slug, number=episode_number),
+            max(published, updated) if published and updated else published,
+        )
+        for slug, episode_number, published, updated in rows
+    ]
+    return xml_response(url_entries(entries))
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Tell crawlers what to leave alone and where the sitemap is."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /", ""]
+    lines.append(f"Sitemap: {absolute(url_for('sitemap.sitemap_index'))}")
+    response = Response("\n".join(lines) + "\n", mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response

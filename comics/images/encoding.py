@@ -1,0 +1,229 @@
+"""Encoding: the lossless, metadata-free master and the reader's renditions at named widths.
+
+Every encoder is called with explicitly empty metadata; the settings are chosen by measurement
+(docs/imaging.md).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PIL import Image
+
+from comics.images.normalising import bare
+
+
+def scaled_height(width: int, height: int, new_width: int) -> int:
+    """Return the height that keeps the aspect ratio at new_width (at least 1 pixel)."""
+    return max(1, round(height * new_width / width))
+
+
+def make_master(image: Image.Image, max_width: int = 1600) -> Image.Image:
+    """Return the image narrowed to max_width if it is wider; never upscale."""
+    if image.width <= max_width:
+        return image
+    size = (max_width, scaled_height(image.width, image.height, max_width))
+    # reducing_gap=3 lets Pillow box-reduce a very large upload first; at 3 the result is
+    # indistinguishable from a full Lanczos pass (Pillow's documentation) and much faster.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+# Masters are PNG: lossless, readable by every tool and by the offline CBZ edition, and with no
+# dimension limit (lossless WebP is 18-36% smaller but stops at WEBP_MAX_SIDE; docs/imaging.md weighs
+# it). They are stored once and never sent to readers; zlib level 3 is within 2% of level 6's size at
+# 40% of its time.
+MASTER_EXTENSION = "png"
+MASTER_SETTINGS: dict[str, object] = {"compress_level": 3}
+
+
+def encode_master(image: Image.Image) -> bytes:
+    """Return the metadata-free, lossless master bytes of an image, as RGB PNG."""
+    pixels = bare(image)
+    if pixels.mode != "RGB":
+        pixels = pixels.convert("RGB")
+    buffer = io.BytesIO()
+    # A bare image has no info, so no iCCP, tEXt, eXIf or tRNS chunk can be written from it.
+    pixels.save(buffer, "PNG", **MASTER_SETTINGS)
+    return buffer.getvalue()
+
+
+# --- renditions ------------------------------------------------------------------------------------
+
+DEFAULT_WIDTHS = (480, 800, 1200)
+WEBP_MAX_SIDE = 16383  # libwebp refuses a wider or taller picture
+FORMATS = ("avif", "webp", "jpeg")
+
+_MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+_EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+
+# Chosen by measurement on comic-like art (bench/bench_renditions.py --sweep; docs/imaging.md).
+# The rule: the lowest quality whose SSIM at 800 px is at least a WEBTOON-style 800 px JPEG q90's, so
+# no reader gets a worse picture than they are used to, at the encoder speed that keeps uploads quick.
+# At that SSIM WebP method 5 is 1.5% smaller than method 4 for the same CPU (method 6: 2% smaller
+# again, at twice the CPU); WebP's quality may be fractional, but its quantiser moves in coarse steps.
+JPEG_SETTINGS: dict[str, object] = {"quality": 90, "progressive": True, "optimize": True, "subsampling": "4:2:0"}
+WEBP_SETTINGS: dict[str, object] = {"quality": 89, "method": 5}
+AVIF_SETTINGS: dict[str, object] = {"quality": 71, "speed": 8}
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    """One named rendition: a width from the allowed list and a format."""
+
+    width: int
+    format: str
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown rendition format {self.format!r}")
+        if self.width < 1:
+            raise ValueError(f"rendition width must be positive, not {self.width}")
+
+
+@dataclass
+class EncodedRendition:
+    """The bytes of one rendition and what the <picture> element needs to know about them."""
+
+    width: int
+    height: int
+    format: str
+    data: bytes
+
+    @property
+    def media_type(self) -> str:
+        """Return the MIME type, e.g. image/avif."""
+        return _MEDIA_TYPES[self.format]
+
+    @property
+    def extension(self) -> str:
+        """Return the file extension, e.g. jpg."""
+        return _EXTENSIONS[self.format]
+
+
+def rendition_specs(
+    master_width: int, widths: Sequence[int] = DEFAULT_WIDTHS, formats: Sequence[str] = FORMATS
+) -> list[RenditionSpec]:
+    """Return the specs to render: each named width up to the master's, in each format."""
+    chosen = sorted({width for width in widths if width <= master_width})
+    if not chosen:
+        # A master narrower than every named width is served at its own width, never upscaled.
+        chosen = [master_width]
+    return [RenditionSpec(width, format) for width in chosen for format in formats]
+
+
+def available_cores() -> int:
+    """Return how many CPUs this process may run on (its affinity, not the machine's total)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def resized(master: Image.Image, width: int) -> Image.Image:
+    """Return the master Lanczos-resized to width, keeping its aspect ratio; never upscale.
+
+    Every width comes straight from the master, so a rendition holds exactly the pixels a one-off
+    full-decode-and-resize would. A cascade from the previous width saves 23 ms of CPU per slice but
+    lands only 46 dB from the direct result (docs/imaging.md); with the encodes on other threads the
+    resizes are off the critical path, so exactness costs almost no time.
+    """
+    if width > master.width:
+        raise ValueError(f"a {width} px rendition would upscale a {master.width} px master")
+    size = (width, scaled_height(master.width, master.height, width))
+    if size == master.size:
+        return master
+    return master.resize(size, Image.Resampling.LANCZOS)
+
+
+def encode_rendition(image: Image.Image, format: str, *, threads: int | None = None) -> bytes:
+    """Return the image encoded as a rendition, with every metadata field explicitly empty.
+
+    threads caps the encoder's own threads (only AVIF's has any); None keeps libavif's default of one
+    per core.
+    """
+    buffer = io.BytesIO()
+    # Always a copy of our own: Image.save keeps its options on the image (encoderinfo), so two
+    # threads saving one image at once would each encode with the other's settings.
+    pixels = image.copy() if image.mode == "RGB" else image.convert("RGB")
+    pixels.info = {}  # nothing but pixels, whatever the source carried
+    if format == "jpeg":
+        pixels.save(buffer, "JPEG", exif=b"", comment=b"", **JPEG_SETTINGS)
+    elif format == "webp":
+        pixels.save(buffer, "WEBP", exif=b"", xmp=b"", icc_profile=None, **WEBP_SETTINGS)
+    elif format == "avif":
+        own_threads = {} if threads is None else {"max_threads": threads}
+        pixels.save(buffer, "AVIF", exif=b"", xmp=b"", icc_profile=None, **AVIF_SETTINGS, **own_threads)
+    else:
+        raise ValueError(f"unknown rendition format {format!r}")
+    return buffer.getvalue()
+
+
+# Widest first and slowest encoder first, so the longest encodes start early and the last to finish
+# are short ones.
+_ENCODE_ORDER = {"avif": 0, "webp": 1, "jpeg": 2}
+
+
+def render_renditions(
+    master: Image.Image, specs: Sequence[RenditionSpec], *, threads: int | None = None
+) -> list[EncodedRendition]:
+    """Encode every spec from one decoded master, resizing each width once; returned in spec order.
+
+    The encodes run side by side on up to threads threads (default: one per core this process may
+    use), since Pillow's AVIF, WebP and resize code release the GIL. threads=1 keeps all the work,
+    the AVIF encoder's included, on the calling thread.
+    """
+    by_width: dict[int, list[RenditionSpec]] = {}
+    for spec in sorted(specs, key=lambda spec: (-spec.width, _ENCODE_ORDER[spec.format])):
+        by_width.setdefault(spec.width, []).append(spec)
+    for width in by_width:
+        if width > master.width:  # refuse before any work starts
+            raise ValueError(f"a {width} px rendition would upscale a {master.width} px master")
+    # Threads share the master; loading it here keeps a lazy decode from racing among them.
+    master.load()
+    threads = threads or available_cores()
+    encoded: dict[RenditionSpec, EncodedRendition] = {}
+    if threads == 1 or len(specs) == 1:
+        for width, group in by_width.items():
+            image = resized(master, width)
+            for spec in group:
+                data = encode_rendition(image, spec.format, threads=threads)
+                encoded[spec] = EncodedRendition(image.width, image.height, spec.format, data)
+        return [encoded[spec] for spec in specs]
+    with ThreadPoolExecutor(max_workers=min(threads, len(specs)), thread_name_prefix="rendition") as pool:
+        running: dict[RenditionSpec, tuple[Image.Image, Future[bytes]]] = {}
+        try:
+            for width, group in by_width.items():
+                # Resizing here overlaps the encodes of the wider sizes already running in the pool.
+                image = resized(master, width)
+                for spec in group:
+                    # One thread per encode: the pool, not libavif, spreads the work over the cores;
+                    # both at once would oversubscribe them (docs/imaging.md).
+                    running[spec] = image, pool.submit(encode_rendition, image, spec.format, threads=1)
+            for spec, (image, future) in running.items():
+                encoded[spec] = EncodedRendition(image.width, image.height, spec.format, future.result())
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # don't encode the rest of a failed set
+            raise
+    return [encoded[spec] for spec in specs]
+
+
+def encode_master_and_renditions(
+    image: Image.Image, specs: Sequence[RenditionSpec], *, threads: int | None = None
+) -> tuple[bytes, list[EncodedRendition]]:
+    """Return an image's master bytes and its renditions, the master's PNG encode beside the others.
+
+    The master's zlib work (about 110 ms for a 1600×1280 slice) would otherwise run alone before the
+    renditions start; on a thread of its own it fills the gaps the rendition pool leaves, which saves
+    about 60 ms per slice on two cores (docs/imaging.md). threads=1 runs everything in turn.
+    """
+    if (threads or available_cores()) == 1:
+        return encode_master(image), render_renditions(image, specs, threads=1)
+    image.load()  # shared by both threads: a lazy decode must not race
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as side:
+        master = side.submit(encode_master, image)
+        renditions = render_renditions(image, specs, threads=threads)
+        return master.result(), renditions
+

@@ -1,0 +1,286 @@
+"""The path of a panel from upload to database: the one pipeline the studio, the CLI and the demo use.
+
+Pixels are handled by the pure steps (comics.images.pipeline) and bytes by comics.images.storage; this module decides what becomes a
+row, in which order, and cleans up after a failure so no partial episode and no orphan file remain.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from PIL.Image import Image
+from sqlalchemy import func, select
+
+from comics.images import encoding, normalising, opening, pipeline
+from comics.images.media import media_store
+from comics.images.models import RenderState, Rendition, StoredImage
+from comics.images.queue import renders_in_background
+from comics.models import Episode, EpisodeStatus, Panel, Series
+from extensions import db
+
+
+@dataclass
+class Upload:
+    """One file as the artist sent it: its name is for messages only, never for deciding its type."""
+
+    filename: str
+    source: bytes | BinaryIO | os.PathLike[str]
+    alt_text: str = ""
+    transcript: str = ""
+
+
+class IngestError(ValueError):
+    """An upload refused as a whole, with one message per reason, and nothing stored."""
+
+    def __init__(self, reasons: Sequence[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+def image_limits() -> opening.ImageLimits:
+    """Return the configured per-image limits."""
+    config = current_app.config
+    return opening.ImageLimits(
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+        max_width=config["UPLOAD_MAX_WIDTH"],
+        max_height=config["UPLOAD_MAX_HEIGHT"],
+        max_frames=config["UPLOAD_MAX_FRAMES"],
+    )
+
+
+def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
+    """Write a metadata-free master and its renditions; return the new, unsaved row.
+
+    in_background leaves the renditions to a worker: the row is marked pending and queued after the
+    commit (comics.images.queue).
+    """
+    store = media_store()
+    if in_background:
+        master_name = store.put(encoding.encode_master(image), encoding.MASTER_EXTENSION)
+        return StoredImage(master=master_name, width=image.width, height=image.height, render_state=RenderState.PENDING)
+    master, renditions = encoding.encode_master_and_renditions(image, rendition_specs_for(image))
+    stored = StoredImage(master=store.put(master, encoding.MASTER_EXTENSION), width=image.width, height=image.height)
+    attach_renditions(stored, renditions)
+    return stored
+
+
+def add_renditions(stored: StoredImage, image: Image) -> None:
+    """Encode the renditions of a stored image from its master pixels, store them and mark the row ready."""
+    attach_renditions(stored, encoding.render_renditions(image, rendition_specs_for(image)))
+
+
+def rendition_specs_for(image: Image) -> list[encoding.RenditionSpec]:
+    """Return the configured renditions for an image of this width."""
+    return encoding.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
+
+
+def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.EncodedRendition]) -> None:
+    """Store encoded renditions as files and rows of the image, and mark it ready."""
+    store = media_store()
+    for encoded in renditions:
+        stored.renditions.append(
+            Rendition(
+                width=encoded.width,
+                height=encoded.height,
+                format=encoded.format,
+                file=store.put(encoded.data, encoded.extension),
+                size=len(encoded.data),
+            )
+        )
+    stored.render_state = RenderState.READY
+    stored.render_error = None
+
+
+def open_master(stored: StoredImage) -> Image:
+    """Open a stored master (our own metadata-free PNG) through the same safe opener as uploads.
+
+    It is held to the size its row records, not to today's upload limits: a master stored before an
+    admin lowered UPLOAD_MAX_WIDTH must still render, and a file that is not the master the row
+    describes must not.
+    """
+    path = media_store().path_of(stored.master)
+    limits = opening.ImageLimits(
+        # No RGB PNG of this size is larger: 3 bytes a pixel, a filter byte a row, zlib's and the
+        # chunks' framing. Derived from the row, so no second stat of the file.
+        max_bytes=stored.width * stored.height * 4 + 65_536,
+        max_pixels=stored.width * stored.height,
+        max_width=stored.width,
+        max_height=stored.height,
+        max_frames=1,
+    )
+    return opening.open_image(path, stored.master, limits).image
+
+
+# Covers and profile pictures are never sliced, so their shape is limited instead (see check_proportions).
+SINGLE_IMAGE_MAX_RATIO = 3
+
+
+def store_single_image(upload: Upload, what: str = "a cover or profile picture") -> StoredImage:
+    """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row.
+
+    what names the picture in a refusal ("a cover").
+    """
+    opened = _open(upload)
+    try:
+        opening.check_proportions(opened.image, upload.filename, what, SINGLE_IMAGE_MAX_RATIO)
+    except opening.RejectedImage as refusal:
+        raise IngestError([str(refusal)]) from refusal
+    image = encoding.make_master(normalising.normalise(opened.image), current_app.config["MASTER_MAX_WIDTH"])
+    return store_image(image)
+
+
+def delete_images(images: Iterable[StoredImage]) -> set[str]:
+    """Delete image rows from the session and return their file names, to discard after the commit."""
+    names: set[str] = set()
+    for image in images:
+        names.update(image.file_names())
+        db.session.delete(image)
+    return names
+
+
+def replace_single_image(
+    current: StoredImage | None, upload: object, remove: bool, what: str
+) -> tuple[StoredImage | None, set[str]]:
+    """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
+
+    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent;
+    what names the picture in a refusal ("a cover").
+    """
+    if upload is not None and getattr(upload, "filename", ""):
+        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)  # type: ignore[attr-defined]
+    elif remove:
+        replacement = None
+    else:
+        return current, set()
+    stale = delete_images([current]) if current is not None else set()
+    return replacement, stale
+
+
+def add_panels(
+    episode: Episode,
+    uploads: Sequence[Upload],
+    progress: Callable[[Upload], None] | None = None,
+    *,
+    in_background: bool | None = None,
+) -> list[str]:
+    """Append the uploads to an episode as panels, slicing tall strips; return the notes to show.
+
+    Nothing is committed here: the caller commits, or calls rollback_and_discard() on failure.
+    Renditions are left to the render queue when one is configured, unless in_background says otherwise.
+    """
+    config = current_app.config
+    if in_background is None:
+        in_background = renders_in_background()
+    position = max((panel.position for panel in episode.panels), default=0)
+    notes: list[str] = []
+    for upload in uploads:
+        slices, upload_notes = pipeline.prepare_panels(
+            upload.source,
+            upload.filename,
+            limits=image_limits(),
+            slice_height=config["PANEL_SLICE_HEIGHT"],
+            master_width=config["MASTER_MAX_WIDTH"],
+        )
+        notes.extend(f"{upload.filename}: {note}" for note in upload_notes)
+        if len(slices) > 1:
+            notes.append(f"{upload.filename}: cut into {len(slices)} panels at quiet rows")
+        for index, piece in enumerate(slices):
+            position += 1
+            episode.panels.append(
+                Panel(
+                    position=position,
+                    image=store_image(piece, in_background=in_background),
+                    # The alt text describes the whole picture once; later slices continue it.
+                    alt_text=upload.alt_text if index == 0 else "",
+                    transcript=upload.transcript if index == 0 else "",
+                )
+            )
+        if progress is not None:
+            progress(upload)
+    if episode.thumbnail is None and episode.panels:
+        episode.thumbnail = episode.panels[0].image
+    return notes
+
+
+def next_episode_number(series: Series) -> int:
+    """Return the number the series' next episode takes."""
+    highest = db.session.scalar(select(func.max(Episode.number)).where(Episode.series_id == series.id))
+    return (highest or 0) + 1
+
+
+def create_episode(
+    series: Series,
+    title: str,
+    uploads: Sequence[Upload],
+    *,
+    author_note: str = "",
+    publish_at: datetime | None = None,
+    progress: Callable[[Upload], None] | None = None,
+) -> tuple[Episode, list[str]]:
+    """Create and commit an episode from uploads, or raise IngestError having stored nothing."""
+    if not title.strip():
+        raise IngestError(["The episode needs a title."])
+    if not uploads:
+        raise IngestError(["The episode needs at least one image."])
+    episode = Episode(series=series, number=next_episode_number(series), title=title.strip(), author_note=author_note)
+    if publish_at is not None:
+        episode.status = EpisodeStatus.PUBLISHED
+        episode.published_at = publish_at
+    db.session.add(episode)
+    try:
+        # An episode published at once needs its renditions now: only drafts leave them to the queue.
+        notes = add_panels(episode, uploads, progress, in_background=publish_at is None and renders_in_background())
+        db.session.commit()
+    except opening.RejectedImage as refusal:
+        rollback_and_discard()
+        raise IngestError([str(refusal)]) from refusal
+    except BaseException:
+        rollback_and_discard()
+        raise
+    return episode, notes
+
+
+def rollback_and_discard() -> None:
+    """Roll back the session and remove the files this transaction wrote that no row references."""
+    new_names = _new_file_names()
+    db.session.rollback()
+    discard_unreferenced(new_names)
+
+
+def _new_file_names() -> set[str]:
+    """Return the media files named by images still pending in the session."""
+    names: set[str] = set()
+    for instance in db.session.new:
+        if isinstance(instance, StoredImage):
+            names.update(instance.file_names())
+        elif isinstance(instance, Rendition):
+            names.add(instance.file)
+    return names
+
+
+def discard_unreferenced(names: Iterable[str]) -> None:
+    """Delete those of these files no committed row references (identical content may be shared)."""
+    names = set(names)
+    if not names:
+        return
+    referenced = set(db.session.scalars(select(StoredImage.master).where(StoredImage.master.in_(names))))
+    referenced |= set(db.session.scalars(select(Rendition.file).where(Rendition.file.in_(names))))
+    media_store().delete(names - referenced)
+
+
+def referenced_files() -> set[str]:
+    """Return every media file name a row references."""
+    return set(db.session.scalars(select(StoredImage.master))) | set(db.session.scalars(select(Rendition.file)))
+
+
+def _open(upload: Upload) -> opening.OpenedImage:
+    """Open one upload safely, turning a refusal into an IngestError."""
+    try:
+        return opening.open_image(upload.source, upload.filename, image_limits())
+    except opening.RejectedImage as refusal:
+        raise IngestError([str(refusal)]) from refusal

@@ -1,0 +1,62 @@
+"""The render job: make one stored image's renditions from its master, retried, then marked failed.
+
+A worker makes the renditions and marks the image ``ready``; the commit bumps the page cache's
+content version. A job that fails is retried (``RENDER_RETRY_INTERVALS``) and after the last try
+the image is marked ``failed`` with the reason, which the studio shows.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from rq import get_current_job
+
+from comics.images.models import RenderState, StoredImage
+from extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def render_stored_image(image_id: int) -> str:
+    """Make the renditions of one stored image from its master; the RQ job. Return the image's state."""
+    if not has_app_context():
+        raise RuntimeError(
+            "a render job needs the site's app context: run `flask --app app render-worker`, "
+            "or `rq worker --worker-class worker.AppWorker` (worker.py)"
+        )
+    # A context of its own, so the job's session is new and closed when the job ends.
+    with current_app.app_context():
+        return _render(image_id)
+
+
+def _render(image_id: int) -> str:
+    from comics.images.ingest import add_renditions, open_master, rollback_and_discard
+
+    image = db.session.get(StoredImage, image_id)
+    if image is None:
+        return "gone"  # deleted before its turn came: nothing to do
+    if image.render_state == RenderState.READY:
+        return str(RenderState.READY)
+    try:
+        add_renditions(image, open_master(image))
+        db.session.commit()
+    except Exception as error:
+        rollback_and_discard()
+        job = get_current_job()
+        if job is None or not job.retries_left:
+            _record_failure(image_id, error)
+        raise
+    return str(RenderState.READY)
+
+
+def _record_failure(image_id: int, error: BaseException) -> None:
+    """Mark the image failed with a reason the studio can show; the artist replaces or removes it."""
+    image = db.session.get(StoredImage, image_id)
+    if image is None:
+        return
+    image.render_state = RenderState.FAILED
+    image.render_error = f"The smaller copies of this image could not be made ({type(error).__name__}: {error})"[:500]
+    db.session.commit()
+    log.error("rendering stored image %s failed for good: %s", image_id, error)
+
+

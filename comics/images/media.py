@@ -1,0 +1,69 @@
+"""Media files: the store the app writes to, and the immutable URLs readers fetch them from.
+
+The public URL serves a file only while the database says it belongs to something readers may see
+now (a panel or thumbnail of a public episode, a cover of a public series, an artist's avatar), so a
+draft's or a scheduled episode's panels cannot be fetched by guessing or keeping their names. The
+studio previews unpublished images through its own signed-in route (comics.studio), which sets
+g.media_endpoint so the same templates point there.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, send_file, url_for
+
+from comics.image_uses import is_public_file
+from comics.images.storage import InvalidMediaName, MediaStore, media_type_for
+
+bp = Blueprint("media", __name__)
+
+ONE_YEAR = 31_536_000
+
+
+def media_store(app: Flask | None = None) -> MediaStore:
+    """Return the app's media store, created once per app."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions.get("media_store")
+    if store is None:
+        store = app.extensions["media_store"] = MediaStore(app.config["MEDIA_ROOT"])
+    return store
+
+
+def media_url(name: str) -> str:
+    """Return the URL of a stored file; names are content hashes, so the URL never changes meaning."""
+    return url_for(g.get("media_endpoint", "media.file"), name=name)
+
+
+def stored_path(name: str) -> Path:
+    """Return the path of a stored file, or answer 404 for a name we could not have made or no longer have."""
+    try:
+        path = media_store().path_of(name)
+    except InvalidMediaName:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+def send_media(path: Path, name: str, *, public: bool) -> Response:
+    """Send a stored file: immutable for everyone when public, private and unstored otherwise."""
+    response = send_file(
+        path, mimetype=media_type_for(name), etag=True, conditional=True, max_age=ONE_YEAR if public else None
+    )
+    if public:
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/media/<path:name>")
+def file(name: str) -> Response:
+    """Serve a file of a public image as immutable; 404 for anything readers may not see now."""
+    path = stored_path(name)
+    if not is_public_file(name):
+        abort(404)
+    return send_media(path, name, public=True)

@@ -1,0 +1,72 @@
+"""Stored images and their renditions: the rows behind every file in the media store."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from comics.clock import utcnow
+from extensions import db, enum_as_text
+
+
+class RenderState(enum.StrEnum):
+    """Where an image's renditions stand: made in the upload, or by a background worker (comics.images.jobs)."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class StoredImage(db.Model):
+    """A metadata-free master image, rebuilt from pixels, and the renditions made from it."""
+
+    __tablename__ = "stored_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Not unique: identical uploads share one content-addressed file, each row its own lifetime.
+    master: Mapped[str] = mapped_column(String(80), index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    render_state: Mapped[RenderState] = mapped_column(
+        enum_as_text(RenderState),
+        default=RenderState.READY,
+        server_default=RenderState.READY.value,
+    )
+    # Why the renditions could not be made, after the last retry: shown to the artist in the studio.
+    render_error: Mapped[str | None] = mapped_column(Text)
+
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="image",
+        cascade="all, delete-orphan",
+        order_by="(Rendition.format, Rendition.width)",
+        lazy="selectin",
+    )
+
+    def sources(self, format: str) -> list[Rendition]:
+        """Return this image's renditions in one format, narrowest first."""
+        return sorted((r for r in self.renditions if r.format == format), key=lambda r: r.width)
+
+    def file_names(self) -> list[str]:
+        """Return every file this image owns in the media store."""
+        return [self.master, *(r.file for r in self.renditions)]
+
+
+class Rendition(db.Model):
+    """One named size and format of a stored image."""
+
+    __tablename__ = "rendition"
+    __table_args__ = (UniqueConstraint("image_id", "width", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id", ondelete="CASCADE"))
+    width: Mapped[int]
+    height: Mapped[int]
+    format: Mapped[str] = mapped_column(String(8))
+    file: Mapped[str] = mapped_column(String(80), index=True)
+    size: Mapped[int]
+
+    image: Mapped[StoredImage] = relationship(back_populates="renditions")
+

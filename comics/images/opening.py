@@ -1,0 +1,249 @@
+"""Opening an upload safely: limits checked before decoding, a format allow-list, the first frame.
+
+Pure Pillow, like every step of the pipeline (normalising, slicing, encoding, pipeline): no Flask,
+no database, so the studio, the CLI, workers and tests chain the steps the same way. See
+docs/imaging.md for the measured settings.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, ImageFile
+
+# --- limits and refusals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    """Upper bounds an upload must fit before any pixel is decoded."""
+
+    max_bytes: int = 20_000_000
+    # An 800x30000 strip (24 M) fits; a 10000x10000 image (100 M, 300 MB decoded) does not.
+    max_pixels: int = 40_000_000
+    max_width: int = 8_000
+    max_height: int = 60_000
+    max_frames: int = 200
+
+
+class RejectedImage(ValueError):
+    """An upload refused for a reason the artist can act on."""
+
+    def __init__(self, filename: str, reason: str):
+        super().__init__(f"{filename}: {reason}")
+        self.filename = filename
+        self.reason = reason
+
+
+@dataclass
+class OpenedImage:
+    """A decoded upload: the first frame, the format its bytes proved to be, and notes for the artist."""
+
+    image: Image.Image
+    format: str
+    notes: list[str] = field(default_factory=list)
+
+
+ALLOWED_HINT = "upload PNG, JPEG, WebP, GIF or AVIF"
+
+# ISO-BMFF brands: AVIF is accepted; HEIC (what iPhones save) is the look-alike artists will send.
+_AVIF_BRANDS = {b"avif", b"avis"}
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+def _ftyp_brands(head: bytes) -> set[bytes]:
+    """Return the major and compatible brands of an ISO-BMFF ftyp box, or an empty set."""
+    if head[4:8] != b"ftyp" or len(head) < 16:
+        return set()
+    box_size = min(int.from_bytes(head[:4], "big"), len(head), 256)
+    return {head[8:12]} | {head[i : i + 4] for i in range(16, box_size - 3, 4)}
+
+
+def sniff_format(head: bytes) -> str | None:
+    """Return the allowed Pillow format the leading bytes prove, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if _ftyp_brands(head) & _AVIF_BRANDS:
+        return "AVIF"
+    return None
+
+
+def describe_refused(head: bytes) -> str:
+    """Return what a file we will not open looks like, for the artist's message."""
+    text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    signatures = (
+        ((b"II*\0", b"MM\0*"), "a TIFF image"),
+        ((b"8BPS",), "a Photoshop document (PSD)"),
+        ((b"%PDF",), "a PDF document"),
+        ((b"%!PS", b"\xc5\xd0\xd3\xc6"), "an EPS (PostScript) file"),
+        ((b"BM",), "a BMP bitmap"),
+        ((b"\0\0\1\0", b"\0\0\2\0"), "an icon (ICO) file"),
+        ((b"\xff\x0a", b"\0\0\0\x0cJXL "), "a JPEG XL image"),
+        ((b"\0\0\0\x0cjP  ", b"\xff\x4f\xff\x51"), "a JPEG 2000 image"),
+        ((b"PK\x03\x04",), "a ZIP archive"),
+    )
+    for prefixes, name in signatures:
+        if head.startswith(prefixes):
+            return f"this looks like {name}; {ALLOWED_HINT}"
+    if _ftyp_brands(head) & _HEIF_BRANDS:
+        return f"this looks like a HEIC/HEIF photo; export it as JPEG, or {ALLOWED_HINT}"
+    if text.startswith(b"<") and b"<svg" in text:
+        return f"this looks like an SVG drawing; {ALLOWED_HINT}"
+    return f"this is not an image we can read; {ALLOWED_HINT}"
+
+
+# --- opening ---------------------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def read_upload(source: bytes | BinaryIO | os.PathLike[str] | str, filename: str, limits: ImageLimits) -> bytes:
+    """Return the upload's bytes, refusing an empty or oversized file without reading past the limit."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise RejectedImage(
+                filename, f"the file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    else:
+        data = source.read(limits.max_bytes + 1)
+    if not data:
+        raise RejectedImage(filename, "the file is empty")
+    if len(data) > limits.max_bytes:
+        raise RejectedImage(filename, f"the file is over the {_megabytes(limits.max_bytes)} limit")
+    return data
+
+
+def check_header(image: Image.Image, filename: str, limits: ImageLimits) -> int:
+    """Refuse an image whose declared size or frame count is over the limits; return the frame count."""
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise RejectedImage(filename, "the image has no pixels")
+    if width > limits.max_width:
+        raise RejectedImage(filename, f"it is {width} pixels wide; the limit is {limits.max_width}")
+    if height > limits.max_height:
+        raise RejectedImage(
+            filename, f"it is {height} pixels tall; the limit is {limits.max_height}, so split it into several files"
+        )
+    if width * height > limits.max_pixels:
+        raise RejectedImage(
+            filename,
+            f"it has {width} × {height} = {width * height / 1e6:.0f} million pixels;"
+            f" the limit is {limits.max_pixels / 1e6:.0f} million",
+        )
+    frames = int(getattr(image, "n_frames", 1))
+    if frames > limits.max_frames:
+        raise RejectedImage(filename, f"it has {frames} frames; the limit is {limits.max_frames}")
+    return frames
+
+
+def check_proportions(image: Image.Image, filename: str, what: str, max_ratio: float) -> None:
+    """Refuse an image more than max_ratio times as tall as it is wide, or as wide as it is tall.
+
+    For single pictures (covers, profile pictures), which are never sliced: a strip would make a page
+    of one picture and renditions taller than WebP allows (WEBP_MAX_SIDE). The rule is symmetric, so it
+    holds before and after EXIF rotation.
+    """
+    width, height = image.size
+    if max(width, height) > max_ratio * min(width, height):
+        raise RejectedImage(
+            filename,
+            f"{what} can be at most {max_ratio:g} times as tall as it is wide, or as wide as it is tall;"
+            f" this one is {width} × {height} pixels. Crop it, or add a strip to an episode as its panels",
+        )
+
+
+def exif_orientation(image: Image.Image) -> int:
+    """Return the EXIF orientation (1 when absent or unreadable)."""
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # noqa: BLE001 - broken EXIF is the upload's problem, and orientation is optional
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def draft_jpeg(image: Image.Image, target_width: int) -> None:
+    """Let libjpeg decode a large JPEG at 1/2, 1/4 or 1/8 scale when the result stays >= target_width.
+
+    Scaling inside the DCT skips most of the decode work and memory; the orientation is honoured, since
+    a rotated photo's final width is its stored height.
+    """
+    if image.format not in ("JPEG", "MPO") or not target_width:
+        return
+    rotated = exif_orientation(image) in (5, 6, 7, 8)
+    image.draft(None, (1, target_width) if rotated else (target_width, 1))
+
+
+def open_image(
+    source: bytes | BinaryIO | os.PathLike[str] | str,
+    filename: str,
+    limits: ImageLimits = ImageLimits(),
+    *,
+    draft_width: int | None = None,
+) -> OpenedImage:
+    """Open an upload safely: allow-listed formats by their bytes, limits before decoding, fully loaded.
+
+    The filename is used only in messages. draft_width, if given, lets a big JPEG decode at a reduced
+    scale that is still at least that wide.
+    """
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # A global someone flipped would let truncated uploads through half-grey; refuse to run that way.
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False for uploads")
+    data = read_upload(source, filename, limits)
+    format = sniff_format(data[:256])
+    if format is None:
+        raise RejectedImage(filename, describe_refused(data[:4096]))
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        # Pillow warns before it errors on a decompression bomb; both are a refusal here. The header
+        # check below is the real guard (our limit is lower than Pillow's): warning filters are
+        # process-wide, so another thread leaving its own catch_warnings may undo this one.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[format])
+            frames = check_header(image, filename, limits)
+            if frames > 1:
+                notes.append(_FIRST_FRAME_NOTES[format])
+                image.seek(0)
+            if draft_width:
+                draft_jpeg(image, draft_width)
+            image.load()
+        except RejectedImage:
+            raise
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            limit = f"the limit is {limits.max_pixels / 1e6:.0f} million"
+            raise RejectedImage(filename, f"it declares more pixels than can be opened safely; {limit}") from exc
+        except Exception as exc:  # noqa: BLE001 - whatever a decoder trips on, the bytes are at fault
+            raise RejectedImage(
+                filename, "the file is damaged or incomplete, so it cannot be read; export it again"
+            ) from exc
+    return OpenedImage(image=image, format=format, notes=notes)
+
+
+_FIRST_FRAME_NOTES = {
+    # A JPEG with several pictures is an MPO from a phone or 3D camera (a depth map, a second eye).
+    "JPEG": "multi-picture JPEG: only the first picture is used",
+    "PNG": "animated PNG: only the first frame is used",
+    "GIF": "animated GIF: only the first frame is used",
+    "WEBP": "animated WebP: only the first frame is used",
+    "AVIF": "animated AVIF: only the first frame is used",
+}
+

@@ -1,0 +1,154 @@
+"""Where media bytes live: a content-addressed folder written atomically and swept of orphans.
+
+No Flask import: the app builds one MediaStore per configured MEDIA_ROOT (comics.images.media), and workers,
+CLI commands and tests use the same class on any folder.
+
+A name is the first 32 hex digits of the SHA-256 of the bytes plus our own extension, in a two-digit
+fan-out folder: ``3f/3fa4...e1.webp``. Equal bytes get equal names, so a name never changes meaning and
+can be served as immutable; and names are checked against that exact pattern before they touch the
+filesystem, so a name from a URL can never walk out of the root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+HASH_DIGITS = 32  # 128 bits: collisions are out of reach, and URLs stay short
+MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+# "ab/ab" + 30 more hex digits + "." + one of our extensions; the folder repeats the hash's first two.
+_NAME = re.compile(rf"(?P<fan>[0-9a-f]{{2}})/(?P=fan)[0-9a-f]{{{HASH_DIGITS - 2}}}\.(?:{'|'.join(MEDIA_TYPES)})")
+_FAN = re.compile(r"[0-9a-f]{2}")
+_TEMP_PREFIX = ".incoming-"
+_TEMP = re.compile(re.escape(_TEMP_PREFIX) + r"[A-Za-z0-9_]+\.part")
+
+
+class InvalidMediaName(ValueError):
+    """A name that is not one this store could have made."""
+
+
+def check_name(name: str) -> str:
+    """Return the name if it is exactly one of ours ("ab/ab….ext"), else raise InvalidMediaName."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InvalidMediaName(f"not a media file name: {name!r}")
+    return name
+
+
+def media_type_for(name: str) -> str:
+    """Return the MIME type of one of our file names, from its extension."""
+    extension = name.rpartition(".")[2]
+    try:
+        return MEDIA_TYPES[extension]
+    except KeyError:
+        raise InvalidMediaName(f"not a media file extension: {name!r}") from None
+
+
+def name_for(data: bytes, extension: str) -> str:
+    """Return the content-addressed name the bytes are stored under."""
+    if extension not in MEDIA_TYPES:
+        raise ValueError(f"unknown media extension {extension!r}; expected one of {sorted(MEDIA_TYPES)}")
+    digest = hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
+    return f"{digest[:2]}/{digest}.{extension}"
+
+
+def _fsync_directory(path: Path) -> None:
+    """Flush a directory entry to disk so a rename survives a power cut (POSIX only)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class MediaStore:
+    """A folder of immutable, content-addressed media files."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def path_of(self, name: str) -> Path:
+        """Return the path of a stored name; raise InvalidMediaName for anything we did not make.
+
+        The name may come from a URL: only the strict pattern check stands between it and the disk.
+        """
+        return self.root / check_name(name)
+
+    def exists(self, name: str) -> bool:
+        """Return whether the named file is stored (an invalid name is never stored)."""
+        try:
+            return self.path_of(name).is_file()
+        except InvalidMediaName:
+            return False
+
+    def put(self, data: bytes, extension: str) -> str:
+        """Store the bytes atomically under their content name and return the name.
+
+        The bytes go to a temporary file in the destination folder, are fsynced, then renamed over the
+        final name, so a reader or a crash sees the whole file or none of it. Storing bytes that are
+        already there only refreshes the file's time, so a sweep's grace period starts again for it.
+        """
+        name = name_for(data, extension)
+        final = self.root / name
+        if final.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(final)
+                return name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=final.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            # mkstemp makes the file private; media is public and nginx must read it.
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, final)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+        _fsync_directory(final.parent)
+        return name
+
+    def delete(self, names: Iterable[str]) -> None:
+        """Remove the named files; names already gone are ignored, invalid ones refused before any removal."""
+        paths = [self.path_of(name) for name in names]
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    def sweep(self, referenced: Collection[str], grace_seconds: int = 3600) -> list[str]:
+        """Remove files no row references and temporary files, both only once older than the grace.
+
+        The grace keeps an upload in flight (files written, rows not yet committed) from being swept.
+        Files whose names this store could not have made are never touched. Returns what was removed,
+        as names relative to the root.
+        """
+        cutoff = time.time() - grace_seconds
+        keep = set(referenced)
+        removed: list[str] = []
+        if not self.root.is_dir():
+            return removed
+        for folder in sorted(self.root.iterdir()):
+            if not (_FAN.fullmatch(folder.name) and folder.is_dir()):
+                continue
+            for entry in sorted(folder.iterdir()):
+                name = f"{folder.name}/{entry.name}"
+                ours = _NAME.fullmatch(name) is not None
+                if not (ours and name not in keep) and not _TEMP.fullmatch(entry.name):
+                    continue
+                try:
+                    if entry.stat().st_mtime >= cutoff:
+                        continue
+                    entry.unlink()
+                except FileNotFoundError:
+                    continue
+                removed.append(name)
+        return removed

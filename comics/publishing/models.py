@@ -1,0 +1,51 @@
+"""The audit log's rows: one action on one object, by one account, at one time."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from comics.clock import utcnow
+from extensions import db, enum_as_text
+
+if TYPE_CHECKING:
+    from artists.models import User
+
+
+class AuditAction(enum.StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    RETURN = "return"
+    APPROVE = "approve"
+    SCHEDULE = "schedule"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+    EDIT_PUBLISHED = "edit-published"
+    DELETE = "delete"
+    INVITE = "invite"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+
+
+class AuditEntry(db.Model):
+    """One action on one object, by one account, at one time, with an optional comment."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(400))
+    action: Mapped[AuditAction] = mapped_column(
+        enum_as_text(AuditAction)
+    )
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]
+    object_label: Mapped[str] = mapped_column(String(400))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()

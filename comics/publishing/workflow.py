@@ -1,0 +1,214 @@
+"""The life of an episode: draft → submitted → approved for a time (scheduled) or now (published), or
+returned with the editor's comment; unpublishing and deleting. Every step is written to the audit log.
+
+An approved episode is status PUBLISHED with a published_at; the reader side shows it once that time
+has passed (Episode.public()), so a scheduled episode appears on time with no cron job.
+
+Functions here change the session and leave committing to the caller, except the deletes, which must
+commit in a fixed order: unpublish, delete rows, and only then remove files.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from artists.models import User
+from artists.permissions import may_publish
+from comics.clock import utcnow
+from comics.images.ingest import delete_images, discard_unreferenced
+from comics.images.models import StoredImage
+from comics.models import Episode, EpisodeStatus, Series
+from comics.publishing.audit import record
+from comics.publishing.models import AuditAction
+from extensions import db
+
+
+class WorkflowError(ValueError):
+    """A step that cannot be taken now, with the reason to show."""
+
+
+# ----- states -----------------------------------------------------------------------------------
+
+def stage(episode: Episode) -> str:
+    """Return where the episode stands, as the studio names it: draft, returned, in review, scheduled, published."""
+    if episode.status == EpisodeStatus.PUBLISHED:
+        return "published" if episode.is_public else "scheduled"
+    if episode.status == EpisodeStatus.SUBMITTED:
+        return "in review"
+    return episode.status.value
+
+
+def image_state(image: StoredImage) -> str:
+    """Return "ready", "processing" or "failed": whether an image's renditions exist yet.
+
+    Renditions may be made after the upload by a background worker, which records its progress on the
+    image (render_state, and render_error when it gave up); the studio shows that beside the panel.
+    """
+    state = getattr(image, "render_state", None)
+    if state is not None:
+        return {"ready": "ready", "failed": "failed"}.get(str(state), "processing")
+    return "ready" if image.renditions else "processing"
+
+
+def publish_blockers(episode: Episode) -> list[str]:
+    """Return why the episode cannot go out yet; empty when it can."""
+    if not episode.panels:
+        return ["Add at least one panel."]
+    states = [image_state(panel.image) for panel in episode.panels]
+    blockers = []
+    if "failed" in states:
+        blockers.append(f"{states.count('failed')} panel(s) could not be processed: replace or remove them.")
+    if "processing" in states:
+        blockers.append(f"{states.count('processing')} panel(s) are still being processed; try again in a minute.")
+    return blockers
+
+
+def _label(episode: Episode) -> str:
+    return f"{episode.series.title} · Episode {episode.number}: {episode.title}"
+
+
+def _require_publishable(episode: Episode) -> None:
+    blockers = publish_blockers(episode)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+
+
+# ----- steps ------------------------------------------------------------------------------------
+
+def submit(episode: Episode, user: User, comment: str = "") -> None:
+    """Send a draft or returned episode to the editors for review."""
+    if episode.status not in (EpisodeStatus.DRAFT, EpisodeStatus.RETURNED):
+        raise WorkflowError("Only a draft or a returned episode can be submitted for review.")
+    _require_publishable(episode)
+    episode.status = EpisodeStatus.SUBMITTED
+    record(user, AuditAction.SUBMIT, "episode", episode.id, _label(episode), comment.strip())
+
+
+def withdraw(episode: Episode, user: User) -> None:
+    """Take a submitted episode back to draft, to change it before review."""
+    if episode.status != EpisodeStatus.SUBMITTED:
+        raise WorkflowError("Only an episode in review can be withdrawn.")
+    episode.status = EpisodeStatus.DRAFT
+    record(user, AuditAction.WITHDRAW, "episode", episode.id, _label(episode))
+
+
+def return_to_artist(episode: Episode, user: User, comment: str) -> None:
+    """Send a submitted episode back to its artist with the editor's comment."""
+    if not user.is_staff:
+        raise WorkflowError("Only editors review episodes.")
+    if episode.status != EpisodeStatus.SUBMITTED:
+        raise WorkflowError("Only an episode in review can be returned.")
+    if not comment.strip():
+        raise WorkflowError("Say what the artist should change: the comment is what they will read.")
+    episode.status = EpisodeStatus.RETURNED
+    record(user, AuditAction.RETURN, "episode", episode.id, _label(episode), comment.strip())
+
+
+def approve(episode: Episode, user: User, publish_at: datetime | None = None, comment: str = "") -> None:
+    """Approve a submitted episode, to appear now or at publish_at (naive UTC)."""
+    if not user.is_staff:
+        raise WorkflowError("Only editors approve episodes.")
+    if episode.status != EpisodeStatus.SUBMITTED:
+        raise WorkflowError("Only an episode in review can be approved.")
+    _require_publishable(episode)
+    record(user, AuditAction.APPROVE, "episode", episode.id, _label(episode), comment.strip())
+    _go_live(episode, user, publish_at)
+
+
+def publish(episode: Episode, user: User, publish_at: datetime | None = None) -> None:
+    """Publish or schedule without review: for editors, and for artists where ARTISTS_MAY_PUBLISH is on."""
+    if not may_publish(user):
+        raise WorkflowError("Episodes on this site are published by an editor: submit it for review.")
+    if episode.is_public:
+        raise WorkflowError("This episode is already published.")
+    _require_publishable(episode)
+    _go_live(episode, user, publish_at)
+
+
+def _go_live(episode: Episode, user: User, publish_at: datetime | None) -> None:
+    now = utcnow()
+    episode.status = EpisodeStatus.PUBLISHED
+    if publish_at is not None and publish_at > now:
+        episode.published_at = publish_at
+        record(user, AuditAction.SCHEDULE, "episode", episode.id, _label(episode), f"for {publish_at:%Y-%m-%d %H:%M} UTC")
+        return
+    # An episode coming back after a correction keeps its first date, so it does not jump the listings.
+    if episode.published_at is None or episode.published_at > now:
+        episode.published_at = now
+    record(user, AuditAction.PUBLISH, "episode", episode.id, _label(episode))
+
+
+def unpublish(episode: Episode, user: User, comment: str = "") -> None:
+    """Take a published or scheduled episode off the site, back to draft.
+
+    Any account that may edit the episode may do this, artists included: an artist must always be
+    able to pull their own work at once, whatever the site's review rules.
+    """
+    if episode.status != EpisodeStatus.PUBLISHED:
+        raise WorkflowError("This episode is not published or scheduled.")
+    episode.status = EpisodeStatus.DRAFT
+    record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), comment.strip())
+
+
+def note_edit(episode: Episode, user: User) -> str | None:
+    """Record a change to an approved episode; unless the account may publish, it goes back to review.
+
+    Returns a message for the artist when the episode left the site.
+    """
+    if episode.status != EpisodeStatus.PUBLISHED:
+        return None
+    if may_publish(user):
+        record(user, AuditAction.EDIT_PUBLISHED, "episode", episode.id, _label(episode))
+        return None
+    # Editors check every change before readers see it, so an artist's edit takes it off until then.
+    episode.status = EpisodeStatus.SUBMITTED
+    record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), "changed by the artist: back in review")
+    record(user, AuditAction.SUBMIT, "episode", episode.id, _label(episode), "changes to an approved episode")
+    return "Your changes are saved and the episode is back in review: readers will see it again once an editor approves it."
+
+
+# ----- deleting ---------------------------------------------------------------------------------
+
+def _episode_images(episode: Episode) -> list[StoredImage]:
+    images = {panel.image.id: panel.image for panel in episode.panels}
+    if episode.thumbnail is not None:
+        images[episode.thumbnail.id] = episode.thumbnail
+    return list(images.values())
+
+
+def delete_episode(episode: Episode, user: User) -> None:
+    """Unpublish (committed first), then delete the episode's rows, then remove its files."""
+    label = _label(episode)
+    if episode.status == EpisodeStatus.PUBLISHED:
+        unpublish(episode, user, "before deleting")
+        db.session.commit()
+    images = _episode_images(episode)
+    record(user, AuditAction.DELETE, "episode", episode.id, label)
+    # The thumbnail points at one of the images about to go: let go of it first.
+    episode.thumbnail = None
+    db.session.flush()
+    db.session.delete(episode)
+    names = delete_images(images)
+    db.session.commit()
+    discard_unreferenced(names)
+
+
+def delete_series(series: Series, user: User) -> None:
+    """Unpublish every episode (committed first), then delete the series' rows, then remove its files."""
+    live = [episode for episode in series.episodes if episode.status == EpisodeStatus.PUBLISHED]
+    for episode in live:
+        unpublish(episode, user, "before deleting the series")
+    if live:
+        db.session.commit()
+    images: list[StoredImage] = []
+    for episode in series.episodes:
+        images.extend(_episode_images(episode))
+        episode.thumbnail = None
+    if series.cover is not None:
+        images.append(series.cover)
+        series.cover = None
+    record(user, AuditAction.DELETE, "series", series.id, series.title)
+    db.session.flush()
+    db.session.delete(series)
+    names = delete_images(images)
+    db.session.commit()
+    discard_unreferenced(names)

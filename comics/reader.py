@@ -1,0 +1,122 @@
+"""What readers see: the home page, a series, an episode."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from comics.images.models import StoredImage
+from comics.models import Episode, Panel, Series
+from comics.stats.counting import counts_episode_views
+from extensions import db
+from web.page_cache import cached_page
+
+bp = Blueprint("comics", __name__)
+
+LATEST_EPISODES = 12
+
+
+def public_series() -> list[Series]:
+    """Return the series that have at least one public episode, by title."""
+    query = (
+        Series.public()
+        .options(joinedload(Series.artist), joinedload(Series.cover).selectinload(StoredImage.renditions))
+        .order_by(Series.title)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def get_series_or_404(slug: str) -> Series:
+    """Return the series with this slug, or answer 404."""
+    series = db.session.scalar(
+        select(Series).where(Series.slug == slug).options(joinedload(Series.artist))
+    )
+    if series is None:
+        abort(404)
+    return series
+
+
+def get_public_episode_or_404(series: Series, number: int) -> Episode:
+    """Return a public episode of the series with its panels and images, or answer 404."""
+    episode = db.session.scalar(
+        Episode.public()
+        .where(Episode.series_id == series.id, Episode.number == number)
+        .options(
+            selectinload(Episode.panels)
+            .joinedload(Panel.image)
+            .selectinload(StoredImage.renditions)
+        )
+    )
+    if episode is None:
+        abort(404)
+    return episode
+
+
+def neighbour(series: Series, number: int, *, after: bool) -> Episode | None:
+    """Return the public episode just before or after this number, if any."""
+    query = Episode.public().where(Episode.series_id == series.id)
+    if after:
+        query = query.where(Episode.number > number).order_by(Episode.number)
+    else:
+        query = query.where(Episode.number < number).order_by(Episode.number.desc())
+    return db.session.scalar(query.limit(1))
+
+
+@bp.get("/")
+@cached_page
+def home() -> str:
+    """Show the latest episodes and every series."""
+    latest = db.session.scalars(
+        Episode.public()
+        .options(
+            joinedload(Episode.series).joinedload(Series.artist),
+            joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+        )
+        .order_by(Episode.published_at.desc(), Episode.id.desc())
+        .limit(LATEST_EPISODES)
+    ).all()
+    return render_template("comics/home.html", latest=latest, series_list=public_series())
+
+
+@bp.get("/series/<slug>/")
+@cached_page
+def series_detail(slug: str) -> str:
+    """Show a series: its cover, summary, artist and a page of its episodes."""
+    series = get_series_or_404(slug)
+    order = "oldest" if request.args.get("order") == "oldest" else "newest"
+    sort = Episode.number.asc() if order == "oldest" else Episode.number.desc()
+    episodes = db.paginate(
+        Episode.public()
+        .where(Episode.series_id == series.id)
+        .options(joinedload(Episode.thumbnail).selectinload(StoredImage.renditions))
+        .order_by(sort),
+        per_page=current_app.config["EPISODES_PER_PAGE"],
+        max_per_page=current_app.config["EPISODES_PER_PAGE"],
+    )
+    first = db.session.scalar(
+        Episode.public().where(Episode.series_id == series.id).order_by(Episode.number).limit(1)
+    )
+    if first is None:
+        # A series whose every episode is still a draft does not exist for readers yet.
+        abort(404)
+    return render_template(
+        "comics/series.html", series=series, episodes=episodes, order=order, first=first
+    )
+
+
+@bp.get("/series/<slug>/<episode_number:number>/")
+@counts_episode_views  # outside the cache, so pages served from it are counted too
+@cached_page
+def episode_detail(slug: str, number: int) -> str:
+    """Show an episode's panels top to bottom, with the artist's card at the end."""
+    series = get_series_or_404(slug)
+    episode = get_public_episode_or_404(series, number)
+    return render_template(
+        "comics/episode.html",
+        series=series,
+        episode=episode,
+        previous=neighbour(series, number, after=False),
+        next=neighbour(series, number, after=True),
+        artist=series.artist,
+    )
+

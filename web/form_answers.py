@@ -1,0 +1,60 @@
+"""How form views answer: a page for the browser without script, JSON for the studio's script.
+
+The same form posts either way (progressive enhancement): the script only adds the progress bar and
+the per-file statuses, so both paths share one view and one set of rules.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from flask import Response, flash, jsonify, redirect, render_template
+
+from web.errors import wants_json
+
+
+class FileOutcome(Protocol):
+    """What happened to one uploaded file, as the studio's script shows it."""
+
+    def as_dict(self) -> dict[str, object]: ...
+
+
+def done(target: str, message: str, results: Sequence[FileOutcome] = ()) -> Response:
+    """Answer a change that was saved: redirect the browser, or tell the script where to go.
+
+    The message is flashed either way: the script goes to the target next, which shows it.
+    """
+    flash(message, "success")
+    if wants_json():
+        return jsonify(ok=True, redirect=target, message=message, files=[r.as_dict() for r in results])
+    return redirect(target, code=303)
+
+
+def refuse(
+    template: str,
+    context: dict[str, Any],
+    reasons: Sequence[str],
+    results: Sequence[FileOutcome] = (),
+    status: int = 400,
+) -> tuple[Response | str, int]:
+    """Answer a change refused as a whole: nothing was saved, and every reason is shown."""
+    if wants_json():
+        return jsonify(ok=False, error=" ".join(reasons), errors=list(reasons), files=[r.as_dict() for r in results]), status
+    return render_template(template, reasons=reasons, results=results, **context), status
+
+
+def form_errors(form: Any) -> list[str]:
+    """Return a form's error messages as "Field: message" lines."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = getattr(getattr(form, name, None), "label", None)
+        prefix = f"{label.text}: " if label is not None else ""
+        for error in errors:
+            if isinstance(error, dict):  # a subform's errors (the links of a profile)
+                for sub_errors in error.values():
+                    messages.extend(f"{prefix}{message}" for message in sub_errors)
+            elif isinstance(error, list):
+                messages.extend(f"{prefix}{message}" for message in error)
+            else:
+                messages.append(f"{prefix}{error}")
+    return messages

@@ -1,0 +1,175 @@
+"""Whole-page caching for anonymous readers, versioned by content and revalidated with ETags.
+
+Pages are keyed by the content version (web.content_version), so a change can never serve a stale
+page, and entries never outlive the next scheduled publication, so a scheduled episode appears on
+time. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance folder by
+default, shared by every worker of the machine; Redis when configured), and a small per-process memo
+of entries (web.page_entries).
+
+The decorator wraps the view function itself, not the route: a decorator applied outside it (view
+counting) still runs on every request, cache hits included.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    make_response,
+    request,
+    session,
+)
+from flask.typing import ResponseReturnValue
+from flask_caching.backends.nullcache import NullCache
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from comics import clock
+from comics.models import Episode
+from extensions import cache, db
+from web.content_version import cache_backend, content_version
+from web.page_entries import PageEntry, answer, entry_from, page_memo
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
+
+def caching_enabled(app: Flask | None = None) -> bool:
+    """Tell whether a real backend is configured (NullCache stores nothing, so skip the work)."""
+    return not isinstance(cache_backend(app or _current_app()), NullCache)
+
+
+def _current_app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+# --- scheduled publications ----------------------------------------------------------------------
+
+
+def next_publication(version: str) -> datetime | None:
+    """Return when the next scheduled episode goes public, read once per version and moment."""
+    key = f"page-cache/{version}/next-publication"
+    now = clock.utcnow()
+    remembered = cache.get(key)
+    if remembered is not None and (remembered[0] is None or remembered[0] > now):
+        return remembered[0]
+    upcoming = db.session.scalar(select(func.min(Episode.published_at)).where(Episode.is_scheduled))
+    cache.set(key, (upcoming,), timeout=_timeout_until(upcoming, now))
+    return upcoming
+
+
+def _timeout_until(moment: datetime | None, now: datetime) -> int:
+    """Return the backend timeout for an entry that must not outlive this moment."""
+    default = int(current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    if moment is None:
+        return default
+    # At least a second: 0 means "forever" to Flask-Caching.
+    return max(1, min(default, int((moment - now) / timedelta(seconds=1)) + 1))
+
+
+# --- who gets cached pages -----------------------------------------------------------------------
+
+
+def _has_session_cookie(app: Flask, req: Request) -> bool:
+    return app.config.get("SESSION_COOKIE_NAME", "session") in req.cookies
+
+
+def reader_is_anonymous(app: Flask | None = None, req: Request | None = None) -> bool:
+    """Tell whether this request comes from a reader who is not signed in."""
+    app = app or _current_app()
+    req = req or request._get_current_object()  # type: ignore[attr-defined]
+    manager = getattr(app, "login_manager", None)
+    if manager is None:
+        return True  # no accounts on this app: everyone is anonymous
+    remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if not _has_session_cookie(app, req) and remember_cookie not in req.cookies and manager._request_callback is None:
+        # Flask-Login finds a user only in the session or the remember-me cookie: with neither, nobody
+        # is signed in, and most readers are answered without loading one.
+        return True
+    return not current_user.is_authenticated
+
+
+def can_use_cache(app: Flask, req: Request) -> bool:
+    """Tell whether this request may be answered from, and stored into, the shared page cache."""
+    if req.method not in ("GET", "HEAD") or not caching_enabled(app):
+        return False
+    # A pending flash message belongs to one reader and must be shown to them, not skipped.
+    if _has_session_cookie(app, req) and "_flashes" in session:
+        return False
+    return reader_is_anonymous(app, req)
+
+
+def _rendered_per_reader() -> bool:
+    """Tell whether the page just rendered holds something of this reader's (a form token, a session)."""
+    return "csrf_token" in g or session.modified
+
+
+# --- the decorator -------------------------------------------------------------------------------
+
+
+def page_key(version: str, req: Request | None = None) -> str:
+    """Return the cache key of this request's page under a content version.
+
+    The host is part of it (feeds and canonical links are absolute); the query string is taken as
+    sent, so the same page asked for with its arguments in another order is merely stored twice.
+    """
+    environ = (req or request).environ
+    address = f"{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def cached_page(view: View) -> View:
+    """Cache the view's page for anonymous readers and answer conditional requests with 304."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        # The objects behind current_app and request, looked up once: a hit is a few dozen steps.
+        app = _current_app()
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]
+        if not can_use_cache(app, req):
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            return response
+        version = content_version(app)
+        key = page_key(version, req)
+        now = clock.utcnow()
+        entry = _fetch(app, key, now)
+        if entry is not None:
+            return answer(req, entry, "HIT")
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200 or response.is_streamed or _rendered_per_reader():
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            response.headers["X-Page-Cache"] = "MISS"
+            return response
+        entry = entry_from(response, next_publication(version), now)
+        _store(app, key, entry, now)
+        return answer(req, entry, "MISS")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fetch(app: Flask, key: str, now: datetime) -> PageEntry | None:
+    memo = page_memo(app)
+    entry = memo.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            memo.put(key, entry)
+    if entry is not None and entry.expires_at is not None and entry.expires_at <= now:
+        return None
+    return entry
+
+
+def _store(app: Flask, key: str, entry: PageEntry, now: datetime) -> None:
+    cache.set(key, entry, timeout=_timeout_until(entry.expires_at, now))
+    page_memo(app).put(key, entry)
+

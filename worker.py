@@ -1,0 +1,27 @@
+"""The render queue's worker outside the flask CLI, for process managers that start `rq worker` itself.
+
+    rq worker --worker-class worker.AppWorker --url redis://127.0.0.1:6379/0 webtoon-renditions
+
+Each job runs inside the site's app context, built from the same configuration layers as the site
+(instance/config.py and FLASK_* variables). `flask --app app render-worker` does the same.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rq import Queue, Worker
+from rq.job import Job
+
+from app import create_app
+
+
+class AppWorker(Worker):
+    """An RQ worker whose jobs run inside the site's app context."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.app = create_app()
+
+    def perform_job(self, job: Job, queue: Queue) -> bool:
+        with self.app.app_context():
+            return super().perform_job(job, queue)
