@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from artists.permissions import require_staff, signed_in_user
 from comics.clock import utcnow
-from comics.models import Episode, EpisodeStatus, Series
+from comics.models import Episode, Series
 from comics.publishing.models import AuditAction, AuditEntry
 from comics.publishing.workflow import stage
 from comics.studio import bp
@@ -40,17 +40,14 @@ def dashboard() -> str:
         "published": [],
     }
     unfinished = db.session.scalars(
-        episode_query.where(
-            (Episode.status != EpisodeStatus.PUBLISHED) | (Episode.published_at > now)
-        )
-    ).unique().all()
+episode_query.where(~Episode.is_public)).unique().all()
     for episode in unfinished:
         key = stage(episode)
         groups["drafts" if key in ("draft", "returned") else key].append(episode)
     groups["scheduled"].sort(key=lambda episode: episode.published_at or now)
     groups["published"] = list(
         db.session.scalars(
-            episode_query.where(Episode.status == EpisodeStatus.PUBLISHED, Episode.published_at <= now)
+            episode_query.where(Episode.is_public)
             .order_by(None)
             .order_by(Episode.published_at.desc())
             .limit(RECENTLY_PUBLISHED)

@@ -11,13 +11,13 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import imagegen
 import pytest
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from comics.images import encoding, normalising, opening, pipeline, slicing
 from comics.images.encoding import RenditionSpec
 from comics.images.opening import ImageLimits, RejectedImage
+from tests import imagegen
 
 SRGB_ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 # What must never appear in any byte we write, whatever the upload carried.
@@ -593,5 +593,5 @@ def test_imaging_and_storage_do_not_import_flask() -> None:
         "comics.images.pipeline", "comics.images.storage", "comics.images.archives", "comics.discovery.card_drawing",
     )
     code = f"import sys, {', '.join(pure)}; sys.exit('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[3]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0

@@ -138,7 +138,7 @@ def test_episode_ends_with_artist_card(client: FlaskClient, site) -> None:
     page = client.get("/series/river/1/").get_data(as_text=True)
     card = page[page.index('class="artist-card"'):]
     assert 'href="/artists/mina/"' in card
-    # Support links go through the counting redirect (tests/test_links.py), showing where they lead.
+    # Support links go through the counting redirect (tests/artists/test_links.py), showing where they lead.
     assert re.search(r'href="/go/\d+" target="_blank" rel="noopener noreferrer"', card)
     assert "example.org" in card
     assert "You are up to date with River." in card
