@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate demo bench bench-serving clean
+.PHONY: run dev test install install-test migrate demo bench bench-serving clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: make PYTHON=python3.11 ..." if sys.version_info < (3, 11) else 0)'
@@ -30,8 +30,14 @@ migrate: install
 demo: migrate
 	$(FLASK) demo
 
+# The production server, as deployed (gunicorn.conf.py), on the embedded defaults.
 run: demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving the demo with gunicorn on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# Flask's own server, reloading on every code change, for work on the code.
+dev: demo
+	$(FLASK) run --reload --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rq import Queue, Worker
-from rq.job import Job
+from rq import Worker
 
 from app import create_app
 
@@ -22,6 +21,7 @@ class AppWorker(Worker):
         super().__init__(*args, **kwargs)
         self.app = create_app()
 
-    def perform_job(self, job: Job, queue: Queue) -> bool:
+    def perform_job(self, *args: Any, **kwargs: Any) -> bool:
+        # Passed through as given: RQ's own signature has grown between releases.
         with self.app.app_context():
-            return super().perform_job(job, queue)
+            return bool(super().perform_job(*args, **kwargs))

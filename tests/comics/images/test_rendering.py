@@ -1,7 +1,10 @@
 """Renditions in the background: the upload answers at once, a worker renders, failures are retried and reported."""
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from sqlalchemy import func, select
 from comics.clock import utcnow
 from comics.images import encoding, opening
 from comics.images.ingest import Upload, add_panels, create_episode, open_master
+from comics.images.jobs import render_stored_image
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import render_queue
 from comics.models import Episode
@@ -186,6 +190,36 @@ def test_the_worker_command_renders_in_a_forked_worker(app: Flask, site: SiteBui
     assert result.exit_code == 0, result.output
     episode = db.session.get(Episode, episode_id)
     assert episode is not None and all_rendered(episode)
+
+
+def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder) -> None:
+    """`rq worker --worker-class worker.AppWorker` builds the app from the environment, as a process manager would."""
+    episode, _ = create_episode(site.series(), "Plain rq", uploads(2))
+    episode_id = episode.id
+    db.session.close()
+    db.engine.dispose()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
+    env.update(
+        FLASK_SECRET_KEY="rq-worker-test",
+        FLASK_SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(hide_password=False),
+        FLASK_MEDIA_ROOT=app.config["MEDIA_ROOT"],
+        FLASK_CACHE_TYPE="NullCache",
+        FLASK_CACHE_NO_NULL_WARNING="true",
+        FLASK_RENDITION_WIDTHS=str(list(app.config["RENDITION_WIDTHS"])),
+        FLASK_RQ_REDIS_URL=app.config["RQ_REDIS_URL"],
+    )
+    rq = Path(sys.executable).parent / "rq"
+    root = Path(__file__).resolve().parents[3]
+    command = [str(rq), "worker", "--worker-class", "worker.AppWorker", "--burst", "--url", app.config["RQ_REDIS_URL"], app.config["RQ_QUEUE_NAME"]]
+    finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0, finished.stderr
+    episode = db.session.get(Episode, episode_id)
+    assert episode is not None and all_rendered(episode), finished.stdout + finished.stderr
+
+
+def test_a_job_outside_the_app_says_how_to_run_it() -> None:
+    with pytest.raises(RuntimeError, match="worker.AppWorker"):
+        render_stored_image(1)
 
 
 def test_requeue_renders_in_place_without_a_queue(inline_app: Flask) -> None:
