@@ -1,1 +1,1 @@
-"""People: artist profiles and their links."""
+"""People: artist profiles and their links, accounts, sign-in, permissions, the studio's people pages."""

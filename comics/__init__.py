@@ -1,1 +1,1 @@
-"""Series, episodes and panels: models, reader views, the image pipeline and the CLI."""
+"""The catalogue (series, episodes, panels) and the reader, with one sub-package per concept."""

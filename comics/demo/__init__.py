@@ -1,0 +1,1 @@
+"""The demo webtoon, "The Lantern Road": drawn in code and loaded through the real pipeline."""

@@ -1,0 +1,1 @@
+"""Discovery: feeds, the sitemap, link previews and share cards, and search."""

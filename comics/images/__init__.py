@@ -1,0 +1,1 @@
+"""Stored images and their renditions: pure Pillow steps, storage, ingest, the render queue, media serving."""

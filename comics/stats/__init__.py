@@ -1,0 +1,1 @@
+"""Privacy-preserving counts: daily views and link clicks, their reports and charts."""
