@@ -39,7 +39,10 @@ run: demo
 dev: demo
 	$(FLASK) run --reload --host $(HOST) --port $(PORT)
 
+# Style first (ruff: lint and import order; mypy: types, settings in pyproject.toml), then the suite.
 test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from flask_caching import Cache
 from flask_compress import Compress
@@ -37,6 +38,14 @@ def enum_as_text(enum_class: type[enum.StrEnum]) -> Enum:
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model: db.Model, which Flask-SQLAlchemy makes from Base at run time (adding the
+# bind key and the `query` attribute this project does not use). A type checker cannot subclass a class
+# held in an attribute, so it is told the mapping's own base, Base, which declares the same columns.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 cache = Cache()
 compress = Compress()

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
 wsgi_app = "app:create_app()"
 # Behind nginx on the same machine; set GUNICORN_BIND=unix:/run/webtoon/gunicorn.sock for a socket.
@@ -35,11 +40,16 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
-def post_fork(server, worker):  # type: ignore[no-untyped-def]
+def post_fork(server: Arbiter, worker: Worker) -> None:
     """Give each worker its own database connections: none the master may have opened is shared."""
+    from flask import Flask
+
     from extensions import db
 
     app = worker.app.wsgi()
+    assert isinstance(app, Flask)  # the site (wsgi_app above) or a benchmark's: always a Flask app
+    if "sqlalchemy" not in app.extensions:
+        return  # an app without a database: the benchmarks' bare Flask app (bench/bare_wsgi.py)
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)

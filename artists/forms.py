@@ -5,7 +5,7 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
+from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
     BooleanField,
     EmailField,
     FieldList,
@@ -107,7 +107,8 @@ class LinkForm(Form):
         link_url_rule(self, field)
 
     def validate_position(self, field: StringField) -> None:
-        if (field.data or "").strip() and not re.fullmatch(r"-?\d{1,4}", field.data.strip()):
+        position = (field.data or "").strip()
+        if position and not re.fullmatch(r"-?\d{1,4}", position):
             raise ValidationError("The order is a whole number.")
 
     def is_blank(self) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from comics.clock import utcnow
-from extensions import db, enum_as_text
+from extensions import Model, enum_as_text
 
 if TYPE_CHECKING:
     from comics.images.models import StoredImage
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 PASSWORD_METHOD = "scrypt"
 
 
-class Artist(db.Model):
+class Artist(Model):
     """A person who publishes here, under a pen name if they wish: no legal name is ever asked."""
 
     __tablename__ = "artist"
@@ -60,7 +60,7 @@ class LinkKind(enum.StrEnum):
     SHOP = "shop"
 
 
-class ArtistLink(db.Model):
+class ArtistLink(Model):
     """A support, social, website or shop link, in the order the artist chose."""
 
     __tablename__ = "artist_link"
@@ -85,7 +85,7 @@ class Role(enum.StrEnum):
     ARTIST = "artist"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: an admin, an editor, or an artist linked to their profile."""
 
     __tablename__ = "user_account"
@@ -122,7 +122,7 @@ class User(UserMixin, db.Model):
         return self.session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property
@@ -140,7 +140,7 @@ class User(UserMixin, db.Model):
         return f"{self.artist.display_name} ({self.email})" if self.artist else self.email
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use, expiring link that lets one person create an account with a given role."""
 
     __tablename__ = "invitation"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
 from artists.models import Artist, ArtistLink, Role, User
 from comics.image_uses import is_artists_file
@@ -22,27 +23,29 @@ from comics.models import Episode, Panel, Series
 from extensions import db
 from web.errors import error_answer, wants_json
 
-View = TypeVar("View", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def signed_in_user() -> User:
     """Return the signed-in account, or answer 401 (the studio's login check runs first)."""
     if not current_user.is_authenticated:
         abort(401)
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    user: User = current_user._get_current_object()
+    return user
 
 
-def require_role(*roles: Role) -> Callable[[View], View]:
+def require_role(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Refuse the view with 403 unless the signed-in account has one of the roles."""
 
-    def decorator(view: View) -> View:
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if signed_in_user().role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 
@@ -143,7 +146,7 @@ def may_view_image(user: User, image_name: str) -> bool:
 # --- the studio's door ----------------------------------------------------------------------------
 
 
-def require_sign_in() -> Response | tuple[Response | str, int] | None:
+def require_sign_in() -> BaseResponse | tuple[Response | str, int] | None:
     """Send anyone not signed in to the sign-in page (or answer 401 to the studio's script)."""
     if current_user.is_authenticated:
         # Studio pages show unpublished images: point every <picture> at the private route.

@@ -7,7 +7,6 @@ alone turn accounts off and on. Signed-in accounts only, like every studio page.
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -17,7 +16,8 @@ from flask import (
 )
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice
+from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from artists.accounts import InvitationRefused, create_invitation
 from artists.forms import InvitationForm, ProfileForm
@@ -108,7 +108,7 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
 
 def apply_profile(artist: Artist, form: ProfileForm, own: dict[int, ArtistLink]) -> set[str]:
     """Copy the form onto the artist and their links; return old picture files to discard after commit."""
-    artist.display_name = form.display_name.data.strip()
+    artist.display_name = (form.display_name.data or "").strip()
     artist.bio_markdown = form.bio_markdown.data or ""
     kept: list[tuple[float, int, ArtistLink]] = []
     for index, entry in enumerate(form.links.entries):
@@ -123,10 +123,11 @@ def apply_profile(artist: Artist, form: ProfileForm, own: dict[int, ArtistLink])
             link = ArtistLink()
             artist.links.append(link)
         link.kind = LinkKind(row.kind.data)
-        link.label = row.label.data.strip()
-        link.url = row.url.data.strip()
+        link.label = (row.label.data or "").strip()
+        link.url = (row.url.data or "").strip()
         link.is_primary = bool(row.primary.data)
-        order = float(row.position.data) if (row.position.data or "").strip() else float(len(form.links.entries) + index)
+        typed_position = (row.position.data or "").strip()
+        order = float(typed_position) if typed_position else float(len(form.links.entries) + index)
         kept.append((order, index, link))
     for position, (_, _, link) in enumerate(sorted(kept, key=lambda item: item[:2]), start=1):
         link.position = position

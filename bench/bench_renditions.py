@@ -34,26 +34,25 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # a script run from a checkout: the app and test helpers
+sys.path.insert(0, str(ROOT))  # a script run from a checkout: the app and its test helpers
 
-import imagegen  # noqa: E402
 from PIL import Image, features  # noqa: E402
+
+from comics.images import encoding, opening, pipeline  # noqa: E402
+from tests import imagegen  # noqa: E402
 
 try:
     import numpy as np  # SSIM and PSNR only; the timings and memory figures do not need it
 except ImportError:
-    np = None  # type: ignore[assignment]
+    # "unused-ignore" too: without numpy installed, mypy takes np for Any and the assignment is fine.
+    np = None  # type: ignore[assignment, unused-ignore]
 
 # Load Pillow's codec modules before libvips: libvips pulls in the system libwebp and libaom with
 # global symbols, and a codec module loaded after it could bind to those instead of Pillow's own.
-from PIL import _avif, _webp  # noqa: E402, F401, I001
-
-from comics.images import encoding
-from comics.images import opening
-from comics.images import pipeline
+from PIL import _avif, _webp  # noqa: E402, F401
 
 try:
-    import pyvips  # type: ignore[import-untyped]
+    import pyvips
 except (ImportError, OSError):  # the module, or libvips itself, is missing
     pyvips = None
 
@@ -73,7 +72,8 @@ def say(line: str = "") -> None:
 def _gaussian(sigma: float = 1.5, radius: int = 5) -> np.ndarray:
     x = np.arange(-radius, radius + 1)
     kernel = np.exp(-(x**2) / (2 * sigma**2))
-    return kernel / kernel.sum()
+    normalised: np.ndarray = kernel / kernel.sum()
+    return normalised
 
 
 _KERNEL = _gaussian() if np is not None else None
@@ -87,7 +87,8 @@ def _blur(a: np.ndarray) -> np.ndarray:
     padded = np.pad(a, ((r, r), (0, 0)), mode="reflect")
     a = sum(kernel[i] * padded[i : i + a.shape[0]] for i in range(len(kernel)))
     padded = np.pad(a, ((0, 0), (r, r)), mode="reflect")
-    return sum(kernel[i] * padded[:, i : i + a.shape[1]] for i in range(len(kernel)))
+    blurred: np.ndarray = sum(kernel[i] * padded[:, i : i + a.shape[1]] for i in range(len(kernel)))
+    return blurred
 
 
 def ssim(reference: Image.Image, test: Image.Image) -> float:
@@ -203,13 +204,13 @@ def vips_renditions(source: bytes, widths: Sequence[int]) -> list[bytes]:
         # Render the thumbnail into memory once; PNG is read sequentially and cannot be replayed.
         thumb = pyvips.Image.thumbnail_buffer(source, width, height=100_000, size="down").copy_memory()
         # libvips effort = 9 - aom speed; its AVIF Q scale is libheif's, not libavif's (see docs).
-        avif_effort = 9 - int(encoding.AVIF_SETTINGS["speed"])  # type: ignore[call-overload]
+        avif_effort = 9 - int(encoding.AVIF_SETTINGS["speed"])
         outputs.append(
             thumb.heifsave_buffer(Q=encoding.AVIF_SETTINGS["quality"], effort=avif_effort, compression="av1", strip=True)
         )
         outputs.append(
             thumb.webpsave_buffer(
-                Q=round(float(encoding.WEBP_SETTINGS["quality"])),  # type: ignore[arg-type]
+                Q=round(float(encoding.WEBP_SETTINGS["quality"])),
                 effort=encoding.WEBP_SETTINGS["method"],
                 strip=True,
             )

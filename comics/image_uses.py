@@ -18,7 +18,7 @@ from extensions import db
 NO_ROW = cast(null(), Integer)
 
 
-def images_named(name: str) -> CompoundSelect:
+def images_named(name: str) -> CompoundSelect[int]:
     """Select the ids of the stored images that own this file, as master or rendition (both indexed)."""
     return union(
         select(StoredImage.id).where(StoredImage.master == name),
@@ -26,7 +26,7 @@ def images_named(name: str) -> CompoundSelect:
     )
 
 
-def image_uses(image_ids: CompoundSelect | Select[tuple[int]]) -> Subquery:
+def image_uses(image_ids: CompoundSelect[int] | Select[int]) -> Subquery:
     """Select every use of these images as (artist_id, episode_id, series_id).
 
     episode_id is set for a panel or a thumbnail, series_id for a cover, neither for a profile picture.

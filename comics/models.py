@@ -25,7 +25,7 @@ from sqlalchemy.sql import Select
 
 from comics.clock import utcnow
 from comics.images.models import StoredImage
-from extensions import db, enum_as_text
+from extensions import Model, enum_as_text
 
 if TYPE_CHECKING:
     from artists.models import Artist
@@ -36,7 +36,7 @@ class SeriesStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class Series(db.Model):
+class Series(Model):
     """A webtoon: a titled run of episodes by one artist."""
 
     __tablename__ = "series"
@@ -74,7 +74,7 @@ class Series(db.Model):
         return select(Episode.id).where(Episode.series_id == cls.id, Episode.is_public).exists()
 
     @staticmethod
-    def public() -> Select[tuple[Series]]:
+    def public() -> Select[Series]:
         """Select the series readers may see now."""
         return select(Series).where(Series.is_public)
 
@@ -87,7 +87,7 @@ class EpisodeStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
-class Episode(db.Model):
+class Episode(Model):
     """A numbered chapter of a series: panels read top to bottom."""
 
     __tablename__ = "episode"
@@ -141,12 +141,12 @@ class Episode(db.Model):
         return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at > utcnow())
 
     @staticmethod
-    def public() -> Select[tuple[Episode]]:
+    def public() -> Select[Episode]:
         """Select the episodes readers may see now."""
         return select(Episode).where(Episode.is_public)
 
 
-class Panel(db.Model):
+class Panel(Model):
     """One image of an episode, at its place in the reading order."""
 
     __tablename__ = "panel"

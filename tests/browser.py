@@ -6,10 +6,14 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page  # imported when used: only the browser tests need Playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium's own background traffic would be refused by a closed network; none of it is the site's.
@@ -51,7 +55,7 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page() -> Iterator[object]:
+def chromium_page() -> Iterator[Page]:
     """Yield a fresh Playwright page in headless Chromium."""
     require_chromium()
     from playwright.sync_api import sync_playwright

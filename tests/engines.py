@@ -45,7 +45,7 @@ def create_database(suffix: str) -> str:
     return _databases[suffix]
 
 
-def own_database_url(suffix: str) -> dict[str, str]:
+def own_database_url(suffix: str) -> dict[str, Any]:
     """Return the settings that give an app a database of its own on PostgreSQL (nothing on SQLite)."""
     if not TEST_DATABASE_URL:
         return {}

@@ -429,7 +429,7 @@ def srgb_to_lab(rgb: Sequence[int]) -> tuple[float, float, float]:
     linear = [((c / 255 + 0.055) / 1.055) ** 2.4 if c / 255 > 0.04045 else c / 255 / 12.92 for c in rgb]
     # sRGB to XYZ, Bradford-adapted to D50 (the ICC connection space).
     matrix = ((0.4360747, 0.3850649, 0.1430804), (0.2225045, 0.7168786, 0.0606169), (0.0139322, 0.0971045, 0.7141733))
-    x, y, z = (sum(m * c for m, c in zip(row, linear)) for row in matrix)
+    x, y, z = (sum(m * c for m, c in zip(row, linear, strict=True)) for row in matrix)
 
     def f(t: float) -> float:
         return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
@@ -452,7 +452,8 @@ def cmyk_profile(cyan_looks_like: tuple[int, int, int] = (236, 0, 140)) -> bytes
                     if (c, m, y, k) == (1, 0, 0, 0):
                         rgb: tuple[int, int, int] = cyan_looks_like
                     else:
-                        rgb = tuple(round(255 * (1 - ink) * (1 - k)) for ink in (c, m, y))  # type: ignore[assignment]
+                        red, green, blue = (round(255 * (1 - ink) * (1 - k)) for ink in (c, m, y))
+                        rgb = (red, green, blue)
                     lightness, a, b = srgb_to_lab(rgb)
                     # ICC v2 16-bit Lab: L 0..100 -> 0..0xFF00, a/b -128..127.996 -> 0..0xFFFF.
                     grid.append(
@@ -496,10 +497,10 @@ def adobe_rgb_to_srgb(rgb: Sequence[int]) -> tuple[int, int, int]:
         (-0.9692660, 1.8760108, 0.0415560),
         (0.0556434, -0.2040259, 1.0572252),
     )
-    xyz = [sum(m * c for m, c in zip(row, linear)) for row in to_xyz]
+    xyz = [sum(m * c for m, c in zip(row, linear, strict=True)) for row in to_xyz]
     out = []
     for row in to_srgb:
-        value = min(1.0, max(0.0, sum(m * c for m, c in zip(row, xyz))))
+        value = min(1.0, max(0.0, sum(m * c for m, c in zip(row, xyz, strict=True))))
         value = 12.92 * value if value <= 0.0031308 else 1.055 * value ** (1 / 2.4) - 0.055
         out.append(round(value * 255))
     return out[0], out[1], out[2]

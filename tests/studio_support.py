@@ -4,11 +4,14 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from artists.accounts import create_user
 from artists.models import Artist, Role, User
@@ -51,8 +54,8 @@ def csrf_token(client: FlaskClient, path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def png_file(name: str = "panel.png", **options: object) -> tuple[io.BytesIO, str]:
-    return io.BytesIO(panel_png(**options)), name  # type: ignore[arg-type]
+def png_file(name: str = "panel.png", **options: Any) -> tuple[io.BytesIO, str]:
+    return io.BytesIO(panel_png(**options)), name
 
 
 def counts() -> dict[str, int]:
@@ -70,12 +73,12 @@ def media_files(app: Flask) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
-def json_post(client: FlaskClient, path: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
+def json_post(client: FlaskClient, path: str, data: Mapping[str, object]) -> TestResponse:
     """Post a form as the studio's script does, asking for JSON."""
     return client.post(path, data=data, headers={"Accept": "application/json"})
 
 
-def problems(response) -> str:  # type: ignore[no-untyped-def]
+def problems(response: TestResponse) -> str:
     """Return the text of the messages a refused form shows (or the JSON errors), for asserts."""
     if response.is_json:
         answer = response.get_json()

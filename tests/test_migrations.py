@@ -24,7 +24,7 @@ def schema_differences(database: dict[str, Any], *, round_trip: bool = False) ->
             upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"include_name": include_in_autogenerate})
-            differences = compare_metadata(context, db.metadata)
+            differences: list[Any] = compare_metadata(context, db.metadata)
         db.engine.dispose()
     return differences
 

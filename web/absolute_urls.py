@@ -6,6 +6,8 @@ request otherwise, which suits `flask run` and tests.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request, url_for
 
 
@@ -24,6 +26,6 @@ def absolute(path: str) -> str:
     return site_origin() + path
 
 
-def absolute_url_for(endpoint: str, **values: object) -> str:
+def absolute_url_for(endpoint: str, **values: Any) -> str:
     """Return url_for(endpoint, **values) as an absolute URL."""
     return absolute(url_for(endpoint, **values))

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from flask import Response, flash, jsonify, redirect, render_template
+from flask import flash, jsonify, redirect, render_template
+from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from web.errors import wants_json
 
@@ -45,7 +46,7 @@ def refuse(
 
 def form_errors(form: Any) -> list[str]:
     """Return a form's error messages as "Field: message" lines."""
-    messages = []
+    messages: list[str] = []
     for name, errors in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
         prefix = f"{label.text}: " if label is not None else ""

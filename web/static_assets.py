@@ -28,7 +28,7 @@ def _digest(path: Path) -> str:
 
 def static_url(filename: str) -> str:
     """Return the URL of a static file with its content hash, so a changed file gets a new URL."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     table = fingerprints(app)
     digest = table.get(filename)
     if digest is None:
@@ -50,7 +50,7 @@ def mark_static_immutable(response: Response) -> Response:
         response.direct_passthrough = False
         response.make_sequence()
     filename = (request.view_args or {}).get("filename", "")
-    current = fingerprints(current_app._get_current_object()).get(filename)  # type: ignore[attr-defined]
+    current = fingerprints(current_app._get_current_object()).get(filename)  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     if current is not None and request.args.get("v") == current:
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR

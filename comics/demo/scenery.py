@@ -69,7 +69,7 @@ def draw_mountains(pen: Pen, rng: random.Random, y: float, amp: float, tone: str
     base = pen.color(tone)
     pen.poly([*ridge, (x1 + 40, y1 + 10), (x0 - 40, y1 + 10)], base)
     lit = mix(base, pen.pal.star, 0.13)
-    for (px_, py_), (vx, vy) in zip(ridge[1::2], ridge[2::2]):
+    for (px_, py_), (vx, vy) in zip(ridge[1::2], ridge[2::2], strict=True):
         # the moonlit face runs from the peak down the right slope to a point in the shadow
         pen.poly([(px_, py_), (vx, vy), (px_ + (vx - px_) * 0.35, vy + amp * 0.3)], lit)
 
@@ -129,8 +129,8 @@ def rounded(points: Sequence[tuple[float, ...]], rounds: int = 3) -> list[tuple[
     for _ in range(rounds):
         cut = [out[0]]
         for p, q in pairwise(out):
-            cut.append(tuple(0.75 * a + 0.25 * b for a, b in zip(p, q)))
-            cut.append(tuple(0.25 * a + 0.75 * b for a, b in zip(p, q)))
+            cut.append(tuple(0.75 * a + 0.25 * b for a, b in zip(p, q, strict=True)))
+            cut.append(tuple(0.25 * a + 0.75 * b for a, b in zip(p, q, strict=True)))
         out = [*cut, out[-1]]
     return out
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, url_for
@@ -58,7 +59,7 @@ def feed_length() -> int:
     return int(current_app.config["FEED_LENGTH"])
 
 
-def published_episodes(query: Select[tuple[Episode]]) -> list[Episode]:
+def published_episodes(query: Select[Episode]) -> list[Episode]:
     """Return the newest public episodes a feed lists, with what their entries show."""
     return list(
         db.session.scalars(
@@ -74,7 +75,7 @@ def published_episodes(query: Select[tuple[Episode]]) -> list[Episode]:
 
 def as_utc(moment: datetime) -> datetime:
     """Return a stored naive-UTC time as an aware one, as feedgen requires."""
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)
 
 
 def thumbnail_of(episode: Episode) -> tuple[str, int, int, int] | None:
@@ -214,7 +215,7 @@ def artist_feed(slug: str, format: str) -> Response:
     return feed_response(build_feed(info, published_episodes(query), format), format)
 
 
-def feed_links(kind: str, **values: str) -> list[tuple[str, str, str]]:
+def feed_links(kind: str, **values: Any) -> list[tuple[str, str, str]]:
     """Return (media type, title suffix, path) of a feed's RSS and Atom forms, for autodiscovery."""
     endpoint = {"site": "feeds.site_feed", "series": "feeds.series_feed", "artist": "feeds.artist_feed"}[kind]
     return [

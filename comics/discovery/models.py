@@ -1,13 +1,13 @@
-""""""
+"""The rows discovery keeps beside the catalogue: stored share cards and searchable documents."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model
 
 
-class ShareCard(db.Model):
+class ShareCard(Model):
     """The stored share card of an episode or a series, and the key of what was drawn on it."""
 
     __tablename__ = "share_card"
@@ -20,7 +20,7 @@ class ShareCard(db.Model):
     image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id"))
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """The searchable text of one series, episode or artist."""
 
     __tablename__ = "search_document"

@@ -21,8 +21,7 @@ from comics.models import Episode, Series
 from web.absolute_urls import absolute, absolute_url_for
 from web.markup import render_markdown
 
-# --- what a page tells link previews and search engines ---------------------------------------------
-DESCRIPTION_LENGTH = 200
+DESCRIPTION_LENGTH = 200  # characters of a page's description, cut at a word
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    ColumnClause,
     and_,
     case,
     column,
@@ -122,10 +123,10 @@ def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
     if dialect == "postgresql":
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{term}:*" for term in terms))
         # The same expression as the GIN index, so the index serves the match.
-        document = literal_column(
+        document: ColumnClause[Any] = literal_column(
             "to_tsvector('simple'::regconfig, search_document.title_terms || ' ' || search_document.body_terms)"
         )
-        weighted = literal_column(
+        weighted: ColumnClause[Any] = literal_column(
             "setweight(to_tsvector('simple'::regconfig, search_document.title_terms), 'A') || "
             "setweight(to_tsvector('simple'::regconfig, search_document.body_terms), 'B')"
         )
@@ -159,7 +160,7 @@ def search(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
         .offset((page - 1) * per_page)
     ).all()
     items = _load_items(rows)
-    for kind, ref_id, title, body in rows:
+    for kind, ref_id, _title, body in rows:
         item = items.get((kind, ref_id))
         if item is not None:
             results.hits.append(SearchHit(kind, item, snippet(body, terms)))

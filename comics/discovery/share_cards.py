@@ -82,7 +82,8 @@ def share_card_file(subject: CardSubject) -> str:
     ).first()
     store = media_store()
     if stored is not None and stored.source_key == key and store.exists(stored.master):
-        return stored.master
+        master: str = stored.master
+        return master
     source = store.path_of(subject.source).read_bytes() if subject.source and store.exists(subject.source) else None
     data = card_drawing.share_card_from_master(
         source,

@@ -81,7 +81,7 @@ def media_gc_command(grace: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def render_worker_command(burst: bool) -> None:
     """Run an RQ worker for the rendition queue, inside this app's configuration."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     # Each job runs in a forked child that inherits this app context; nothing here has touched the
     # database, so no pooled connection is shared across the fork.
     worker = Worker([render_queue(app)], connection=redis_connection(app))

@@ -9,11 +9,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 from PIL.Image import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from comics.images import encoding, normalising, opening, pipeline
 from comics.images.media import media_store
@@ -28,7 +29,7 @@ class Upload:
     """One file as the artist sent it: its name is for messages only, never for deciding its type."""
 
     filename: str
-    source: bytes | BinaryIO | os.PathLike[str]
+    source: bytes | IO[bytes] | os.PathLike[str]
     alt_text: str = ""
     transcript: str = ""
 
@@ -148,11 +149,12 @@ def replace_single_image(
 ) -> tuple[StoredImage | None, set[str]]:
     """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
 
-    upload is the form's file field data: a werkzeug FileStorage, or nothing when no file was sent;
-    what names the picture in a refusal ("a cover").
+    upload is the form's file field data: a werkzeug FileStorage when a file was sent, else whatever
+    the field held before (nothing, or the current picture of the form's obj); what names the picture
+    in a refusal ("a cover").
     """
-    if upload is not None and getattr(upload, "filename", ""):
-        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)  # type: ignore[attr-defined]
+    if isinstance(upload, FileStorage) and upload.filename:
+        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)
     elif remove:
         replacement = None
     else:

@@ -22,7 +22,7 @@ ONE_YEAR = 31_536_000
 
 def media_store(app: Flask | None = None) -> MediaStore:
     """Return the app's media store, created once per app."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     store = app.extensions.get("media_store")
     if store is None:
         store = app.extensions["media_store"] = MediaStore(app.config["MEDIA_ROOT"])

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from extensions import db, enum_as_text
+from extensions import Model, enum_as_text
 
 
 class RenderState(enum.StrEnum):
@@ -19,7 +19,7 @@ class RenderState(enum.StrEnum):
     FAILED = "failed"
 
 
-class StoredImage(db.Model):
+class StoredImage(Model):
     """A metadata-free master image, rebuilt from pixels, and the renditions made from it."""
 
     __tablename__ = "stored_image"
@@ -54,7 +54,7 @@ class StoredImage(db.Model):
         return [self.master, *(r.file for r in self.renditions)]
 
 
-class Rendition(db.Model):
+class Rendition(Model):
     """One named size and format of a stored image."""
 
     __tablename__ = "rendition"

@@ -12,7 +12,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image, ImageFile
 
@@ -110,7 +110,7 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def read_upload(source: bytes | BinaryIO | os.PathLike[str] | str, filename: str, limits: ImageLimits) -> bytes:
+def read_upload(source: bytes | IO[bytes] | os.PathLike[str] | str, filename: str, limits: ImageLimits) -> bytes:
     """Return the upload's bytes, refusing an empty or oversized file without reading past the limit."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -193,7 +193,7 @@ def draft_jpeg(image: Image.Image, target_width: int) -> None:
 
 
 def open_image(
-    source: bytes | BinaryIO | os.PathLike[str] | str,
+    source: bytes | IO[bytes] | os.PathLike[str] | str,
     filename: str,
     limits: ImageLimits = ImageLimits(),
     *,
@@ -231,7 +231,7 @@ def open_image(
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
             limit = f"the limit is {limits.max_pixels / 1e6:.0f} million"
             raise RejectedImage(filename, f"it declares more pixels than can be opened safely; {limit}") from exc
-        except Exception as exc:  # noqa: BLE001 - whatever a decoder trips on, the bytes are at fault
+        except Exception as exc:  # whatever a decoder trips on, the bytes are at fault
             raise RejectedImage(
                 filename, "the file is damaged or incomplete, so it cannot be read; export it again"
             ) from exc

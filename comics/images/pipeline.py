@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image
 
@@ -32,7 +32,7 @@ def natural_key(name: str) -> tuple[object, ...]:
 
 
 def prepare_panels(
-    source: bytes | BinaryIO | os.PathLike[str] | str,
+    source: bytes | IO[bytes] | os.PathLike[str] | str,
     filename: str,
     limits: ImageLimits = ImageLimits(),
     slice_height: int = 1280,

@@ -30,12 +30,13 @@ JOB_TIMEOUT = 600
 
 def renders_in_background(app: Flask | None = None) -> bool:
     """Tell whether this app hands rendition work to the RQ queue."""
-    return (app or current_app).config["RENDER_QUEUE"] == "rq"
+    mode: str = (app or current_app).config["RENDER_QUEUE"]
+    return mode == "rq"
 
 
 def redis_connection(app: Flask | None = None) -> Redis:
     """Return the app's connection to the queue's Redis, made once per app."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     connection = app.extensions.get("rq_redis")
     if connection is None:
         connection = app.extensions["rq_redis"] = Redis.from_url(app.config["RQ_REDIS_URL"])
@@ -44,7 +45,7 @@ def redis_connection(app: Flask | None = None) -> Redis:
 
 def render_queue(app: Flask | None = None) -> Queue:
     """Return the queue rendition jobs go to."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     return Queue(app.config["RQ_QUEUE_NAME"], connection=redis_connection(app))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from extensions import db, enum_as_text
+from extensions import Model, enum_as_text
 
 if TYPE_CHECKING:
     from artists.models import User
@@ -30,7 +30,7 @@ class AuditAction(enum.StrEnum):
     REACTIVATE = "reactivate"
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One action on one object, by one account, at one time, with an optional comment."""
 
     __tablename__ = "audit_entry"

@@ -21,9 +21,10 @@ import weakref
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Flask, Request, current_app, request
+from flask import Flask, Request, Response, current_app, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Table, delete, event, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -152,7 +153,7 @@ class StatsBuffer:
 
 def stats_buffer(app: Flask | None = None) -> StatsBuffer:
     """Return the app's buffer, creating it (and its flush at exit) on first use in this process."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
     buffer = app.extensions.get("stats_buffer")
     if buffer is None:
         buffer = app.extensions["stats_buffer"] = StatsBuffer()
@@ -227,7 +228,7 @@ def _write_views(connection: Connection, views: Counter[ViewKey]) -> None:
         for (slug, number, day), count in views.items()
         if (slug, number) in ids  # an episode deleted since it was read has nothing to count towards
     ]
-    _add_counts(connection, EpisodeDailyViews.__table__, ("episode_id", "day"), "views", rows)  # type: ignore[arg-type]
+    _add_counts(connection, EpisodeDailyViews.__table__, ("episode_id", "day"), "views", rows)
 
 
 def _write_clicks(connection: Connection, clicks: Counter[ClickKey]) -> None:
@@ -239,7 +240,7 @@ def _write_clicks(connection: Connection, clicks: Counter[ClickKey]) -> None:
         for (link_id, day), count in clicks.items()
         if link_id in existing
     ]
-    _add_counts(connection, LinkDailyClicks.__table__, ("link_id", "day"), "clicks", rows)  # type: ignore[arg-type]
+    _add_counts(connection, LinkDailyClicks.__table__, ("link_id", "day"), "clicks", rows)
 
 
 def _add_counts(connection: Connection, table: Table, keys: tuple[str, str], column: str, rows: list[dict[str, Any]]) -> None:
@@ -265,10 +266,7 @@ def _add_counts(connection: Connection, table: Table, keys: tuple[str, str], col
 
 # --- counting a view -------------------------------------------------------------------------------
 
-View = TypeVar("View", bound=Callable[..., Any])
-
-
-def counts_episode_views(view: View) -> View:
+def counts_episode_views(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
     """Count a reader's view of the episode a view function shows, cached answer or not.
 
     Apply it above the page cache's decorator, so pages served from the cache are counted too. Only
@@ -276,10 +274,10 @@ def counts_episode_views(view: View) -> View:
     """
 
     @functools.wraps(view)
-    def counted(*args: Any, **kwargs: Any) -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Response:
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code in (200, 304) and is_counted_request(request):
             record_episode_view(kwargs["slug"], kwargs["number"])
         return response
 
-    return counted  # type: ignore[return-value]
+    return counted

@@ -89,7 +89,7 @@ def chart_lines(rows: list[CountRow]) -> list[Line]:
         shown, rest = busy, []
     lines = [Line(row.label, row.daily) for row in shown]
     if rest:
-        lines.append(Line(f"{len(rest)} others", [sum(day) for day in zip(*(row.daily for row in rest))]))
+        lines.append(Line(f"{len(rest)} others", [sum(day) for day in zip(*(row.daily for row in rest), strict=True)]))
     return lines
 
 

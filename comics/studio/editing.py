@@ -21,11 +21,12 @@ from extensions import db
 
 
 class EditRefused(ValueError):
-    """A change to an episode refused as a whole, with the reasons to show."""
+    """A change to an episode refused as a whole, with the reasons to show (and what became of each file)."""
 
-    def __init__(self, reasons: Sequence[str]):
+    def __init__(self, reasons: Sequence[str], results: Sequence[FileResult] = ()):
         super().__init__("; ".join(reasons))
         self.reasons = list(reasons)
+        self.results = results
 
 
 @dataclass

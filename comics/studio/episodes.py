@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from flask import Response, abort, g, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from artists.models import User
 from artists.permissions import (
@@ -127,7 +128,7 @@ def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
         reasons.append("Choose at least one image file (PNG, JPEG, WebP, GIF or AVIF).")
     if reasons:
         return refuse("studio/episode_new.html", context, reasons)
-    episode = Episode(series=series, number=next_episode_number(series), title=form.title.data.strip(), author_note=form.author_note.data or "")
+    episode = Episode(series=series, number=next_episode_number(series), title=(form.title.data or "").strip(), author_note=form.author_note.data or "")
     db.session.add(episode)
     results = append_uploads(episode, uploads)
     problems = refused(results)
@@ -155,7 +156,7 @@ def edit_episode(episode_id: int) -> Response | tuple[Response | str, int] | str
     except EditRefused as refusal:
         abandon(episode)
         episode = get_episode_for_edit(episode_id)
-        return refuse("studio/episode_edit.html", {"form": form, **episode_context(episode)}, refusal.reasons, getattr(refusal, "results", ()))
+        return refuse("studio/episode_edit.html", {"form": form, **episode_context(episode)}, refusal.reasons, refusal.results)
     message = note_edit(episode, user) if changed else None
     db.session.commit()
     discard_unreferenced(discard)
@@ -175,7 +176,7 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
         raise EditRefused(reasons)
 
     changed = False
-    title, note = form.title.data.strip(), form.author_note.data or ""
+    title, note = (form.title.data or "").strip(), form.author_note.data or ""
     if (title, note) != (episode.title, episode.author_note):
         episode.title, episode.author_note, changed = title, note, True
     for panel in episode.panels:
@@ -215,9 +216,7 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
     results.extend(append_uploads(episode, new_uploads))
     problems = refused(results)
     if problems:
-        refusal = EditRefused(["Nothing was saved: fix or remove these files and send them again.", *problems])
-        refusal.results = results  # type: ignore[attr-defined]
-        raise refusal
+        raise EditRefused(["Nothing was saved: fix or remove these files and send them again.", *problems], results)
     changed = changed or bool(removing or results)
     return results, discard, changed
 
@@ -263,10 +262,10 @@ def media(name: str) -> Response:
     return send_media(path, name, public=False)
 
 
-def workflow_step(episode: Episode, action: object, message: str) -> Response | tuple[Response | str, int]:
+def workflow_step(episode: Episode, action: Callable[[], object], message: str) -> Response | tuple[Response | str, int]:
     """Run a workflow step; commit and report it, or refuse with the reason and change nothing."""
     try:
-        action()  # type: ignore[operator]
+        action()
     except WorkflowError as refusal:
         db.session.rollback()
         episode = get_episode_for_edit(episode.id)

@@ -6,13 +6,13 @@ vary with the episode and are read in comics.studio.episodes, under the same CSR
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
+from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
     BooleanField,
     DateTimeLocalField,
     Form,
@@ -49,19 +49,19 @@ def slugify(text: str) -> str:
 def studio_zone() -> timezone | ZoneInfo:
     """Return the time zone editors schedule in (STUDIO_TIMEZONE)."""
     name = current_app.config["STUDIO_TIMEZONE"]
-    return timezone.utc if name == "UTC" else ZoneInfo(name)
+    return UTC if name == "UTC" else ZoneInfo(name)
 
 
 def to_utc(local: datetime) -> datetime:
     """Turn a time typed in the studio's zone into the naive UTC the database stores."""
-    return local.replace(tzinfo=studio_zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    return local.replace(tzinfo=studio_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def from_utc(moment: datetime | None) -> datetime | None:
     """Turn a stored naive UTC time into the studio's zone, for display."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(studio_zone())
+    return moment.replace(tzinfo=UTC).astimezone(studio_zone())
 
 
 def studio_time(moment: datetime | None) -> str:
@@ -109,7 +109,7 @@ class PublishForm(FlaskForm):
             return
         if field.data is None:
             raise ValidationError("Pick the date and time it should appear.")
-        if to_utc(field.data) <= datetime.now(timezone.utc).replace(tzinfo=None):
+        if to_utc(field.data) <= datetime.now(UTC).replace(tzinfo=None):
             raise ValidationError("That time has passed: pick a later one, or choose Now.")
 
     def publish_time(self) -> datetime | None:

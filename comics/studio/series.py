@@ -1,10 +1,13 @@
 """Series in the studio: create, edit (cover through the image pipeline), list episodes, delete."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from typing import Any
+
+from flask import abort, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice
+from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from artists.permissions import editable_artists, get_series_for_edit, signed_in_user
 from comics.images.ingest import (
@@ -49,10 +52,10 @@ def apply_series_form(series: Series, form: SeriesForm) -> set[str]:
         reasons.append(f"Web address: /series/{slug}/ is taken by another series; choose another.")
     if reasons:
         raise IngestError(reasons)
-    series.title = form.title.data.strip()
+    series.title = (form.title.data or "").strip()
     series.slug = slug
     series.summary = form.summary.data or ""
-    series.language = form.language.data.strip()
+    series.language = (form.language.data or "").strip()
     series.status = SeriesStatus(form.status.data)
     series.content_warning = (form.content_warning.data or "").strip() or None
     series.artist_id = form.artist.data
@@ -60,7 +63,7 @@ def apply_series_form(series: Series, form: SeriesForm) -> set[str]:
     return stale
 
 
-def save_series(series: Series, form: SeriesForm, template: str, context: dict[str, object], message: str) -> Response | tuple[Response | str, int]:
+def save_series(series: Series, form: SeriesForm, template: str, context: dict[str, Any], message: str) -> Response | tuple[Response | str, int]:
     """Validate and save a new or changed series, or refuse it having changed nothing."""
     if not form.validate():
         return refuse(template, context, form_errors(form))

@@ -4,17 +4,19 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from artists.accounts import create_invitation, find_user_by_email, hash_token
 from artists.models import Artist, Invitation, Role, User
 from comics.clock import utcnow
 from extensions import db
-from tests.conftest import make_test_app
-from tests.studio_support import (  # noqa: F401
+from tests.conftest import SiteBuilder, make_test_app
+from tests.studio_support import (
     PASSWORD,
     make_account,
     make_artist_account,
@@ -88,7 +90,7 @@ def strip_token(html: str) -> str:
     return CSRF_VALUE.sub("", html)
 
 
-def test_failed_login_answer_is_the_same_for_unknown_email_and_wrong_password(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_failed_login_answer_is_the_same_for_unknown_email_and_wrong_password(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
@@ -120,7 +122,7 @@ def test_login_redirects_only_to_local_paths(studio_app: Flask) -> None:
         client.post("/account/logout")
 
 
-def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMITS="3 per hour", LOGIN_RATE_LIMITS_PER_IP="50 per hour")
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
@@ -141,7 +143,7 @@ def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path) -> None: 
     assert response.status_code == 303
 
 
-def test_the_per_address_limit_stops_spraying_many_emails(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_per_address_limit_stops_spraying_many_emails(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMITS="3 per hour", LOGIN_RATE_LIMITS_PER_IP="5 per hour")
     client = app.test_client()
     # Addresses of their own in each limit test: under Redis, counters outlive one test's app.
@@ -153,7 +155,7 @@ def test_the_per_address_limit_stops_spraying_many_emails(tmp_path) -> None:  # 
     assert statuses == [401] * 5 + [429]
 
 
-def test_successful_logins_do_not_use_up_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_successful_logins_do_not_use_up_the_limit(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMITS="2 per hour")
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
@@ -165,7 +167,7 @@ def test_successful_logins_do_not_use_up_the_limit(tmp_path) -> None:  # type: i
 
 
 @pytest.mark.redis
-def test_the_limit_is_shared_through_redis_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_limit_is_shared_through_redis_when_configured(tmp_path: Path) -> None:
     from tests.engines import redis_url_or_skip
 
     url = redis_url_or_skip()
@@ -186,12 +188,17 @@ def test_an_unknown_email_costs_a_password_hash_too(studio_app: Flask, monkeypat
 
     checked: list[str] = []
     real = accounts.check_password_hash
-    monkeypatch.setattr(accounts, "check_password_hash", lambda hashed, password: checked.append(hashed) or real(hashed, password))
+
+    def counting_check(hashed: str, password: str) -> bool:
+        checked.append(hashed)
+        return real(hashed, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counting_check)
     assert accounts.authenticate("nobody@example.org", "whatever password") is None
     assert len(checked) == 1 and checked[0].startswith("scrypt:")
 
 
-def session_cookie(response) -> str:  # type: ignore[no-untyped-def]
+def session_cookie(response: TestResponse) -> str:
     return next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
 
 
@@ -202,7 +209,7 @@ def test_session_cookie_is_httponly_and_lax(studio_app: Flask) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_is_secure_when_configured(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=True)
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
@@ -210,7 +217,7 @@ def test_session_cookie_is_secure_when_configured(tmp_path) -> None:  # type: ig
     assert "Secure" in session_cookie(response)
 
 
-def test_signed_in_pages_are_private_and_never_stored(studio_app: Flask, site) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_pages_are_private_and_never_stored(studio_app: Flask, site: SiteBuilder) -> None:
     series = site.series()
     site.episode(series)
     make_account("ed@example.org", Role.EDITOR)
@@ -222,7 +229,7 @@ def test_signed_in_pages_are_private_and_never_stored(studio_app: Flask, site) -
         assert response.headers["Cache-Control"] == "private, no-store", path
 
 
-def test_anonymous_reader_gets_no_cookie(studio_app: Flask, site) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_reader_gets_no_cookie(studio_app: Flask, site: SiteBuilder) -> None:
     series = site.series()
     site.episode(series)
     client = studio_app.test_client()

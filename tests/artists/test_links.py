@@ -29,7 +29,7 @@ def add_link(artist: Artist, url: str, label: str = "Elsewhere", kind: LinkKind 
 
 
 def clicks(link_id: int) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(LinkDailyClicks.clicks), 0)).where(LinkDailyClicks.link_id == link_id))
+    return db.session.execute(select(func.coalesce(func.sum(LinkDailyClicks.clicks), 0)).where(LinkDailyClicks.link_id == link_id)).scalar_one()
 
 
 # --- the URL rule ----------------------------------------------------------------------------------

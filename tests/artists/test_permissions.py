@@ -13,7 +13,7 @@ from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.models import AuditEntry
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png
-from tests.studio_support import (  # noqa: F401
+from tests.studio_support import (
     fetch_status,
     make_account,
     make_artist_account,
@@ -143,7 +143,7 @@ def test_an_artist_cannot_approve_their_own_episode(two_artists: dict) -> None:
     assert client.post(f"/studio/episodes/{own.id}/review", data={"decision": "approve", "when": "now"}).status_code == 403
     assert client.post(f"/studio/episodes/{own.id}/publish", data={"when": "now"}).status_code == 403
     db.session.expire_all()
-    assert db.session.get(Episode, own.id).status == EpisodeStatus.SUBMITTED
+    assert db.session.get_one(Episode, own.id).status == EpisodeStatus.SUBMITTED
 
 
 def test_editors_reach_every_artists_work(two_artists: dict, studio_app: Flask) -> None:
@@ -165,4 +165,4 @@ def test_only_admins_turn_accounts_off(two_artists: dict, studio_app: Flask) -> 
 
     user_id = db.session.scalar(select(User.id).where(User.artist_id == joon_user.id))
     assert editor.post(f"/studio/people/{user_id}/deactivate").status_code == 403
-    assert db.session.get(User, user_id).active
+    assert db.session.get_one(User, user_id).active

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from artists.models import Artist, ArtistLink, LinkKind
 from extensions import db
-from tests.studio_support import (  # noqa: F401
+from tests.studio_support import (
     make_artist_account,
     media_files,
     png_file,
@@ -29,9 +29,9 @@ def mina(studio_app: Flask) -> tuple[FlaskClient, Artist]:
     return client, artist
 
 
-def form_for(artist: Artist, **changes: str) -> dict[str, str]:
-    """Return the profile form as the page sends it, with some fields changed."""
-    data = {"display_name": artist.display_name, "bio_markdown": artist.bio_markdown}
+def form_for(artist: Artist, **changes: object) -> dict[str, object]:
+    """Return the profile form as the page sends it, with some fields changed (a file is a (stream, name) pair)."""
+    data: dict[str, object] = {"display_name": artist.display_name, "bio_markdown": artist.bio_markdown}
     for index, link in enumerate(artist.links):
         data |= {
             f"links-{index}-id": str(link.id), f"links-{index}-kind": link.kind.value, f"links-{index}-label": link.label,
@@ -42,19 +42,22 @@ def form_for(artist: Artist, **changes: str) -> dict[str, str]:
     return data | changes
 
 
-def snapshot(artist_id: int) -> tuple[object, ...]:
+LinkRow = tuple[int, LinkKind, str, str, int, bool]
+
+
+def snapshot(artist_id: int) -> tuple[str, str, int | None, list[LinkRow]]:
     db.session.expire_all()
-    artist = db.session.get(Artist, artist_id)
-    return artist.display_name, artist.bio_markdown, artist.avatar_id, [(l.id, l.kind, l.label, l.url, l.position, l.is_primary) for l in artist.links]
+    artist = db.session.get_one(Artist, artist_id)
+    return artist.display_name, artist.bio_markdown, artist.avatar_id, [(link.id, link.kind, link.label, link.url, link.position, link.is_primary) for link in artist.links]
 
 
-def test_profile_page_shows_the_form(mina) -> None:  # type: ignore[no-untyped-def]
+def test_profile_page_shows_the_form(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     page = client.get(f"/studio/artists/{artist.id}/profile").get_data(as_text=True)
     assert 'value="https://ko-fi.com/mina"' in page and 'name="links-3-url"' in page  # two links, two blank rows
 
 
-def test_edit_name_bio_and_links_in_place(mina, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_edit_name_bio_and_links_in_place(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
     ids = [link.id for link in artist.links]
     data = form_for(artist, display_name="Mina K.", bio_markdown="I draw *rivers*.")
@@ -71,7 +74,7 @@ def test_edit_name_bio_and_links_in_place(mina, studio_app: Flask) -> None:  # t
     assert "<em>rivers</em>" in public
 
 
-def test_remove_a_link(mina) -> None:  # type: ignore[no-untyped-def]
+def test_remove_a_link(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, **{"links-1-remove": "y"}))
     assert response.status_code == 303
@@ -94,7 +97,7 @@ def test_remove_a_link(mina) -> None:  # type: ignore[no-untyped-def]
         ({"links-2-label": "Half", "links-2-url": "ftp://example.org/"}, "http://, https:// or mailto:"),
     ],
 )
-def test_bad_profile_input_is_refused_and_changes_nothing(mina, changes: dict[str, str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_profile_input_is_refused_and_changes_nothing(mina: tuple[FlaskClient, Artist], changes: dict[str, str], message: str) -> None:
     client, artist = mina
     before = snapshot(artist.id)
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed") | changes)
@@ -103,14 +106,14 @@ def test_bad_profile_input_is_refused_and_changes_nothing(mina, changes: dict[st
     assert snapshot(artist.id) == before
 
 
-def test_mailto_links_are_allowed(mina) -> None:  # type: ignore[no-untyped-def]
+def test_mailto_links_are_allowed(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, **{"links-0-url": "mailto:mina@example.org"}))
     assert response.status_code == 303
     assert snapshot(artist.id)[3][0][3] == "mailto:mina@example.org"
 
 
-def test_script_in_a_bio_never_reaches_the_page(mina, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_script_in_a_bio_never_reaches_the_page(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
     bio = '<script>alert("x")</script> Hello <img src=x onerror=alert(1)> [click](javascript:alert(1))'
     assert client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, bio_markdown=bio)).status_code == 303
@@ -123,11 +126,12 @@ def test_script_in_a_bio_never_reaches_the_page(mina, studio_app: Flask) -> None
     assert '<script>alert("x")' not in page and "<img src=x" not in page and 'href="javascript:' not in page
 
 
-def test_avatar_upload_and_replacement(mina, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_avatar_upload_and_replacement(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, avatar=png_file("me.png", width=300, height=300)))
     assert response.status_code == 303
-    first = db.session.get(Artist, artist.id).avatar
+    first = db.session.get_one(Artist, artist.id).avatar
+    assert first is not None
     first_files = set(first.file_names())
     assert first_files <= media_files(studio_app)
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, avatar=png_file("me2.png", width=300, height=300, colour="#22aa22")))
@@ -135,7 +139,7 @@ def test_avatar_upload_and_replacement(mina, studio_app: Flask) -> None:  # type
     assert not first_files & media_files(studio_app)
 
 
-def test_a_banner_as_an_avatar_is_refused(mina) -> None:  # type: ignore[no-untyped-def]
+def test_a_banner_as_an_avatar_is_refused(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     before = snapshot(artist.id)
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed", avatar=png_file("banner.png", width=1300, height=400)))
@@ -144,7 +148,7 @@ def test_a_banner_as_an_avatar_is_refused(mina) -> None:  # type: ignore[no-unty
     assert snapshot(artist.id) == before
 
 
-def test_a_bad_avatar_is_refused(mina) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_avatar_is_refused(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     before = snapshot(artist.id)
     response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed", avatar=(io.BytesIO(b"not a picture"), "me.heic")))

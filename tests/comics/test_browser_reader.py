@@ -1,6 +1,7 @@
 """What a reader sees, in a real Chromium: the demo episode scrolled to its end."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -8,10 +9,13 @@ from flask import Flask
 
 from tests.browser import chromium_page, live_server
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 
 
-def scroll_to_end(page) -> None:  # type: ignore[no-untyped-def]
+def scroll_to_end(page: Page) -> None:
     """Scroll down a screen at a time, as a reader does, so lazy panels load."""
     page.evaluate(
         """async () => {

@@ -27,7 +27,7 @@ def counted_statements() -> Iterator[list[str]]:
     """Collect every SQL statement the engine runs inside the block."""
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)

@@ -14,18 +14,18 @@ from extensions import db
 
 
 class ImageCollector(HTMLParser):
-    """Collect the attributes of every <img>, <source> and <a> of a page."""
+    """Collect the attributes of every <img>, <source> and <a> of a page (one without a value is "", as in the DOM)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.images: list[dict[str, str | None]] = []
-        self.sources: list[dict[str, str | None]] = []
-        self.links: list[dict[str, str | None]] = []
+        self.images: list[dict[str, str]] = []
+        self.sources: list[dict[str, str]] = []
+        self.links: list[dict[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         target = {"img": self.images, "source": self.sources, "a": self.links}.get(tag)
         if target is not None:
-            target.append(dict(attrs))
+            target.append({name: value or "" for name, value in attrs})
 
 
 def parse(html: str) -> ImageCollector:

@@ -15,6 +15,7 @@ from extensions import db
 def test_demo_has_a_series_of_three_episodes_of_tall_panels(demo_app: Flask) -> None:
     with demo_app.app_context():
         series = db.session.scalar(select(Series))
+        assert series is not None
         assert len(series.episodes) >= 3
         for episode in series.episodes:
             assert episode.is_public
@@ -32,21 +33,28 @@ def test_demo_is_idempotent(demo_app: Flask) -> None:
         before = db.session.scalar(select(func.count()).select_from(Panel))
         assert load_demo() is False
         assert db.session.scalar(select(func.count()).select_from(Panel)) == before
-        assert db.session.scalar(select(func.count()).select_from(Episode)) >= 3
+        assert db.session.execute(select(func.count()).select_from(Episode)).scalar_one() >= 3
+
+
+def found_path(pattern: str, page: str) -> str:
+    """Return the path the pattern's group captures at its first match in the page; fail if none."""
+    match = re.search(pattern, page)
+    assert match is not None, pattern
+    return match.group(1)
 
 
 def test_reader_reaches_series_episode_and_profile_from_home(demo_app: Flask) -> None:
     client = demo_app.test_client()
     home = client.get("/").get_data(as_text=True)
-    series_path = re.search(r'href="(/series/[^/"]+/)"', home).group(1)
+    series_path = found_path(r'href="(/series/[^/"]+/)"', home)
     series_page = client.get(series_path).get_data(as_text=True)
-    episode_path = re.search(r'href="(/series/[^/"]+/1/)">Read the first episode', series_page).group(1)
+    episode_path = found_path(r'href="(/series/[^/"]+/1/)">Read the first episode', series_page)
     episode_page = client.get(episode_path).get_data(as_text=True)
     panels = re.findall(r"<img [^>]*>", episode_page.split('class="strip"')[1].split("</div>")[0])
     assert len(panels) >= 10
     for img in panels:
         assert re.search(r'width="\d+"', img) and re.search(r'height="\d+"', img)
         assert re.search(r'alt="[^"]+"', img), img
-    profile_path = re.search(r'href="(/artists/[^/"]+/)"', episode_page).group(1)
+    profile_path = found_path(r'href="(/artists/[^/"]+/)"', episode_page)
     profile = client.get(profile_path).get_data(as_text=True)
     assert "button-primary" in profile and "Support" in profile

@@ -25,8 +25,8 @@ def test_series_has_three_episodes_of_at_least_ten_panels() -> None:
 
 
 def test_every_panel_has_alt_text_and_a_transcript_of_its_lettering() -> None:
-    for script, episode in zip(EPISODE_SCRIPTS, art.DEMO_SERIES.episodes):
-        for panel, (alt, transcript) in zip(script.panels, episode.panels):
+    for script, episode in zip(EPISODE_SCRIPTS, art.DEMO_SERIES.episodes, strict=True):
+        for panel, (alt, transcript) in zip(script.panels, episode.panels, strict=True):
             assert len(alt) > 20
             assert transcript == "\n".join(item.transcript for item in panel.letters)
             for item in panel.letters:

@@ -9,10 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select
 
+from artists.models import Artist
 from comics.clock import utcnow
 from comics.discovery.models import SearchDocument
 from comics.discovery.search import MAX_QUERY_LENGTH, search, search_terms, snippet
-from comics.models import EpisodeStatus
+from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder
 
@@ -21,13 +22,12 @@ def found(query: str, page: int = 1) -> list[str]:
     """Return what a search finds, as 'kind:name' strings in result order."""
     names = []
     for hit in search(query, page=page, per_page=50).hits:
-        item = hit.item
-        name = {"series": lambda: item.title, "episode": lambda: f"{item.series.slug}/{item.number}", "artist": lambda: item.slug}[hit.kind]()
+        name = {"series": lambda item: item.title, "episode": lambda item: f"{item.series.slug}/{item.number}", "artist": lambda item: item.slug}[hit.kind](hit.item)
         names.append(f"{hit.kind}:{name}")
     return names
 
 
-def build(site: SiteBuilder):  # type: ignore[no-untyped-def]
+def build(site: SiteBuilder) -> tuple[Artist, Series, Episode, Episode]:
     artist = site.artist(bio="I grew up in **Hyesan** and now draw in Seoul.")
     series = site.series(artist, slug="lantern", title="The Lantern Road")
     series.summary = "Grandmother keeps a lantern burning in her window beside the border river."

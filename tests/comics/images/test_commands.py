@@ -25,7 +25,7 @@ def write_panels(folder: Path, names: list[str]) -> list[Path]:
 
 
 def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def test_import_episode_from_files_prints_url_last(runner: FlaskCliRunner, site, tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_import_episode_from_files_prints_url_last(runner: FlaskCliRunner, site,
     result = runner.invoke(args=["import-episode", "river", *map(str, paths), "--title", "Arrival", "--publish"])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "/series/river/1/"
-    episode = db.session.scalar(select(Episode))
+    episode = db.session.scalars(select(Episode)).one()
     assert episode.title == "Arrival" and episode.status == EpisodeStatus.PUBLISHED
     assert len(episode.panels) == 2
 
@@ -43,7 +43,7 @@ def test_import_without_publish_leaves_a_draft(runner: FlaskCliRunner, site, tmp
     site.series()
     result = runner.invoke(args=["import-episode", "river", str(write_panels(tmp_path, ["a.png"])[0]), "--title", "Draft"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(Episode)).status == EpisodeStatus.DRAFT
+    assert db.session.scalars(select(Episode)).one().status == EpisodeStatus.DRAFT
 
 
 def test_import_from_cbz_keeps_natural_order(runner: FlaskCliRunner, site, tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_import_from_cbz_keeps_natural_order(runner: FlaskCliRunner, site, tmp_p
             zf.writestr(f"pages/{number}.png", panel_png(width=300 + number, label=str(number)))
     result = runner.invoke(args=["import-episode", "river", str(archive), "--title", "Zipped"])
     assert result.exit_code == 0, result.output
-    panels = db.session.scalar(select(Episode)).panels
+    panels = db.session.scalars(select(Episode)).one().panels
     assert [panel.width for panel in panels] == [301, 302, 310]
 
 

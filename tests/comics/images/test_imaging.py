@@ -10,6 +10,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
@@ -498,9 +499,9 @@ def test_each_rendition_width_is_resized_once_straight_from_the_master(monkeypat
     calls: list[tuple[tuple[int, int], tuple[int, int]]] = []
     resize = Image.Image.resize
 
-    def counting_resize(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
+    def counting_resize(self: Image.Image, size: tuple[int, int], *args: Any, **kwargs: Any) -> Image.Image:
         calls.append((self.size, size))
-        return resize(self, size, *args, **kwargs)  # type: ignore[arg-type]
+        return resize(self, size, *args, **kwargs)
 
     master = imagegen.comic_page(500, 300, supersample=1)
     monkeypatch.setattr(Image.Image, "resize", counting_resize)

@@ -1,8 +1,10 @@
 """No public URL serves an unpublished image; the studio previews them privately."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
@@ -11,10 +13,10 @@ from artists.models import Role
 from comics.clock import utcnow
 from comics.image_uses import is_public_file
 from comics.images.ingest import Upload, store_single_image
-from comics.models import EpisodeStatus, Series
+from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png
-from tests.studio_support import (  # noqa: F401
+from tests.studio_support import (
     fetch_status,
     make_account,
     make_artist_account,
@@ -22,7 +24,7 @@ from tests.studio_support import (  # noqa: F401
 )
 
 
-def every_file(episode) -> list[str]:  # type: ignore[no-untyped-def]
+def every_file(episode: Episode) -> list[str]:
     return [name for panel in episode.panels for name in panel.image.file_names()]
 
 
@@ -31,6 +33,7 @@ def test_draft_panels_and_thumbnail_are_not_public(studio_app: Flask) -> None:
     draft = SiteBuilder().episode(series, publish=False)
     reader = studio_app.test_client()
     assert reader.get("/series/river/1/").status_code == 404
+    assert draft.thumbnail is not None
     for name in every_file(draft) + draft.thumbnail.file_names():
         assert fetch_status(reader, f"/media/{name}") == 404, name
 
@@ -75,6 +78,7 @@ def test_covers_follow_their_series_and_avatars_are_public(studio_app: Flask) ->
     series = Series(slug="river", title="River", artist=artist, cover=store_single_image(Upload("c.png", panel_png(300, 400, "#335577"))))
     db.session.add(series)
     db.session.commit()
+    assert series.cover is not None
     cover = series.cover.renditions[0].file
     assert not is_public_file(cover)  # no public episode yet
     assert is_public_file(artist.avatar.renditions[0].file)
@@ -83,8 +87,8 @@ def test_covers_follow_their_series_and_avatars_are_public(studio_app: Flask) ->
     assert not is_public_file("00/00000000000000000000000000000000.jpg")
 
 
-def captured_statements(action) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
-    statements: list[tuple[str, object]] = []
+def captured_statements(action: Callable[[], object]) -> list[tuple[str, Any]]:
+    statements: list[tuple[str, Any]] = []
     listener = lambda conn, cursor, statement, parameters, context, many: statements.append((statement, parameters))  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:

@@ -20,7 +20,7 @@ from comics.images.ingest import Upload, add_panels, create_episode, open_master
 from comics.images.jobs import render_stored_image
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import render_queue
-from comics.models import Episode
+from comics.models import Episode, EpisodeStatus
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.engines import redis_url_or_skip
@@ -95,7 +95,7 @@ def test_the_reader_page_shows_the_renditions_once_the_worker_is_done(app: Flask
     episode, _ = create_episode(site.series(), "Queued", uploads(1))
     work(app)
     db.session.expire_all()
-    episode.status, episode.published_at = "published", utcnow()
+    episode.status, episode.published_at = EpisodeStatus.PUBLISHED, utcnow()
     db.session.commit()
     page = app.test_client().get("/series/river/1/").get_data(as_text=True)
     assert ".avif" in page and ".webp" in page
@@ -146,7 +146,7 @@ def test_a_job_that_fails_once_succeeds_on_retry(
     real = encoding.render_renditions
     attempts: list[int] = []
 
-    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def flaky(*args, **kwargs):
         attempts.append(1)
         if len(attempts) == 1:
             raise OSError("temporary")
@@ -188,8 +188,8 @@ def test_the_worker_command_renders_in_a_forked_worker(app: Flask, site: SiteBui
     db.engine.dispose()
     result = app.test_cli_runner().invoke(args=["render-worker", "--burst"])
     assert result.exit_code == 0, result.output
-    episode = db.session.get(Episode, episode_id)
-    assert episode is not None and all_rendered(episode)
+    rendered = db.session.get(Episode, episode_id)
+    assert rendered is not None and all_rendered(rendered)
 
 
 def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder) -> None:
@@ -213,8 +213,8 @@ def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder) 
     command = [str(rq), "worker", "--worker-class", "worker.AppWorker", "--burst", "--url", app.config["RQ_REDIS_URL"], app.config["RQ_QUEUE_NAME"]]
     finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert finished.returncode == 0, finished.stderr
-    episode = db.session.get(Episode, episode_id)
-    assert episode is not None and all_rendered(episode), finished.stdout + finished.stderr
+    rendered = db.session.get(Episode, episode_id)
+    assert rendered is not None and all_rendered(rendered), finished.stdout + finished.stderr
 
 
 def test_a_job_outside_the_app_says_how_to_run_it() -> None:
@@ -231,7 +231,7 @@ def test_requeue_renders_in_place_without_a_queue(inline_app: Flask) -> None:
     result = inline_app.test_cli_runner().invoke(args=["render-requeue", "--failed"])
     assert "rendered 1 of 1 image(s)" in result.output, result.output
     db.session.expire_all()
-    assert db.session.get(StoredImage, image.id).render_state == RenderState.READY  # type: ignore[union-attr]
+    assert db.session.get_one(StoredImage, image.id).render_state == RenderState.READY
 
 
 def test_a_stored_master_renders_after_the_upload_limits_are_lowered(inline_app: Flask) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from comics.images.storage import InvalidMediaName, MediaStore, media_type_for
+from tests.conftest import stored_names
 
 DATA = b"\x89PNG pretend panel bytes"
-from tests.conftest import stored_names
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -27,7 +28,7 @@ from comics.publishing.workflow import (
 )
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
-from tests.studio_support import (  # noqa: F401
+from tests.studio_support import (
     counts,
     fetch_status,
     make_account,
@@ -60,6 +61,7 @@ def test_submit_then_approve_now_publishes(people: dict) -> None:
     assert stage(episode) == "published" and episode.is_public
     assert actions(episode) == [AuditAction.SUBMIT, AuditAction.APPROVE, AuditAction.PUBLISH]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.APPROVE))
+    assert entry is not None
     assert entry.actor == "ed@example.org" and entry.comment == "Checked names and places." and entry.created_at is not None
 
 
@@ -137,7 +139,7 @@ def test_an_episode_without_panels_or_renditions_cannot_go_out(people: dict) -> 
         publish(episode, editor)
 
 
-def test_artists_publish_only_where_the_site_allows_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_artists_publish_only_where_the_site_allows_it(tmp_path: Path) -> None:
     for allowed in (False, True):
         (tmp_path / str(allowed)).mkdir()
         app = make_test_app(tmp_path / str(allowed), ARTISTS_MAY_PUBLISH=allowed)
@@ -164,7 +166,7 @@ def test_artist_edit_of_a_published_episode_goes_back_to_review(people: dict, st
     response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "First (fixed)", "author_note": ""})
     assert response.status_code == 303
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert stage(episode) == "in review" and not episode.is_public
     assert studio_app.test_client().get("/series/river/1/").status_code == 404
     approve(episode, editor)
@@ -182,7 +184,7 @@ def test_unpublish_takes_it_down_at_once(people: dict, studio_app: Flask) -> Non
     sign_in(client, "mina@example.org")
     assert client.post(f"/studio/episodes/{episode.id}/unpublish", data={"comment": "Safety"}).status_code == 303
     db.session.expire_all()
-    assert db.session.get(Episode, episode.id).status == EpisodeStatus.DRAFT
+    assert db.session.get_one(Episode, episode.id).status == EpisodeStatus.DRAFT
     assert studio_app.test_client().get("/series/river/1/").status_code == 404
     assert actions(episode)[-1] == AuditAction.UNPUBLISH
 
@@ -249,17 +251,18 @@ def test_review_through_the_studio_with_a_schedule(people: dict, studio_app: Fla
     missing = editor.post(f"/studio/episodes/{episode.id}/review", data={"decision": "return", "comment": ""})
     assert missing.status_code == 400 and "Say what the artist should change" in missing.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Episode, episode.id).status == EpisodeStatus.SUBMITTED
+    assert db.session.get_one(Episode, episode.id).status == EpisodeStatus.SUBMITTED
     later = (clock.utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assert editor.post(f"/studio/episodes/{episode.id}/review", data={"decision": "approve", "when": "later", "publish_at": later}).status_code == 303
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
-    assert stage(episode) == "scheduled" and episode.published_at.strftime("%Y-%m-%dT%H:%M") == later
+    episode = db.session.get_one(Episode, episode.id)
+    assert stage(episode) == "scheduled" and episode.published_at is not None
+    assert episode.published_at.strftime("%Y-%m-%dT%H:%M") == later
     audit = editor.get("/studio/audit").get_data(as_text=True)
     assert "schedule" in audit and "approve" in audit and "submit" in audit
 
 
-def test_schedule_times_are_read_in_the_studio_time_zone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_times_are_read_in_the_studio_time_zone(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, STUDIO_TIMEZONE="Asia/Seoul")
     with app.test_request_context():
         from datetime import datetime
@@ -267,4 +270,5 @@ def test_schedule_times_are_read_in_the_studio_time_zone(tmp_path) -> None:  # t
         from comics.studio.forms import from_utc, to_utc
 
         assert to_utc(datetime(2030, 5, 1, 9, 0)) == datetime(2030, 5, 1, 0, 0)
-        assert from_utc(datetime(2030, 5, 1, 0, 0)).hour == 9
+        local = from_utc(datetime(2030, 5, 1, 0, 0))
+        assert local is not None and local.hour == 9

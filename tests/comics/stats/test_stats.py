@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import Connection, event, func, inspect, select, text
 
 from artists.accounts import create_user
-from artists.models import Role
+from artists.models import Role, User
 from comics.clock import utcnow
 from comics.models import EpisodeStatus
 from comics.stats import counting
@@ -35,7 +35,7 @@ def views(episode_id: int | None = None) -> int:
     query = select(func.coalesce(func.sum(EpisodeDailyViews.views), 0))
     if episode_id is not None:
         query = query.where(EpisodeDailyViews.episode_id == episode_id)
-    return db.session.scalar(query)
+    return db.session.execute(query).scalar_one()
 
 
 # --- counting --------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_a_failed_write_keeps_the_counts_for_the_next_batch(buffered_app: Flask,
     read(client, "/series/river/1/")
     real_write = counting._write_views
 
-    def broken(connection, counts):  # type: ignore[no-untyped-def]
+    def broken(connection: Connection, counts: object) -> None:
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(counting, "_write_views", broken)
@@ -344,7 +344,8 @@ def test_line_chart_from_plain_data() -> None:
     days = [date(2025, 1, 1) + timedelta(days=offset) for offset in range(10)]
     svg = line_chart("Views & clicks <per day>", days, [Line("A", list(range(10))), Line("B", [3] * 10)])
     root = ElementTree.fromstring(svg)
-    assert root.find("{http://www.w3.org/2000/svg}title").text == "Views & clicks <per day>"
+    title = root.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text == "Views & clicks <per day>"
     assert len(root.findall(".//{http://www.w3.org/2000/svg}polyline")) == 2
     texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "1 Jan" in texts and "10 Jan" in texts and "10" in texts  # axis top is a round number
@@ -358,7 +359,7 @@ def test_line_chart_from_plain_data() -> None:
 # --- the studio page -------------------------------------------------------------------------------
 
 
-def sign_in(client: FlaskClient, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client: FlaskClient, user: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

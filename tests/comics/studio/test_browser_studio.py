@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,10 @@ from artists.models import Role
 from tests.browser import chromium_page, live_server
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.studio_support import PASSWORD, make_account, make_artist_account
+
+if TYPE_CHECKING:
+    from playwright.sync_api import FilePayload, Page
+    from playwright.sync_api import Response as PlaywrightResponse
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +31,7 @@ WATCH_PROGRESS = """() => {
 }"""
 
 
-def sign_in(page, base_url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page: Page, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/account/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -34,8 +39,14 @@ def sign_in(page, base_url: str, email: str) -> None:  # type: ignore[no-untyped
     page.wait_for_url(f"{base_url}/studio/")
 
 
-def panel_alts(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return page.eval_on_selector_all("[data-panel-id] textarea[name^='alt-']", "areas => areas.map(a => a.value)")
+def panel_alts(page: Page) -> list[str]:
+    alts: list[str] = page.eval_on_selector_all("[data-panel-id] textarea[name^='alt-']", "areas => areas.map(a => a.value)")
+    return alts
+
+
+def status_of(response: PlaywrightResponse | None) -> int | None:
+    """Return the status of the page a goto reached (None if it reached none)."""
+    return response.status if response is not None else None
 
 
 def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_path: Path) -> None:
@@ -45,7 +56,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         make_account("editor@example.org", Role.EDITOR)
         series = SiteBuilder().series(mina)
         series_id = series.id
-    files = [
+    files: list[FilePayload] = [
         {"name": f"{n}.png", "mimeType": "image/png", "buffer": panel_png(480, 900, colour, label=str(n))}
         for n, colour in [(1, "#3b6ea5"), (2, "#a53b3b"), (3, "#3ba55a")]
     ]
@@ -54,6 +65,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         browser = page.context.browser
+        assert browser is not None
         reader = browser.new_context().new_page()
 
         # The artist signs in and uploads three panels, giving each its alt text.
@@ -81,7 +93,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         thumb = page.locator("[data-panel-id] img").first.get_attribute("src")
         assert thumb and thumb.startswith("/studio/media/")
         public_image = f"{base_url}{thumb.replace('/studio/media/', '/media/')}"
-        assert reader.goto(f"{base_url}/series/river/1/").status == 404
+        assert status_of(reader.goto(f"{base_url}/series/river/1/")) == 404
         assert reader.request.get(public_image).status == 404
 
         # Reorder: the second panel is dragged above the first, then the first moves down with its button.
@@ -99,7 +111,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
         page.get_by_role("button", name="Submit for review").click()
         page.wait_for_selector("text=Sent for review")
         assert page.locator("[data-stage]").text_content() == "in review"
-        assert reader.goto(f"{base_url}/series/river/1/").status == 404
+        assert status_of(reader.goto(f"{base_url}/series/river/1/")) == 404
         assert reader.request.get(public_image).status == 404
 
         # An editor approves it for now.
@@ -127,7 +139,7 @@ def test_each_refused_file_shows_its_reason_and_nothing_is_saved(tmp_path: Path)
         mina, _ = make_artist_account("mina", "Mina")
         series = SiteBuilder().series(mina)
         series_id = series.id
-    files = [
+    files: list[FilePayload] = [
         {"name": "good.png", "mimeType": "image/png", "buffer": panel_png(300, 400)},
         {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 not a picture"},
     ]

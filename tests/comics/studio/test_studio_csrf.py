@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,14 @@ POST_PREFIXES = ("/studio", "/account")
 
 
 @pytest.fixture
-def csrf_app(tmp_path: Path) -> Flask:
+def csrf_app(tmp_path: Path) -> Iterator[Flask]:
     # Explicitly on: Flask-WTF checks tokens under TESTING too, but say so rather than rely on a default.
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         yield app
 
 
-def post_paths(app: Flask, ids: dict[str, int]) -> list[str]:
+def post_paths(app: Flask, ids: Mapping[str, object]) -> list[str]:
     """Return every POST URL of the studio and account pages, filled with real ids."""
     paths = []
     for rule in app.url_map.iter_rules():
@@ -62,13 +63,13 @@ def test_every_post_without_a_token_is_refused(csrf_app: Flask) -> None:
     assert client.post("/account/login", data={"email": "admin@example.org", "password": PASSWORD, "csrf_token": login_token}).status_code == 303
     before = (counts(), db.session.scalar(db.select(db.func.count(Invitation.id))), mina.display_name, episode.status)
     paths = post_paths(csrf_app, ids)
-    assert "/studio/episodes/%d/review" % episode.id in paths and "/account/login" in paths
+    assert f"/studio/episodes/{episode.id}/review" in paths and "/account/login" in paths
     for path in paths:
         response = client.post(path, data={"title": "Changed", "display_name": "Changed", "decision": "approve", "when": "now"})
         assert response.status_code == 400, path
         assert "nothing was changed" in response.get_data(as_text=True), path
     db.session.expire_all()
-    assert (counts(), db.session.scalar(db.select(db.func.count(Invitation.id))), db.session.get(Artist, mina.id).display_name, episode.status) == before
+    assert (counts(), db.session.scalar(db.select(db.func.count(Invitation.id))), db.session.get_one(Artist, mina.id).display_name, episode.status) == before
     assert client.get("/studio/").status_code == 200  # still signed in: logout without a token did nothing
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -10,7 +11,7 @@ from flask.testing import FlaskClient
 from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
-from tests.studio_support import (  # noqa: F401
+from tests.studio_support import (
     counts,
     json_post,
     make_artist_account,
@@ -35,7 +36,7 @@ def artist_client(studio_app: Flask) -> tuple[FlaskClient, Series]:
     return sign_in_with_a_series(studio_app)
 
 
-def test_new_episode_without_script(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_new_episode_without_script(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     response = client.post(
         f"/studio/series/{series.id}/episodes/new",
@@ -48,7 +49,7 @@ def test_new_episode_without_script(artist_client) -> None:  # type: ignore[no-u
     assert response.headers["Location"] == f"/studio/episodes/{episode.id}/"
 
 
-def test_new_episode_from_the_script_gets_per_file_statuses(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_new_episode_from_the_script_gets_per_file_statuses(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     response = json_post(
         client,
@@ -63,7 +64,7 @@ def test_new_episode_from_the_script_gets_per_file_statuses(artist_client) -> No
     assert [(p.alt_text, p.transcript) for p in episode.panels] == [("Bee", ""), ("Ay", "Hello")]
 
 
-def test_a_wrong_file_type_is_refused_by_name_and_nothing_is_kept(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_file_type_is_refused_by_name_and_nothing_is_kept(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
     before, files_before = counts(), media_files(studio_app)
     response = json_post(
@@ -81,7 +82,7 @@ def test_a_wrong_file_type_is_refused_by_name_and_nothing_is_kept(artist_client,
     assert counts() == before and media_files(studio_app) == files_before
 
 
-def test_a_refusal_without_script_shows_a_page(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_refusal_without_script_shows_a_page(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     response = client.post(f"/studio/series/{series.id}/episodes/new", data={"title": "One", "files": [(io.BytesIO(b"hello"), "notes.txt")]})
     assert response.status_code == 400
@@ -98,7 +99,7 @@ def test_a_refusal_without_script_shows_a_page(artist_client) -> None:  # type: 
         ({"title": "x" * 201, "files": []}, "Field cannot be longer than 200 characters"),
     ],
 )
-def test_new_episode_form_refusals(artist_client, data: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_new_episode_form_refusals(artist_client: tuple[FlaskClient, Series], data: dict, message: str) -> None:
     client, series = artist_client
     if "files" in data:
         data["files"] = [png_file()]
@@ -108,7 +109,7 @@ def test_new_episode_form_refusals(artist_client, data: dict, message: str) -> N
     assert counts()["episodes"] == 0
 
 
-def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversize_file_is_refused_with_a_message(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_BYTES=2_000)
     with app.app_context():
         client, series = sign_in_with_a_series(app)
@@ -118,7 +119,7 @@ def test_an_oversize_file_is_refused_with_a_message(tmp_path) -> None:  # type: 
         assert counts()["episodes"] == 0
 
 
-def test_the_configured_width_limit_refuses_a_wider_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_configured_width_limit_refuses_a_wider_file(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, UPLOAD_MAX_WIDTH=500)
     with app.app_context():
         client, series = sign_in_with_a_series(app)
@@ -130,7 +131,7 @@ def test_the_configured_width_limit_refuses_a_wider_file(tmp_path) -> None:  # t
         assert media_files(app) == set()
 
 
-def test_a_request_over_max_content_length_is_413_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_over_max_content_length_is_413_with_a_message(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=5_000)
     with app.app_context():
         client, series = sign_in_with_a_series(app)
@@ -147,20 +148,20 @@ def make_draft(series: Series, panels: int = 3) -> Episode:
     return SiteBuilder().episode(series, panels=panels, publish=False, title="Draft")
 
 
-def test_reorder_with_position_numbers(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_reorder_with_position_numbers(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     episode = make_draft(series)
     a, b, c = [panel.id for panel in episode.panels]
     response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "Draft", f"position-{a}": "3", f"position-{b}": "1", f"position-{c}": "2"})
     assert response.status_code == 303
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert [panel.id for panel in episode.panels] == [b, c, a]
     assert [panel.position for panel in episode.panels] == [1, 2, 3]
     assert episode.thumbnail_id == episode.panels[0].image_id
 
 
-def test_alt_text_transcript_and_note_are_saved(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_alt_text_transcript_and_note_are_saved(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     episode = make_draft(series, panels=1)
     panel_id = episode.panels[0].id
@@ -170,12 +171,12 @@ def test_alt_text_transcript_and_note_are_saved(artist_client) -> None:  # type:
     )
     assert response.status_code == 303
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert (episode.title, episode.author_note) == ("New title", "See you **next week**")
     assert (episode.panels[0].alt_text, episode.panels[0].transcript) == ("Two people at a river", "Hurry!")
 
 
-def test_remove_and_replace_panels_and_files_go_after_commit(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_remove_and_replace_panels_and_files_go_after_commit(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
     episode = make_draft(series)
     a, b, c = episode.panels
@@ -187,7 +188,7 @@ def test_remove_and_replace_panels_and_files_go_after_commit(artist_client, stud
     )
     assert response.status_code == 303
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert len(episode.panels) == 2
     assert episode.panels[0].id == a_id
     assert episode.panels[1].id not in (b_id, c_id) and episode.panels[1].alt_text == b_alt
@@ -196,17 +197,17 @@ def test_remove_and_replace_panels_and_files_go_after_commit(artist_client, stud
     assert not old_c_files & files and not old_b_files & files
 
 
-def test_adding_panels_appends_them(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_adding_panels_appends_them(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     episode = make_draft(series, panels=1)
     response = json_post(client, f"/studio/episodes/{episode.id}/", {"title": "Draft", "files": [png_file("more.png", label="more")], "alt_text": ["More"]})
     assert response.status_code == 200 and response.get_json()["files"][0]["status"] == "accepted"
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert [panel.alt_text for panel in episode.panels][-1] == "More" and len(episode.panels) == 2
 
 
-def test_a_refused_replacement_changes_nothing(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_replacement_changes_nothing(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
     episode = make_draft(series, panels=2)
     a, b = [panel.id for panel in episode.panels]
@@ -217,7 +218,7 @@ def test_a_refused_replacement_changes_nothing(artist_client, studio_app: Flask)
     )
     assert response.status_code == 400 and "broken.gif" in problems(response)
     db.session.expire_all()
-    episode = db.session.get(Episode, episode.id)
+    episode = db.session.get_one(Episode, episode.id)
     assert episode.title == "Draft" and [panel.id for panel in episode.panels] == [a, b]
     assert counts() == before and media_files(studio_app) == files_before
 
@@ -229,17 +230,17 @@ def test_a_refused_replacement_changes_nothing(artist_client, studio_app: Flask)
         ("alt", "x" * 2001, "alt text under 2000"),
     ],
 )
-def test_bad_panel_fields_are_refused(artist_client, field: str, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_panel_fields_are_refused(artist_client: tuple[FlaskClient, Series], field: str, value: str, message: str) -> None:
     client, series = artist_client
     episode = make_draft(series, panels=1)
     panel_id = episode.panels[0].id
     response = client.post(f"/studio/episodes/{episode.id}/", data={"title": "Renamed", f"{field}-{panel_id}": value})
     assert response.status_code == 400 and message in problems(response)
     db.session.expire_all()
-    assert db.session.get(Episode, episode.id).title == "Draft"
+    assert db.session.get_one(Episode, episode.id).title == "Draft"
 
 
-def test_a_submitted_episode_is_locked_for_its_artist(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_submitted_episode_is_locked_for_its_artist(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     episode = make_draft(series, panels=1)
     assert client.post(f"/studio/episodes/{episode.id}/submit").status_code == 303
@@ -249,7 +250,7 @@ def test_a_submitted_episode_is_locked_for_its_artist(artist_client) -> None:  #
     assert client.post(f"/studio/episodes/{episode.id}/", data={"title": "Open change"}).status_code == 303
 
 
-def test_series_create_edit_and_cover(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_series_create_edit_and_cover(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
     response = client.post("/studio/series/new", data={"title": "Night Train", "language": "ko", "status": "ongoing", "cover": png_file("cover.png", width=300, height=400)})
     assert response.status_code == 303, problems(response)
@@ -259,7 +260,7 @@ def test_series_create_edit_and_cover(artist_client, studio_app: Flask) -> None:
     response = client.post(f"/studio/series/{created.id}/edit", data={"title": "Night Train", "slug": "night-train", "language": "ko", "status": "completed", "remove_cover": "y"})
     assert response.status_code == 303
     db.session.expire_all()
-    created = db.session.get(Series, created.id)
+    created = db.session.get_one(Series, created.id)
     assert created.cover is None and created.status.value == "completed"
     assert not old_cover & media_files(studio_app)
 
@@ -275,7 +276,7 @@ def test_series_create_edit_and_cover(artist_client, studio_app: Flask) -> None:
         ({"title": "X", "language": "en", "status": "ongoing", "cover": png_file("strip.png", width=100, height=2000)}, "strip.png: a cover can be at most 3 times as tall"),
     ],
 )
-def test_series_refusals(artist_client, data: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_series_refusals(artist_client: tuple[FlaskClient, Series], data: dict, message: str) -> None:
     client, _ = artist_client
     response = client.post("/studio/series/new", data=data)
     assert response.status_code == 400
@@ -283,22 +284,22 @@ def test_series_refusals(artist_client, data: dict, message: str) -> None:  # ty
     assert db.session.scalar(db.select(db.func.count(Series.id))) == 1
 
 
-def test_a_strip_as_a_new_cover_changes_nothing(artist_client, studio_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_a_strip_as_a_new_cover_changes_nothing(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
     assert client.post(f"/studio/series/{series.id}/edit", data={"title": "River", "slug": "river", "language": "en", "status": "ongoing", "cover": png_file("cover.png", width=300, height=400)}).status_code == 303
     db.session.expire_all()
-    cover_id, files = db.session.get(Series, series.id).cover_id, media_files(studio_app)
+    cover_id, files = db.session.get_one(Series, series.id).cover_id, media_files(studio_app)
     # 800 × 20000: its 1200 px WebP would be 30000 px tall, past WebP's limit; refused before any work.
     response = client.post(f"/studio/series/{series.id}/edit", data={"title": "Renamed", "slug": "river", "language": "en", "status": "ongoing", "cover": png_file("strip.png", width=800, height=20_000)})
     assert response.status_code == 400
     assert "strip.png: a cover can be at most 3 times as tall as it is wide, or as wide as it is tall; this one is 800 × 20000 pixels" in problems(response)
     db.session.expire_all()
-    series = db.session.get(Series, series.id)
+    series = db.session.get_one(Series, series.id)
     assert (series.title, series.cover_id) == ("River", cover_id)
     assert media_files(studio_app) == files
 
 
-def test_dashboard_groups_episodes_by_stage(artist_client) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_groups_episodes_by_stage(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
     SiteBuilder().episode(series, panels=1, publish=False, title="A draft")
     SiteBuilder().episode(series, panels=1, publish=True, title="Out now")
