@@ -1,6 +1,8 @@
-"""Serving benchmarks of issue 5, all in one run on loopback; figures go into docs/performance.md.
+"""Serving benchmarks of issues 5 and 10, all in one run on loopback; figures go into docs/performance.md.
 
-1. cached episode page vs a Flask endpoint returning the same bytes from memory (req/s, target ≥ 0.9×)
+1. cached episode page vs a bare Flask app answering the same bytes and headers (req/s, target ≥ 0.9×);
+   1a. vs an endpoint of the site returning them from memory (through every hook of the site);
+   1b. the cached page with Redis as the page cache, vs the bare Flask app
 2. cached vs uncached episode page (req/s, target ≥ 10×)
 3. uncached episode page time with 100,000 episodes / 4 million panels vs 100 episodes, PostgreSQL
    (target ≤ 1.2×)
@@ -8,7 +10,8 @@
 5. 64 connections for 30 s on cached pages while an upload is processed: errors, p50, p99
 
 Every server is the same `gunicorn -c gunicorn.conf.py` (the app plus one from-memory endpoint routed
-like the episode page, bench/bench_wsgi.py); only FLASK_* variables differ. Load comes from wrk on 127.0.0.1. The catalogues
+like the episode page, bench/bench_wsgi.py; or, for the ceiling, bench/bare_wsgi.py); only FLASK_*
+variables differ. Load comes from wrk on 127.0.0.1, and the servers' CPU time is read from /proc. The catalogues
 are made with set-based SQL (bench/catalogue.py) in databases created for this run and dropped at the
 end; every process started here is stopped here, and every wait has a deadline.
 
@@ -30,11 +33,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from PIL import Image, ImageDraw  # the bench draws its own uploads
 
@@ -71,13 +74,14 @@ class Server:
 
 
 @contextmanager
-def gunicorn(name: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
-    """Run the site under gunicorn.conf.py on a free loopback port until the block ends."""
+def gunicorn(
+    name: str, env: dict[str, str], log_dir: Path, *, app: str = "bench_wsgi:app", ready_path: str = "/robots.txt"
+) -> Iterator[Server]:
+    """Run an app of bench/ under gunicorn.conf.py on a free loopback port until the block ends."""
     port = free_port()
-    log = open(log_dir / f"gunicorn-{name}.log", "wb")
+    log = open(log_dir / f"gunicorn-{name}.log", "wb")  # noqa: SIM115 - closed in the finally below, after the server stops
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--pythonpath", "bench", "bench_wsgi:app"],
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--pythonpath", "bench", app],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     server = Server(name, f"http://127.0.0.1:{port}", process)
@@ -87,7 +91,7 @@ def gunicorn(name: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn {name} exited with {process.returncode}; see {log.name}")
             try:
-                urllib.request.urlopen(server.base + "/robots.txt", timeout=5).close()
+                urllib.request.urlopen(server.base + ready_path, timeout=5).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -117,6 +121,8 @@ class Load:
     p99_ms: float
     socket_errors: int
     non_2xx: int
+    # CPU time of the server's processes per request, when measured (steadier than req/s on a busy machine).
+    cpu_us_per_request: float | None = None
 
     @property
     def errors(self) -> int:
@@ -138,6 +144,35 @@ def wrk(url: str, *, connections: int, seconds: int, threads: int = 2, script: P
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     return _parse_wrk(output)
+
+
+def server_cpu_seconds(server: Server) -> float:
+    """Return the CPU time a gunicorn server has used: its master, its workers, and the workers it reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def times(pid: int) -> tuple[int, list[int]]:
+        # /proc/<pid>/stat: the fields after the command's closing parenthesis; ppid is the 2nd,
+        # utime, stime, cutime and cstime the 12th to 15th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), [int(value) for value in fields[11:15]]
+
+    master = server.process.pid
+    total = sum(times(master)[1])  # its own time and its reaped workers' (cutime, cstime)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != master:
+            with suppress(OSError):  # a process that ended meanwhile
+                parent, (utime, stime, _, _) = times(int(entry))
+                if parent == master:
+                    total += utime + stime
+    return total / tick
+
+
+def measured_wrk(server: Server, url: str, *, connections: int, seconds: int) -> Load:
+    """Load one URL of a server with wrk, and add the server's CPU time per request to what wrk measured."""
+    before = server_cpu_seconds(server)
+    load = wrk(url, connections=connections, seconds=seconds)
+    load.cpu_us_per_request = (server_cpu_seconds(server) - before) / max(load.requests, 1) * 1e6
+    return load
 
 
 def rotating_script(paths: list[str], directory: Path) -> Path:
@@ -201,22 +236,37 @@ def slice_images(count: int, directory: Path) -> list[Path]:
 # --- the benchmarks ------------------------------------------------------------------------------
 
 
-def bench_throughput(cached: Server, uncached: Server, *, rounds: int, seconds: int, log: list[str]) -> dict[str, list[Load]]:
-    """Benchmarks 1 and 2: interleaved rounds of the three ways of answering the episode page."""
-    targets = {
-        "cached page": cached.base + EPISODE_SMALL,
-        "same bytes from memory": cached.base + "/bench" + EPISODE_SMALL,
-        "uncached page": uncached.base + EPISODE_SMALL,
-    }
-    for url in targets.values():  # warm every worker's imports, the page cache and the captured bytes
+# Set per connection or per response by the server, not by the app: not compared.
+_SERVER_HEADERS = {"date", "server", "connection", "keep-alive", "content-length"}
+
+
+def app_headers(url: str) -> tuple[bytes, list[tuple[str, str]]]:
+    """Return the body and the app's own headers of a page, in order."""
+    with urllib.request.urlopen(url, timeout=60) as response:
+        headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _SERVER_HEADERS]
+        return response.read(), headers
+
+
+def bench_throughput(targets: dict[str, tuple[Server, str]], *, rounds: int, seconds: int, log: list[str]) -> dict[str, list[Load]]:
+    """Benchmarks 1 and 2: interleaved rounds of each way of answering the episode page."""
+    for _, url in targets.values():  # warm every worker's imports, the page cache and the captured bytes
         wrk(url, connections=8, seconds=2)
-    assert get(targets["cached page"])[2] == get(targets["same bytes from memory"])[2], "not the same bytes"
+    cached = app_headers(targets["cached page"][1])
+    assert get(targets["same bytes from memory"][1])[2] == cached[0], "not the same bytes"
+    assert app_headers(targets["bare Flask app"][1]) == cached, "not the same bytes and headers"
     results: dict[str, list[Load]] = {name: [] for name in targets}
+    names = list(targets)
     for round_number in range(rounds):
-        for name, url in targets.items():
-            load = wrk(url, connections=32, seconds=seconds)
+        # Forwards, then backwards: neighbours stay neighbours (the cached page and its bare ceiling),
+        # and a drift in the machine's load does not always favour the one that goes first.
+        for name in names if round_number % 2 == 0 else names[::-1]:
+            server, url = targets[name]
+            load = measured_wrk(server, url, connections=32, seconds=seconds)
             results[name].append(load)
-            log.append(f"round {round_number + 1} {name}: {load.requests_per_second:.0f} req/s, errors {load.errors}")
+            log.append(
+                f"round {round_number + 1} {name}: {load.requests_per_second:.0f} req/s, "
+                f"{load.cpu_us_per_request:.0f} µs CPU per request, errors {load.errors}"
+            )
             print(log[-1], flush=True)
     return results
 
@@ -273,6 +323,16 @@ def add_series(database_url: str, slug: str) -> None:
     engine.dispose()
 
 
+def delete_redis_keys(pattern: str) -> None:
+    """Delete this run's keys (its render queue, its page cache) from the benchmarks' Redis."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter(match=pattern):
+        connection.delete(key)
+    connection.close()
+
+
 def run_worker(env: dict[str, str], log_dir: Path, name: str, timeout: int = 900) -> float:
     """Run `flask render-worker --burst` until the queue is empty; return seconds."""
     started = time.perf_counter()
@@ -287,10 +347,8 @@ def run_worker(env: dict[str, str], log_dir: Path, name: str, timeout: int = 900
 
 def machine() -> str:
     model = "unknown CPU"
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with suppress(OSError, StopIteration), open("/proc/cpuinfo") as cpuinfo:
+        model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{cores} cores ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
@@ -345,12 +403,34 @@ def main() -> None:
 
         workers = os.environ.get("WEB_CONCURRENCY") or str((os.cpu_count() or 1) * 2 + 1)
         cached = stack.enter_context(gunicorn("cached", base_env(small_url, work), logs))
+        # The same site with Redis as the page cache (several machines): a hit reads the version there.
+        redis_prefix = f"webtoon-bench-{secrets.token_hex(3)}:"
+        stack.callback(delete_redis_keys, f"{redis_prefix}*")
+        redis_cached = stack.enter_context(gunicorn(
+            "cached-redis",
+            base_env(small_url, work, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix),
+            logs,
+        ))
         uncached = stack.enter_context(gunicorn("uncached", base_env(small_url, work, CACHE_TYPE="NullCache"), logs))
         large = stack.enter_context(gunicorn("large-uncached", base_env(large_url, work, CACHE_TYPE="NullCache"), logs))
+        # A bare Flask app answering the cached server's episode page, bytes and headers (bench/bare_wsgi.py).
+        bare = stack.enter_context(gunicorn(
+            "bare", {**base_env(small_url, work), "BENCH_BARE_SOURCE": cached.base + EPISODE_SMALL}, logs,
+            app="bare_wsgi:app", ready_path=EPISODE_SMALL,
+        ))
         page_bytes = len(get(cached.base + EPISODE_SMALL)[2])
         postgres_version = _server_version(small_url)
 
-        throughput = bench_throughput(cached, uncached, rounds=rounds, seconds=seconds, log=log)
+        throughput = bench_throughput(
+            {
+                "cached page": (cached, cached.base + EPISODE_SMALL),
+                "bare Flask app": (bare, bare.base + EPISODE_SMALL),
+                "same bytes from memory": (cached, cached.base + "/bench" + EPISODE_SMALL),
+                "cached page, Redis": (redis_cached, redis_cached.base + EPISODE_SMALL),
+                "uncached page": (uncached, uncached.base + EPISODE_SMALL),
+            },
+            rounds=rounds, seconds=seconds, log=log,
+        )
         # An episode in the middle of the middle series of the large catalogue.
         scale = bench_scale(uncached, large, f"/series/series-{large_series // 2}/50/", rounds=rounds, seconds=seconds, log=log)
 
@@ -375,8 +455,8 @@ def main() -> None:
         print(f"64 connections, quiet: {quiet}", flush=True)
         upload_dir = work / "upload5"
         upload_dir.mkdir()
-        for path in files:
-            shutil.copy(path, upload_dir / path.name)
+        for file in files:
+            shutil.copy(file, upload_dir / file.name)
         with open(logs / "upload-during-load.log", "wb") as upload_log:
             load_process = subprocess.Popen(
                 [WRK, "-t2", "-c64", f"-d{load_seconds}s", "--latency", "--timeout", "10s", "-s", str(script), cached.base],
@@ -404,25 +484,23 @@ def main() -> None:
             rendered_under_load = time.perf_counter() - upload_started
         busy = _parse_wrk(output)
         print(f"64 connections, during the upload: {busy}", flush=True)
-        import redis
-
-        connection = redis.Redis.from_url(REDIS_URL)
-        for key in connection.scan_iter(match=f"*{queue_name}*"):
-            connection.delete(key)
-        connection.close()
+        delete_redis_keys(f"*{queue_name}*")
 
     if args.quick:
         print("\n".join(log))
         return
 
     load_after = os.getloadavg()
-    cached_rps = median([load.requests_per_second for load in throughput["cached page"]])
-    memory_rps = median([load.requests_per_second for load in throughput["same bytes from memory"]])
-    uncached_rps = median([load.requests_per_second for load in throughput["uncached page"]])
+    rps = {name: median([load.requests_per_second for load in loads]) for name, loads in throughput.items()}
+    cpu = {name: median([load.cpu_us_per_request or 0.0 for load in loads]) for name, loads in throughput.items()}
+    cached_rps, bare_rps, redis_rps = rps["cached page"], rps["bare Flask app"], rps["cached page, Redis"]
+    memory_rps, uncached_rps = rps["same bytes from memory"], rps["uncached page"]
     small_ms = median([load.p50_ms for load in scale["100 episodes"]])
     large_ms = median([load.p50_ms for load in scale["100,000 episodes"]])
-    ratio1, ratio2, ratio3 = cached_rps / memory_rps, cached_rps / uncached_rps, large_ms / small_ms
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    ratio1, ratio2, ratio3 = cached_rps / bare_rps, cached_rps / uncached_rps, large_ms / small_ms
+    ratio1a, ratio1b = cached_rps / memory_rps, redis_rps / bare_rps
+    cpu_of = lambda *names: " vs ".join(f"{cpu[name]:.0f}" for name in names) + " µs"  # noqa: E731
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = lambda name, loads: " / ".join(f"{load.requests_per_second:,.0f}" for load in loads)  # noqa: E731
     report = f"""
 ## Serving benchmarks (bench/bench_serving.py)
@@ -430,23 +508,34 @@ def main() -> None:
 Run {now} on {machine()}. One gunicorn configuration for every server (`gunicorn.conf.py`: {workers}
 workers × 4 threads, gthread); PostgreSQL {postgres_version} on 127.0.0.1, Redis for the queue;
 the page cache is the default FileSystemCache. Load from wrk on 127.0.0.1 (2 threads; 32 connections
-unless said). Each figure is the median of {rounds} interleaved rounds of {seconds} s. The machine was
+unless said). Each figure is the median of {rounds} interleaved rounds of {seconds} s (the servers in turn, forwards
+then backwards). The machine was
 shared with other work (load average {load_before[0]:.1f} when the run started, {load_after[0]:.1f} when it
 ended, on 2 cores), which is why rounds are interleaved and only ratios are compared. The episode page
 is {page_bytes:,} bytes of HTML (40 panels, each a `<picture>` with AVIF, WebP and JPEG at 3 widths).
-The from-memory endpoint (`/bench/series/<slug>/<number>/`) is routed like the episode page, so
-benchmark 1 compares the page cache with doing nothing, not two ways of matching URLs.
+Benchmark 1 compares the cached page with a bare Flask app (bench/bare_wsgi.py: no extension, no
+hook, one route) answering the very bytes and headers the cached server sent, under the same gunicorn
+settings: what the site costs beyond Flask itself. 1a compares it with an endpoint of the site
+(`/bench/series/<slug>/<number>/`, routed like the episode page) returning the same bytes from
+memory, which runs every request hook of the site's extensions; 1b is the cached page with Redis as
+the page cache, where each hit reads the content version from Redis. The CPU column is the time the
+server's processes spent per request (user and system, from /proc), which moves much less than
+requests per second when the machine is busy.
 
-| # | measure | result | target | |
-| --- | --- | --- | --- | --- |
-| 1 | cached episode page vs the same bytes from memory | {cached_rps:,.0f} vs {memory_rps:,.0f} req/s = **{ratio1:.2f}×** | ≥ 0.9× | {verdict(ratio1 >= 0.9)} |
-| 2 | cached vs uncached episode page | {cached_rps:,.0f} vs {uncached_rps:,.0f} req/s = **{ratio2:.1f}×** | ≥ 10× | {verdict(ratio2 >= 10)} |
-| 3 | uncached episode page, 100,000 vs 100 episodes (p50, one connection) | {large_ms:.2f} vs {small_ms:.2f} ms = **{ratio3:.2f}×** | ≤ 1.2× | {verdict(ratio3 <= 1.2)} |
-| 4 | upload of 40 slices (800 × 1280 PNG): answer with the RQ queue vs inline | **{queued_seconds:.2f} s vs {inline_seconds:.2f} s** ({inline_seconds / queued_seconds:.0f}× sooner); the worker then took {worker_seconds:.1f} s | — | |
-| 5 | 64 connections, {load_seconds} s, cached pages, during an upload | **{busy.errors} errors**, p50 {busy.p50_ms:.1f} ms, p99 {busy.p99_ms:.1f} ms, {busy.requests_per_second:,.0f} req/s | zero errors | {verdict(busy.errors == 0)} |
+| # | measure | result | CPU per request | target | |
+| --- | --- | --- | --- | --- | --- |
+| 1 | cached episode page vs a bare Flask app with the same answer | {cached_rps:,.0f} vs {bare_rps:,.0f} req/s = **{ratio1:.2f}×** | {cpu_of("cached page", "bare Flask app")} | ≥ 0.9× | {verdict(ratio1 >= 0.9)} |
+| 1a | cached episode page vs the same bytes from an endpoint of the site | {cached_rps:,.0f} vs {memory_rps:,.0f} req/s = **{ratio1a:.2f}×** | {cpu_of("cached page", "same bytes from memory")} | ≥ 0.9× | {verdict(ratio1a >= 0.9)} |
+| 1b | cached episode page, Redis as the page cache, vs the bare Flask app | {redis_rps:,.0f} vs {bare_rps:,.0f} req/s = **{ratio1b:.2f}×** | {cpu_of("cached page, Redis", "bare Flask app")} | — | |
+| 2 | cached vs uncached episode page | {cached_rps:,.0f} vs {uncached_rps:,.0f} req/s = **{ratio2:.1f}×** | {cpu_of("cached page", "uncached page")} | ≥ 10× | {verdict(ratio2 >= 10)} |
+| 3 | uncached episode page, 100,000 vs 100 episodes (p50, one connection) | {large_ms:.2f} vs {small_ms:.2f} ms = **{ratio3:.2f}×** | | ≤ 1.2× | {verdict(ratio3 <= 1.2)} |
+| 4 | upload of 40 slices (800 × 1280 PNG): answer with the RQ queue vs inline | **{queued_seconds:.2f} s vs {inline_seconds:.2f} s** ({inline_seconds / queued_seconds:.0f}× sooner); the worker then took {worker_seconds:.1f} s | | — | |
+| 5 | 64 connections, {load_seconds} s, cached pages, during an upload | **{busy.errors} errors**, p50 {busy.p50_ms:.1f} ms, p99 {busy.p99_ms:.1f} ms, {busy.requests_per_second:,.0f} req/s | | zero errors | {verdict(busy.errors == 0)} |
 
-Rounds (req/s): cached {rows("", throughput["cached page"])}; from memory
-{rows("", throughput["same bytes from memory"])}; uncached {rows("", throughput["uncached page"])}.
+Rounds (req/s): cached {rows("", throughput["cached page"])}; bare Flask app
+{rows("", throughput["bare Flask app"])}; from memory {rows("", throughput["same bytes from memory"])};
+cached with Redis {rows("", throughput["cached page, Redis"])}; uncached {rows("", throughput["uncached page"])}.
+Cached page ÷ bare Flask app, round by round: {" / ".join(f"{cached.requests_per_second / bare.requests_per_second:.2f}" for cached, bare in zip(throughput["cached page"], throughput["bare Flask app"], strict=True))}.
 Scale rounds (p50 ms): 100 episodes {" / ".join(f"{load.p50_ms:.2f}" for load in scale["100 episodes"])};
 100,000 episodes {" / ".join(f"{load.p50_ms:.2f}" for load in scale["100,000 episodes"])}.
 

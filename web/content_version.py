@@ -43,16 +43,20 @@ def content_version(app: Flask | None = None) -> str:
     A missing version (first start, eviction, a flushed Redis) becomes a fresh random token, so
     entries stored under any earlier version can never be served again.
     """
-    board = _version_board(app or _current_app())
+    app = app or _current_app()
+    board = _version_board(app)
     if board is not None:
         return board.read() or board.start()
-    version = cache.get(VERSION_KEY)
+    # The backend itself, not the cache proxy: pages answered before Flask (web.held_pages) read the
+    # version outside any application context.
+    backend = cache_backend(app)
+    version = backend.get(VERSION_KEY)
     if version is None:
         candidate = secrets.token_hex(8)
         # add, not set: when several workers start at once, the first one's token wins for all.
-        if cache.add(VERSION_KEY, candidate, timeout=0):
+        if backend.add(VERSION_KEY, candidate, timeout=0):
             return candidate
-        version = cache.get(VERSION_KEY) or candidate
+        version = backend.get(VERSION_KEY) or candidate
     return str(version)
 
 

@@ -8,12 +8,15 @@ of entries (web.page_entries).
 
 The decorator wraps the view function itself, not the route: a decorator applied outside it (view
 counting) still runs on every request, cache hits included.
+
+A page this worker holds in memory is answered before Flask builds a request for it, by the WSGI
+layer of web.held_pages: the early answer of every cached view is _answer_held_page.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -36,6 +39,7 @@ from comics import clock
 from comics.models import Episode
 from extensions import cache, db
 from web.content_version import cache_backend, content_version
+from web.held_pages import answers_early
 from web.page_entries import PageEntry, answer, entry_from, page_memo
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
@@ -59,7 +63,7 @@ def next_publication(version: str) -> datetime | None:
     """Return when the next scheduled episode goes public, read once per version and moment."""
     key = f"page-cache/{version}/next-publication"
     now = clock.utcnow()
-    remembered = cache.get(key)
+    remembered: tuple[datetime | None] | None = cache.get(key)
     if remembered is not None and (remembered[0] is None or remembered[0] > now):
         return remembered[0]
     upcoming = db.session.scalar(select(func.min(Episode.published_at)).where(Episode.is_scheduled))
@@ -79,23 +83,31 @@ def _timeout_until(moment: datetime | None, now: datetime) -> int:
 # --- who gets cached pages -----------------------------------------------------------------------
 
 
+def _cookies(req: Request) -> Mapping[str, str]:
+    # Readers get no cookie from this site, so most requests carry none: then nothing is parsed.
+    return req.cookies if "HTTP_COOKIE" in req.environ else {}
+
+
 def _has_session_cookie(app: Flask, req: Request) -> bool:
-    return app.config.get("SESSION_COOKIE_NAME", "session") in req.cookies
+    return app.config.get("SESSION_COOKIE_NAME", "session") in _cookies(req)
+
+
+def _may_be_signed_in(app: Flask, req: Request) -> bool:
+    """Tell whether Flask-Login could find a user for this request, without asking it to look."""
+    manager = getattr(app, "login_manager", None)
+    if manager is None:
+        return False  # no accounts on this app: everyone is anonymous
+    # Flask-Login finds a user only in the session, the remember-me cookie or a request loader.
+    remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return _has_session_cookie(app, req) or remember_cookie in _cookies(req) or manager._request_callback is not None
 
 
 def reader_is_anonymous(app: Flask | None = None, req: Request | None = None) -> bool:
     """Tell whether this request comes from a reader who is not signed in."""
     app = app or _current_app()
     req = req or request._get_current_object()  # type: ignore[attr-defined]
-    manager = getattr(app, "login_manager", None)
-    if manager is None:
-        return True  # no accounts on this app: everyone is anonymous
-    remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if not _has_session_cookie(app, req) and remember_cookie not in req.cookies and manager._request_callback is None:
-        # Flask-Login finds a user only in the session or the remember-me cookie: with neither, nobody
-        # is signed in, and most readers are answered without loading one.
-        return True
-    return not current_user.is_authenticated
+    # Most readers are answered without loading a user.
+    return not _may_be_signed_in(app, req) or not current_user.is_authenticated
 
 
 def can_use_cache(app: Flask, req: Request) -> bool:
@@ -154,7 +166,21 @@ def cached_page(view: View) -> View:
         _store(app, key, entry, now)
         return answer(req, entry, "MISS")
 
+    answers_early(wrapper, _answer_held_page)
     return wrapper  # type: ignore[return-value]
+
+
+def _answer_held_page(app: Flask, req: Request, view_args: Mapping[str, Any]) -> Response | None:
+    """Answer from this worker's memo before Flask builds a request (web.held_pages), or return None.
+
+    Only readers whom no cookie or request loader could sign in: without a request context Flask-Login
+    cannot be asked, so everyone else goes through Flask; can_use_cache then applies the rest of the
+    rule. The memo only: a page this worker has not seen yet goes through Flask, which then holds it.
+    """
+    if _may_be_signed_in(app, req) or not can_use_cache(app, req):
+        return None
+    entry = _fresh(page_memo(app).get(page_key(content_version(app), req)), clock.utcnow())
+    return None if entry is None else answer(req, entry, "HIT")
 
 
 def _fetch(app: Flask, key: str, now: datetime) -> PageEntry | None:
@@ -164,6 +190,11 @@ def _fetch(app: Flask, key: str, now: datetime) -> PageEntry | None:
         entry = cache.get(key)
         if entry is not None:
             memo.put(key, entry)
+    return _fresh(entry, now)
+
+
+def _fresh(entry: PageEntry | None, now: datetime) -> PageEntry | None:
+    """Return the entry unless a scheduled publication has made it stale."""
     if entry is not None and entry.expires_at is not None and entry.expires_at <= now:
         return None
     return entry

@@ -19,7 +19,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from comics.clock import utcnow
 from comics.models import Episode, Series
 from comics.stats.models import EpisodeDailyViews, LinkDailyClicks
 from extensions import db
+from web.held_pages import answers_early, own_early_answer
 
 log = logging.getLogger(__name__)
 
@@ -170,25 +171,30 @@ def _flush_at_exit(app_ref: weakref.ref[Flask]) -> None:
         flush_stats(app)
 
 
-def record_episode_view(slug: str, number: int) -> None:
-    """Count one reader's view of an episode page."""
-    stats_buffer().add_view(slug, number, utcnow().date())
-    _flush_if_due()
+def record_episode_view(slug: str, number: int, app: Flask | None = None) -> None:
+    """Count one reader's view of an episode page (of this app: outside a request, it must be given)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    stats_buffer(app).add_view(slug, number, utcnow().date())
+    _flush_if_due(app)
 
 
 def record_link_click(link_id: int) -> None:
     """Count one reader following an artist's link."""
-    stats_buffer().add_click(link_id, utcnow().date())
-    _flush_if_due()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stats_buffer(app).add_click(link_id, utcnow().date())
+    _flush_if_due(app)
 
 
-def _flush_if_due() -> None:
-    config = current_app.config
-    if stats_buffer().is_due(
+def _flush_if_due(app: Flask) -> None:
+    config = app.config
+    if stats_buffer(app).is_due(
         float(config["STATS_FLUSH_INTERVAL"]),
         int(config["STATS_FLUSH_MAX_PENDING"]),
     ):
-        flush_stats()
+        # An application context of its own: pages answered before Flask (web.held_pages) have none,
+        # and the database is this app's even when another app's context is current (tests).
+        with app.app_context():
+            flush_stats(app)
 
 
 def flush_stats(app: Flask | None = None) -> None:
@@ -280,4 +286,15 @@ def counts_episode_views(view: Callable[..., ResponseReturnValue]) -> Callable[.
             record_episode_view(kwargs["slug"], kwargs["number"])
         return response
 
+    # Pages answered before Flask (web.held_pages) are counted the same way.
+    below = own_early_answer(view)
+    if below is not None:
+
+        def counted_early(app: Flask, req: Request, view_args: Mapping[str, Any]) -> Response | None:
+            response = below.answer(app, req, view_args)
+            if response is not None and response.status_code in (200, 304) and is_counted_request(req):
+                record_episode_view(view_args["slug"], view_args["number"], app)
+            return response
+
+        answers_early(counted, counted_early)
     return counted

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
+from werkzeug.test import TestResponse
 
 from artists.models import ArtistLink, LinkKind
 from comics import clock, models
@@ -45,7 +47,7 @@ def built(site: SiteBuilder) -> Episode:
 PAGES = ["/", "/series/river/", "/series/river/2/", "/artists/mina/"]
 
 
-def fetch(client: FlaskClient, path: str, **headers: str):  # type: ignore[no-untyped-def]
+def fetch(client: FlaskClient, path: str, **headers: str) -> TestResponse:
     response = client.get(path, headers=headers)
     assert response.status_code in (200, 304), (path, response.status_code)
     return response
@@ -85,13 +87,13 @@ def test_a_copy_from_before_a_change_gets_the_new_page(client: FlaskClient, buil
 
 @pytest.mark.parametrize("encoding, decode", [("br", brotli.decompress), ("gzip", gzip.decompress)])
 def test_pages_are_compressed_with_an_etag_per_encoding(
-    client: FlaskClient, built: Episode, encoding: str, decode: object
+    client: FlaskClient, built: Episode, encoding: str, decode: Callable[[bytes], bytes]
 ) -> None:
     plain = fetch(client, "/series/river/2/")
     for _ in range(2):  # the miss, then the hit
         packed = fetch(client, "/series/river/2/", **{"Accept-Encoding": f"{encoding}, identity"})
         assert packed.headers["Content-Encoding"] == encoding
-        assert decode(packed.data) == plain.data  # type: ignore[operator]
+        assert decode(packed.data) == plain.data
         assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + f':{encoding}"'
         assert "Accept-Encoding" in packed.headers["Vary"]
     # A copy held in any encoding is current for every encoding of the same page.
@@ -190,13 +192,13 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
 def test_no_stale_page_after_a_change(
-    client: FlaskClient, site: SiteBuilder, built: Episode, change: object
+    client: FlaskClient, site: SiteBuilder, built: Episode, change: Callable[[SiteBuilder, Episode], bytes]
 ) -> None:
     pages = ["/", "/series/river/", "/series/river/2/", "/artists/mina/"]
     for path in pages:
         fetch(client, path)
         assert fetch(client, path).headers["X-Page-Cache"] == "HIT"
-    expected = change(site, built)  # type: ignore[operator]
+    expected = change(site, built)
     texts = {path: fetch(client, path).get_data() for path in pages}
     assert any(expected in text for text in texts.values()), expected
     for path, text in texts.items():
@@ -311,9 +313,9 @@ def test_an_outer_decorator_runs_on_every_request(app: Flask, client: FlaskClien
 
     calls: list[str] = []
 
-    def counted(view):  # type: ignore[no-untyped-def]
+    def counted(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
-        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             calls.append(kwargs["slug"])
             return view(*args, **kwargs)
 
@@ -365,3 +367,124 @@ def test_a_deleted_version_file_starts_a_new_version(app: Flask, client: FlaskCl
     board.checked_at = 0  # as if a second had passed
     assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "MISS"
     assert Path(board.path).exists()
+
+
+# --- pages held in memory, answered before Flask (web.held_pages) ---------------------------------
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def test_a_held_page_skips_the_hooks_the_session_and_sql_and_is_still_counted(
+    app: Flask, client: FlaskClient, built: Episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    from comics.stats.counting import stats_buffer
+
+    hooks: list[str] = []
+    app.before_request(lambda: hooks.append("before"))
+    app.teardown_request(lambda error: hooks.append("teardown"))
+    app.config["STATS_FLUSH_INTERVAL"] = 3600  # counts wait in memory, so any SQL would be the page's
+    assert fetch(client, "/series/river/2/", **{"User-Agent": BROWSER}).headers["X-Page-Cache"] == "MISS"
+    assert hooks == ["before", "teardown"]
+    hooks.clear()
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *args: statements.append(statement))
+    opened: list[object] = []
+    open_session = app.session_interface.open_session
+
+    def counted_open(*args: Any) -> Any:
+        opened.append(args)
+        return open_session(*args)
+
+    monkeypatch.setattr(app.session_interface, "open_session", counted_open)
+    pending = stats_buffer(app).pending
+    for _ in range(3):
+        page = fetch(client, "/series/river/2/", **{"User-Agent": BROWSER})
+        assert page.headers["X-Page-Cache"] == "HIT"
+    assert (hooks, statements, opened) == ([], [], [])
+    assert stats_buffer(app).pending == pending + 3
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_held_page_is_the_answer_flask_would_give(
+    app: Flask, client: FlaskClient, built: Episode, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    from web.held_pages import HeldPages
+
+    page = fetch(client, path)
+    requests: list[tuple[str, dict[str, str]]] = [
+        ("GET", {}),
+        ("HEAD", {}),
+        ("GET", {"Accept-Encoding": "gzip, deflate, br"}),
+        ("GET", {"Accept-Encoding": "gzip"}),
+        ("GET", {"If-None-Match": page.headers["ETag"]}),
+        ("GET", {"If-Modified-Since": page.headers["Last-Modified"]}),
+        ("GET", {"Cookie": "theme=dark"}),  # a cookie that signs nobody in
+    ]
+
+    def answers() -> list[tuple[int, list[tuple[str, str]], bytes]]:
+        return [
+            (answer.status_code, list(answer.headers.items()), answer.data)
+            for answer in (client.open(path, method=method, headers=headers) for method, headers in requests)
+        ]
+
+    held = answers()
+    # The layers around it (web.security_headers, outermost) stay: only this one is taken out.
+    outer: Any = app
+    while not isinstance(outer.wsgi_app, HeldPages):
+        outer = outer.wsgi_app
+    layer = outer.wsgi_app
+    monkeypatch.setattr(outer, "wsgi_app", layer.wsgi_app)  # Flask alone, as before the layer
+    assert answers() == held
+    assert [status for status, _, _ in held] == [200, 200, 200, 200, 304, 304, 200]
+
+
+def test_a_failed_early_answer_leaves_the_request_to_flask(
+    client: FlaskClient, built: Episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetch(client, "/series/river/2/")
+    real_page_key = page_cache.page_key
+    calls: list[str] = []
+
+    def fails_first(*args: Any) -> str:
+        calls.append("key")
+        if len(calls) == 1:
+            raise ConnectionError("the cache is gone")
+        return real_page_key(*args)
+
+    monkeypatch.setattr(page_cache, "page_key", fails_first)
+    assert fetch(client, "/series/river/2/").headers["X-Page-Cache"] == "HIT"
+    assert calls == ["key", "key"]  # the early answer, then the view's own lookup in Flask
+
+
+def test_only_a_decorator_that_takes_part_is_answered_early() -> None:
+    import functools
+
+    from web.held_pages import answers_early, own_early_answer
+
+    def view() -> str:
+        return "page"
+
+    answers_early(view, lambda app, req, view_args: None)
+
+    @functools.wraps(view)
+    def wrapper() -> str:
+        return view()
+
+    # functools.wraps copied the attribute, but the copy belongs to the view below.
+    assert own_early_answer(view) is not None
+    assert own_early_answer(wrapper) is None
+
+
+def test_a_limit_on_every_view_sends_every_page_through_flask(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, RATELIMIT_DEFAULT="1000 per hour", **real_cache(tmp_path))
+    with app.app_context():
+        site = SiteBuilder()
+        site.episode(site.series(), panels=1)
+        client = app.test_client()
+        assert fetch(client, "/series/river/1/").headers["X-Page-Cache"] == "MISS"
+        hit = fetch(client, "/series/river/1/")
+        assert hit.headers["X-Page-Cache"] == "HIT"
+        assert hit.headers["X-RateLimit-Limit"] == "1000"
