@@ -3,6 +3,11 @@
 There is no open registration: an operator creates the first account with `flask create-user`, and
 admins and editors invite everyone else. Passwords are hashed with scrypt (memory-hard); invitation
 tokens are stored only as SHA-256 digests, so a leaked database cannot be turned into accounts.
+
+A new password, wherever it is chosen (create-user, an invitation, a password change), is judged by one
+rule, password_problem: at least 12 characters, and strong enough by zxcvbn's offline estimate (score 3
+of 4, about 10^8 guesses or more) once the account's own email and names count as the first words an
+attacker would try. A refusal says why, in zxcvbn's plain words.
 """
 from __future__ import annotations
 
@@ -11,11 +16,13 @@ import hashlib
 import re
 import secrets
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
 
 import click
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from artists.models import PASSWORD_METHOD, Artist, Invitation, Role, User
 from comics.clock import utcnow
@@ -24,6 +31,11 @@ from extensions import db
 PASSWORD_MIN_LENGTH = 12
 # Long enough for any passphrase, short enough that hashing one is never a denial of service.
 PASSWORD_MAX_LENGTH = 200
+# zxcvbn's scores run from 0 to 4; 3 means "safely unguessable": about 10^8 guesses or more.
+PASSWORD_MIN_SCORE = 3
+# zxcvbn's own bound: its matching slows to seconds on 200 characters, so a longer one is judged by
+# its first 72 (ample for any passphrase; more characters never make a password weaker).
+PASSWORD_JUDGED_LENGTH = 72
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -40,13 +52,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str) -> str | None:
-    """Return why a new password is refused, or None when it is acceptable."""
+def account_words(email: str, *names: str) -> list[str]:
+    """Return what an attacker would try first for this account: its email, the email's parts, its names."""
+    local, _, domain = normalise_email(email).partition("@")
+    words = [normalise_email(email), local, *re.split(r"[._+-]", local), *domain.split(".")]
+    for name in names:
+        words += [name, re.sub(r"[\s._-]+", "", name), *re.split(r"[\s._-]+", name)]
+    return list(dict.fromkeys(word.lower() for word in words if word.strip()))
+
+
+def password_problem(password: str, account: Sequence[str] = ()) -> str | None:
+    """Return why a new password is refused, in words its owner can act on, or None when it is strong enough.
+
+    account: the words of the account it is for (account_words), which count as easy to guess.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"Use at least {PASSWORD_MIN_LENGTH} characters; a few words in a row make a good password."
     if len(password) > PASSWORD_MAX_LENGTH:
         return f"Use at most {PASSWORD_MAX_LENGTH} characters."
-    return None
+    judged = zxcvbn(password[:PASSWORD_JUDGED_LENGTH], user_inputs=list(account))
+    if judged["score"] >= PASSWORD_MIN_SCORE:
+        return None
+    feedback = judged["feedback"]
+    advice = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+    return "This password would be easy to guess. " + (advice or "Add another word or two; uncommon words are better.")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -121,7 +150,8 @@ def unique_artist_slug(name: str) -> str:
 
 def accept_invitation(invitation: Invitation, password: str, display_name: str = "") -> User:
     """Create the invited account (and its new artist profile) and spend the invitation; the caller commits."""
-    problem = password_problem(password)
+    names = [display_name.strip(), invitation.artist.display_name if invitation.artist else ""]
+    problem = password_problem(password, account_words(invitation.email, *names))
     if problem:
         raise InvitationRefused(problem)
     if find_user_by_email(invitation.email) is not None:
@@ -133,26 +163,30 @@ def accept_invitation(invitation: Invitation, password: str, display_name: str =
             raise InvitationRefused("Choose the name readers will see (a pen name is fine).")
         artist = Artist(slug=unique_artist_slug(name), display_name=name[:120])
         db.session.add(artist)
-    user = User(email=invitation.email, role=invitation.role, artist=artist)
+    # An editor or admin names themselves for the artists (never shown their email); empty: "An editor".
+    user = User(email=invitation.email, role=invitation.role, artist=artist, display_name="" if artist else display_name.strip()[:120])
     user.set_password(password)
     invitation.used_at = utcnow()
     db.session.add(user)
     return user
 
 
-def create_user(email: str, role: Role, password: str, artist: Artist | None = None) -> User:
-    """Add an account to the session, refusing a bad email, a weak password or a taken email."""
+def create_user(email: str, role: Role, password: str, artist: Artist | None = None, display_name: str = "") -> User:
+    """Add an account to the session, refusing a bad email, a weak password or a taken email.
+
+    display_name is how artists see an editor or admin without a profile (User.label).
+    """
     email = normalise_email(email)
     if not EMAIL_PATTERN.fullmatch(email):
         raise ValueError(f"not an email address: {email!r}")
-    problem = password_problem(password)
+    problem = password_problem(password, account_words(email, artist.display_name if artist else "", artist.slug if artist else ""))
     if problem:
         raise ValueError(problem)
     if find_user_by_email(email) is not None:
         raise ValueError(f"an account with the email {email} already exists")
     if role == Role.ARTIST and artist is None:
         raise ValueError("an artist account needs --artist SLUG")
-    user = User(email=email, role=role, artist=artist)
+    user = User(email=email, role=role, artist=artist, display_name="" if artist else display_name.strip()[:120])
     user.set_password(password)
     db.session.add(user)
     return user
@@ -162,7 +196,9 @@ def create_user(email: str, role: Role, password: str, artist: Artist | None = N
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]), help="What the account may do.")
 @click.option("--artist", "artist_slug", help="The artist profile the account publishes as (created if missing).")
-@click.option("--name", "artist_name", help="Display name for a new artist profile (default: from the slug).")
+@click.option(
+    "--name", "artist_name", help="Display name for a new artist profile (default: from the slug), or the name artists see for an editor or admin."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def create_user_command(email: str, role: str, artist_slug: str | None, artist_name: str | None, password_stdin: bool) -> None:
     """Create an account; the password is read from standard input or asked for, never taken as an argument."""
@@ -182,7 +218,7 @@ def create_user_command(email: str, role: str, artist_slug: str | None, artist_n
         elif db.session.scalar(select(User.id).where(User.artist_id == artist.id)) is not None:
             raise click.ClickException(f"the artist {artist_slug} already has an account")
     try:
-        user = create_user(email, Role(role), password, artist)
+        user = create_user(email, Role(role), password, artist, display_name=artist_name or "")
         db.session.commit()
     except ValueError as refusal:
         db.session.rollback()

@@ -1,0 +1,160 @@
+"""Sign-in limits that count each client behind a proxy, and slow guessing without locking an owner out.
+
+Three limits guard the sign-in form, only failed attempts count against them, and a known browser
+skips the third:
+
+- per address and email, and per address (LOGIN_RATE_LIMITS, LOGIN_RATE_LIMITS_PER_IP, kept by
+  Flask-Limiter): the address is the client's own once TRUSTED_PROXIES says how many proxies stand in
+  front (app.configure_proxies), so one client hammering is stopped without stopping anyone else;
+- per email, a growing delay: after n failures in a row, the next attempt for that email waits
+  2^(n-1) seconds, at most MAX_DELAY_SECONDS (1, 2, 4 … 60 s). An attempt during the wait is refused
+  unread, with the seconds left; the first one after it is judged as usual, and a success starts the
+  count again. This bounds guessing on one account from any number of addresses to about one a minute,
+  while its owner waits seconds, never hours;
+- a browser that has fully signed in to an account before carries a known-device cookie, bound to
+  that account by an HMAC, and waits on a delay of its own instead of the account's. An attacker who
+  keeps an editor's delay running cannot keep the editor out of their usual browser (OWASP's "device
+  cookies"); someone holding a stolen device cookie still meets its own growing delay.
+
+Failures are forgotten FAILURE_MEMORY_SECONDS after the first. The delay and the per-address counts
+are kept in the limiter's storage (RATELIMIT_STORAGE_URI), which several workers must share:
+settings.check_server_settings refuses a public site's several workers on memory://. Every key is an
+HMAC of the email or address under the secret key, so that storage holds no address and no email
+(and each key expires with its window or delay). An unknown email meets the same delay as a known
+one: no answer tells which accounts exist.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+from datetime import UTC
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from limits.storage import Storage
+from werkzeug.wrappers import Response
+
+from artists.accounts import find_user_by_email, normalise_email
+from artists.models import User
+from comics import clock
+from extensions import limiter
+
+FIRST_DELAY_SECONDS = 1
+MAX_DELAY_SECONDS = 60
+FAILURE_MEMORY_SECONDS = 3600
+DEVICE_COOKIE = "sign-in-device"
+DEVICE_COOKIE_DAYS = 90
+
+
+def keyed_digest(purpose: str, value: str) -> str:
+    """Return an HMAC of value under the secret key: stored or compared in place of an address or email."""
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(key, f"{purpose}\0{value}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+# --- the per-address limits' keys (Flask-Limiter) -----------------------------------------------
+
+
+def address_key() -> str:
+    """Key the per-address limit by the client's address, hashed."""
+    return keyed_digest("address", get_remote_address())
+
+
+def address_and_email_key() -> str:
+    """Key the per-email limit by address and email together, hashed, so no one can lock an owner out."""
+    return keyed_digest("address-email", f"{get_remote_address()}|{normalise_email(request.form.get('email', ''))}")
+
+
+# --- the growing delay ---------------------------------------------------------------------------
+
+
+def _storage() -> Storage | None:
+    """Return the limiter's storage, or None when the sign-in limits are turned off."""
+    return limiter.storage if current_app.config.get("RATELIMIT_ENABLED", True) else None
+
+
+def _key(kind: str, subject: str) -> str:
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}/sign-in-{kind}/{subject}"
+
+
+def _now_ms() -> int:
+    """Return the site clock (comics.clock, which tests move) in milliseconds since the epoch."""
+    return int(clock.utcnow().replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def delay_subject(email: str) -> str:
+    """Return whose delay an attempt for this email waits on: this browser's own, if it has signed in as
+    that account before, else the email's."""
+    token = request.cookies.get(device_cookie_name(), "")
+    nonce, _, mac = token.partition(".")
+    if nonce and mac:
+        user = find_user_by_email(email)
+        if user is not None and hmac.compare_digest(mac, _device_mac(user, nonce)):
+            return keyed_digest("device", nonce)
+    return keyed_digest("email", normalise_email(email))
+
+
+def seconds_to_wait(subject: str) -> int:
+    """Return how many seconds the next attempt for this subject must still wait (0: none)."""
+    storage = _storage()
+    if storage is None:
+        return 0
+    failures = storage.get(_key("failures", subject))
+    if not failures:
+        return 0
+    # Each failure stores the moment its wait ends under its own number, so concurrent failures never
+    # add to one another's; bounded all the same, so no glitch can ever make a wait longer than the cap.
+    wait_ends = storage.get(_key("wait", f"{subject}/{failures}"))
+    return min(max(0, math.ceil((wait_ends - _now_ms()) / 1000)), MAX_DELAY_SECONDS)
+
+
+def note_failure(subject: str) -> int:
+    """Count a failed attempt for this subject and return the seconds the next one must wait."""
+    storage = _storage()
+    if storage is None:
+        return 0
+    failures = storage.incr(_key("failures", subject), FAILURE_MEMORY_SECONDS)
+    delay: int = min(FIRST_DELAY_SECONDS << min(failures - 1, 16), MAX_DELAY_SECONDS)
+    wait_key = _key("wait", f"{subject}/{failures}")
+    storage.clear(wait_key)  # a number used before the count last started again
+    storage.incr(wait_key, delay + 1, amount=_now_ms() + delay * 1000)
+    return delay
+
+
+def note_success(subject: str) -> None:
+    """Start the subject's count of failures again after a correct password."""
+    storage = _storage()
+    if storage is not None:
+        storage.clear(_key("failures", subject))
+
+
+# --- known devices -------------------------------------------------------------------------------
+
+
+def device_cookie_name() -> str:
+    """Return the known-device cookie's name: __Host- prefixed whenever the session cookie is Secure."""
+    return ("__Host-" if current_app.config["SESSION_COOKIE_SECURE"] else "") + DEVICE_COOKIE
+
+
+def _device_mac(user: User, nonce: str) -> str:
+    return keyed_digest("device-of", f"{user.id}/{nonce}")
+
+
+def remember_device(response: Response, user: User) -> None:
+    """Mark this browser as one that signed in to the account, so the account's delay never holds it up.
+
+    The cookie holds a random nonce and an HMAC: nothing that names the account or the person.
+    """
+    nonce = secrets.token_urlsafe(16)
+    response.set_cookie(
+        device_cookie_name(),
+        f"{nonce}.{_device_mac(user, nonce)}",
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        path="/",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
