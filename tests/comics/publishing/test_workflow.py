@@ -27,6 +27,7 @@ from comics.publishing.workflow import (
     withdraw,
 )
 from extensions import db
+from settings import DEFAULT_REVIEW_CHECKLIST
 from tests.conftest import SiteBuilder, make_test_app
 from tests.studio_support import (
     counts,
@@ -36,6 +37,8 @@ from tests.studio_support import (
     media_files,
     sign_in,
 )
+
+CHECKLIST = list(DEFAULT_REVIEW_CHECKLIST)
 
 
 @pytest.fixture
@@ -56,20 +59,22 @@ def test_submit_then_approve_now_publishes(people: dict) -> None:
     assert stage(episode) == "draft"
     submit(episode, artist)
     assert stage(episode) == "in review" and not episode.is_public
-    approve(episode, editor, comment="Checked names and places.")
+    approve(episode, editor, comment="Checked names and places.", confirmed=CHECKLIST)
     db.session.commit()
     assert stage(episode) == "published" and episode.is_public
     assert actions(episode) == [AuditAction.SUBMIT, AuditAction.APPROVE, AuditAction.PUBLISH]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.APPROVE))
     assert entry is not None
-    assert entry.actor == "ed@example.org" and entry.comment == "Checked names and places." and entry.created_at is not None
+    # Named, never by email: "An editor" until they choose a display name.
+    assert entry.actor == "An editor" and entry.comment == "Checked names and places." and entry.created_at is not None
+    assert entry.checklist == CHECKLIST
 
 
 def test_scheduled_episode_appears_at_its_time_without_a_job(people: dict, monkeypatch: pytest.MonkeyPatch, studio_app: Flask) -> None:
     episode, artist, editor = people["episode"], people["artist"], people["editor"]
     submit(episode, artist)
     when = clock.utcnow() + timedelta(hours=2)
-    approve(episode, editor, publish_at=when)
+    approve(episode, editor, publish_at=when, confirmed=CHECKLIST)
     db.session.commit()
     assert stage(episode) == "scheduled" and actions(episode)[-1] == AuditAction.SCHEDULE
     reader = studio_app.test_client()
@@ -148,7 +153,7 @@ def test_artists_publish_only_where_the_site_allows_it(tmp_path: Path) -> None:
             series = SiteBuilder().series(mina)
             episode = SiteBuilder().episode(series, panels=1, publish=False)
             if allowed:
-                publish(episode, user)
+                publish(episode, user, confirmed=CHECKLIST)
                 assert episode.is_public
             else:
                 with pytest.raises(WorkflowError, match="published by an editor"):
@@ -158,7 +163,7 @@ def test_artists_publish_only_where_the_site_allows_it(tmp_path: Path) -> None:
 def test_artist_edit_of_a_published_episode_goes_back_to_review(people: dict, studio_app: Flask) -> None:
     episode, artist, editor = people["episode"], people["artist"], people["editor"]
     submit(episode, artist)
-    approve(episode, editor)
+    approve(episode, editor, confirmed=CHECKLIST)
     db.session.commit()
     first_published = episode.published_at
     client = studio_app.test_client()
@@ -169,7 +174,7 @@ def test_artist_edit_of_a_published_episode_goes_back_to_review(people: dict, st
     episode = db.session.get_one(Episode, episode.id)
     assert stage(episode) == "in review" and not episode.is_public
     assert studio_app.test_client().get("/series/river/1/").status_code == 404
-    approve(episode, editor)
+    approve(episode, editor, confirmed=CHECKLIST)
     db.session.commit()
     # Back with its first date, so it does not jump to the top of the listings.
     assert episode.is_public and episode.published_at == first_published
@@ -178,7 +183,7 @@ def test_artist_edit_of_a_published_episode_goes_back_to_review(people: dict, st
 def test_unpublish_takes_it_down_at_once(people: dict, studio_app: Flask) -> None:
     episode, artist, editor = people["episode"], people["artist"], people["editor"]
     submit(episode, artist)
-    approve(episode, editor)
+    approve(episode, editor, confirmed=CHECKLIST)
     db.session.commit()
     client = studio_app.test_client()
     sign_in(client, "mina@example.org")
@@ -192,7 +197,7 @@ def test_unpublish_takes_it_down_at_once(people: dict, studio_app: Flask) -> Non
 def test_delete_unpublishes_first_and_removes_files_after_commit(people: dict, studio_app: Flask) -> None:
     episode, artist, editor = people["episode"], people["artist"], people["editor"]
     submit(episode, artist)
-    approve(episode, editor)
+    approve(episode, editor, confirmed=CHECKLIST)
     db.session.commit()
     names = {name for panel in episode.panels for name in panel.image.file_names()}
     assert names <= media_files(studio_app)
@@ -229,7 +234,7 @@ def test_delete_pages_confirm_first(people: dict, studio_app: Flask) -> None:
 def test_delete_series_removes_everything_and_records_it(people: dict, studio_app: Flask) -> None:
     series, artist, editor = people["series"], people["artist"], people["editor"]
     submit(people["episode"], artist)
-    approve(people["episode"], editor)
+    approve(people["episode"], editor, confirmed=CHECKLIST)
     db.session.commit()
     delete_series(series, editor)
     assert counts() == {"episodes": 0, "panels": 0, "images": 0}
@@ -253,7 +258,7 @@ def test_review_through_the_studio_with_a_schedule(people: dict, studio_app: Fla
     db.session.expire_all()
     assert db.session.get_one(Episode, episode.id).status == EpisodeStatus.SUBMITTED
     later = (clock.utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    assert editor.post(f"/studio/episodes/{episode.id}/review", data={"decision": "approve", "when": "later", "publish_at": later}).status_code == 303
+    assert editor.post(f"/studio/episodes/{episode.id}/review", data={"decision": "approve", "when": "later", "publish_at": later, "checklist": CHECKLIST}).status_code == 303
     db.session.expire_all()
     episode = db.session.get_one(Episode, episode.id)
     assert stage(episode) == "scheduled" and episode.published_at is not None

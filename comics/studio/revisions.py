@@ -1,0 +1,148 @@
+"""Changes to public profiles and series waiting for review: the list, the side-by-side page, decisions.
+
+Editors see every waiting change and approve it (every checklist item confirmed) or send it back with a
+comment; an artist sees their own, and may take one back before it is decided. The rules are
+comics.publishing.revisions; who may see which revision is artists.permissions.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, url_for
+from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
+
+from artists.permissions import get_revision_for_edit, require_staff, signed_in_user
+from comics.images.ingest import discard_unreferenced
+from comics.images.models import StoredImage
+from comics.publishing.models import Revision
+from comics.publishing.revisions import (
+    FIELD_NAMES,
+    PROFILE_FIELDS,
+    SERIES_FIELDS,
+    RevisionRefused,
+    approve_revision,
+    artist_name,
+    changed_fields,
+    live_picture,
+    live_values,
+    pending_revisions,
+    return_revision,
+    revision_target,
+    target_label,
+    withdraw_revision,
+)
+from comics.studio import bp
+from comics.studio.forms import ConfirmForm, RevisionDecisionForm
+from extensions import db
+from web.form_answers import done, form_errors, refuse
+
+
+@dataclass
+class FieldRow:
+    """One line of the side-by-side view: a field's live and proposed values."""
+
+    key: str
+    name: str
+    live: Any
+    proposed: Any
+    changed: bool
+
+
+def field_rows(revision: Revision) -> tuple[list[FieldRow], bool]:
+    """Return the revision's fields beside the live ones, and whether the target still exists."""
+    target = revision_target(revision)
+    proposed = revision.proposed
+    keys = PROFILE_FIELDS if revision.target_type == "artist" else SERIES_FIELDS
+    live = live_values(target) if target is not None else dict.fromkeys(keys)
+    changed = set(changed_fields(target, proposed, revision.image)) if target is not None else set(keys)
+    rows = []
+    for key in keys:
+        if key not in proposed:
+            continue
+        old, new = live[key], proposed[key]
+        if key == "artist_id":
+            old, new = artist_name(old), artist_name(new)
+        rows.append(FieldRow(key, FIELD_NAMES[key], old, new, key in changed))
+    return rows, target is not None
+
+
+def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
+    """Return what the side-by-side page shows."""
+    target = revision_target(revision)
+    rows, exists = field_rows(revision)
+    picture = revision.proposed.get("picture", "keep")
+    current: StoredImage | None = live_picture(target) if target is not None else None
+    return {
+        "revision": revision,
+        "target": target,
+        "target_name": target_label(target) if target is not None else "(deleted)",
+        "rows": rows,
+        "exists": exists,
+        "live_picture": current,
+        # What readers would see after approval: the new picture, none, or the current one.
+        "proposed_picture": revision.image if picture == "new" else (None if picture == "remove" else current),
+        "picture_changed": picture == "new" or (picture == "remove" and current is not None),
+        "decision_form": RevisionDecisionForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+        **extra,
+    }
+
+
+@bp.get("/revisions")
+def revisions() -> str:
+    """List the changes to profiles and series waiting for review (an artist sees their own)."""
+    user = signed_in_user()
+    waiting = pending_revisions(user)
+    targets = {revision.id: revision_target(revision) for revision in waiting}
+    labels = {revision_id: target_label(target) if target is not None else "(deleted)" for revision_id, target in targets.items()}
+    return render_template("studio/revisions.html", revisions=waiting, labels=labels)
+
+
+@bp.get("/revisions/<row_id:revision_id>")
+def revision_detail(revision_id: int) -> str:
+    """Show a revision beside the live version, with the editor's decision form or the artist's options."""
+    return render_template("studio/revision.html", **revision_context(get_revision_for_edit(revision_id)))
+
+
+def revision_step(revision: Revision, action: Callable[[], set[str]], message: str, **extra: object) -> Response | tuple[Response | str, int]:
+    """Run a decision; commit it and discard the files it let go of, or refuse with the reason and change nothing."""
+    try:
+        stale = action()
+    except RevisionRefused as refusal:
+        db.session.rollback()
+        revision = get_revision_for_edit(revision.id)
+        return refuse("studio/revision.html", revision_context(revision, **extra), [str(refusal)])
+    db.session.commit()
+    discard_unreferenced(stale)
+    return done(url_for("studio.revision_detail", revision_id=revision.id), message)
+
+
+@bp.post("/revisions/<row_id:revision_id>/decide")
+@require_staff
+def decide_revision(revision_id: int) -> Response | tuple[Response | str, int]:
+    """Approve a revision (every checklist item confirmed) or send it back with a comment."""
+    revision = get_revision_for_edit(revision_id)
+    user = signed_in_user()
+    form = RevisionDecisionForm()
+    if not form.validate():
+        return refuse("studio/revision.html", revision_context(revision, decision_form=form), form_errors(form))
+    comment = form.comment.data or ""
+    if form.decision.data == "return":
+        return revision_step(revision, lambda: return_revision(revision, user, comment), "Sent back to the artist with your comment.", decision_form=form)
+    confirmed = form.checklist.data or []
+    return revision_step(
+        revision, lambda: approve_revision(revision, user, confirmed, comment), "Approved: readers see the new version now.", decision_form=form
+    )
+
+
+@bp.post("/revisions/<row_id:revision_id>/withdraw")
+def withdraw_revision_view(revision_id: int) -> Response | tuple[Response | str, int]:
+    """Take back a change before an editor decides on it."""
+    revision = get_revision_for_edit(revision_id)
+    form = ConfirmForm()
+    if not form.validate():
+        return refuse("studio/revision.html", revision_context(revision), form_errors(form))
+    user = signed_in_user()
+    return revision_step(revision, lambda: withdraw_revision(revision, user), "Taken back: nothing of it will reach readers.")
