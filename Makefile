@@ -1,28 +1,49 @@
-# The two commands of the quickstart: `make run` and `make test`. Everything else is a step of theirs.
+# The two commands of the quickstart: `make run` and `make test`. Everything else is a step of theirs,
+# but `make lock` and `make audit`, which look after the dependencies.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev test install install-test migrate demo bench bench-serving clean
+.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: make PYTHON=python3.11 ..." if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+# Every package comes from a lock, each file checked against its hash; then the project itself, with
+# nothing more (--no-deps), built by the locked setuptools (--no-build-isolation: no unhashed download).
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements-test.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+# Rewrite both locks from pyproject.toml after a change to its dependencies, and commit them: pins
+# already there are kept (`make lock LOCK_ARGS=--upgrade` moves every one to the newest release).
+# Resolved from PyPI alone (--isolated: no local pip configuration) for this Python: 3.11, the oldest
+# supported. The test lock holds the runtime lock's pins (--constraint) and the test tools'.
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --build-deps-for editable --no-emit-find-links --no-emit-index-url --pip-args=--isolated $(LOCK_ARGS)
+lock: install-test
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --extra test --constraint requirements.lock --output-file requirements-test.lock pyproject.toml
+
+# Ask PyPI's vulnerability database about every locked package: fails on a known vulnerability; where
+# the database cannot be reached, says so and passes (.ci/audit.py says why).
+audit: install-test
+	$(BIN)/python .ci/audit.py requirements-test.lock
 
 migrate: install
 	$(FLASK) db upgrade
@@ -35,8 +56,10 @@ run: demo
 	@echo "Serving the demo with gunicorn on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
-# Flask's own server, reloading on every code change, for work on the code.
+# Flask's own server, reloading on every code change, for work on the code. gunicorn sweeps orphaned
+# media by itself at each start (comics/images/sweeping.py); here the same sweep runs first.
 dev: demo
+	$(FLASK) media-gc
 	$(FLASK) run --reload --host $(HOST) --port $(PORT)
 
 # Style first (ruff: lint and import order; mypy: types, settings in pyproject.toml), then the suite.

@@ -1,4 +1,8 @@
-"""A live server in a thread and Debian's Chromium driven by Playwright, for the browser tests."""
+"""A live server in a thread and Debian's Chromium driven by Playwright, for the browser tests.
+
+Every page is watched for policy violations (the Content-Security-Policy and the other headers of
+web.security_headers): a browser test fails if Chromium reports one, whatever it was testing.
+"""
 from __future__ import annotations
 
 import os
@@ -7,13 +11,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page  # imported when used: only the browser tests need Playwright
+    # imported when used: only the browser tests need Playwright
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium's own background traffic would be refused by a closed network; none of it is the site's.
@@ -54,16 +60,73 @@ def live_server(app: Flask) -> Iterator[str]:
         server.server_close()
 
 
+# Runs in every document before its own scripts: the event is how a page learns of a blocked load,
+# inline script or style, or a Trusted Types refusal, whether or not Chromium also logs it.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.reportPolicyViolation(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}` +
+        (event.sample ? ` (${event.sample})` : "")
+    );
+});
+"""
+# What Chromium logs when a policy refuses something or a policy header does not parse.
+POLICY_MESSAGES = ("Content Security Policy", "Content-Security-Policy", "Trusted Type", "Permissions-Policy", "Refused to")
+
+
+class PolicyWatch:
+    """The policy violations reported in the pages of some browser contexts, collected as text."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def attach(self, context: BrowserContext) -> None:
+        """Collect the violations of every page this context opens from now on."""
+        context.expose_function("reportPolicyViolation", self._note_report)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._note_console)
+
+    def _note_report(self, text: str) -> None:
+        self.violations.append(text)
+
+    def _note_console(self, message: ConsoleMessage) -> None:
+        if any(marker in message.text for marker in POLICY_MESSAGES):
+            self.violations.append(f"console {message.type}: {message.text}")
+
+
+_watches: WeakKeyDictionary[Browser, PolicyWatch] = WeakKeyDictionary()
+
+
+def policy_violations(page: Page) -> list[str]:
+    """Return the policy violations reported so far by the pages of this test's browser."""
+    browser = page.context.browser
+    assert browser is not None
+    return list(_watches[browser].violations)
+
+
+def new_page(page: Page) -> Page:
+    """Open a page in a new context of the same browser (another person), watched like the first."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context()
+    _watches[browser].attach(context)
+    return context.new_page()
+
+
 @contextmanager
-def chromium_page() -> Iterator[Page]:
-    """Yield a fresh Playwright page in headless Chromium."""
+def chromium_page(fail_on_violations: bool = True) -> Iterator[Page]:
+    """Yield a fresh Playwright page in headless Chromium; fail at the end if a policy was violated."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        watch = _watches[browser] = PolicyWatch()
         try:
             context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            watch.attach(context)
             yield context.new_page()
+            # Reached only when the test's own steps passed: their failure is the one to report.
+            assert not fail_on_violations or watch.violations == [], f"Chromium reported policy violations: {watch.violations}"
         finally:
             browser.close()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -91,3 +93,76 @@ def test_gunicorn_serves_pages_from_the_shared_cache(app: Flask, site: SiteBuild
             process.communicate()
             raise
     assert process.returncode == 0, errors.decode()[-2000:]
+
+
+# --- the access log: what a seized server's log would say ----------------------------------------
+
+READER_ADDRESS = "203.0.113.77"
+MARKERS = (READER_ADDRESS, "secret-search", "ReaderMarkerAgent", "referrer-marker", "SECRETTOKEN123")
+
+
+def fetch(url: str, **headers: str) -> int:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        return int(error.code)
+
+
+def test_the_access_log_holds_no_address_query_agent_or_referrer(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert gunicorn
+    site.episode(site.series(), panels=1)
+    db.session.commit()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    access_log = tmp_path / "access.log"
+    process = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env={**server_environment(app, tmp_path), "GUNICORN_ACCESS_LOG": str(access_log)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(f"{base}/", process)
+        who = {"User-Agent": "ReaderMarkerAgent/1.0", "Referer": "https://referrer-marker.example/page", "X-Forwarded-For": READER_ADDRESS}
+        assert fetch(f"{base}/search?q=secret-search&page=1", **who) == 200
+        assert fetch(f"{base}/series/river/1/?utm=secret-search", **who) == 200
+        assert fetch(f"{base}/account/invitation/SECRETTOKEN123", **who) == 404
+        # A request gunicorn refuses itself: its error log would name the client's address.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(b"GET /?q=secret-search HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+            raw.recv(1024)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=30)
+    lines = access_log.read_text().splitlines()
+    search = next(line for line in lines if '"GET /search"' in line)
+    assert re.fullmatch(r'\[[^\]]+\] "GET /search" 200 \d+ms', search), search
+    assert any('"GET /series/river/1/" 200' in line for line in lines), lines
+    assert any('"GET /account/invitation/-" 404' in line for line in lines), lines
+    for line in lines:
+        assert "127.0.0.1" not in line and "?" not in line, line
+        assert not any(marker in line for marker in MARKERS), line
+    error_log = errors.decode()
+    assert "Invalid request from ip=-" in error_log, error_log[-2000:]
+    assert not any(marker in error_log for marker in MARKERS), error_log[-2000:]
+
+
+# --- sign-in limits across workers ---------------------------------------------------------------
+
+
+def test_a_public_site_will_not_start_several_workers_on_unshared_limits(app: Flask, tmp_path: Path) -> None:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert gunicorn
+    env = {**server_environment(app, tmp_path), "FLASK_SITE_URL": "https://freelines.example", "FLASK_RATELIMIT_STORAGE_URI": "memory://"}
+    refused = subprocess.run(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{free_port()}", "--workers", "2"],
+        cwd=ROOT, env=env, capture_output=True, timeout=60,
+    )
+    assert refused.returncode == 1
+    message = refused.stderr.decode()
+    assert "RATELIMIT_STORAGE_URI is memory:// but gunicorn would start 2 workers" in message, message[-2000:]
+    assert "Booting worker" not in message

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from flask import flash, jsonify, redirect, render_template
+from flask import flash, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from web.errors import wants_json
@@ -18,6 +18,12 @@ class FileOutcome(Protocol):
     """What happened to one uploaded file, as the studio's script shows it."""
 
     def as_dict(self) -> dict[str, object]: ...
+
+
+def showing_form() -> bool:
+    """Tell whether the request asks only to see a form page (GET, or HEAD, which must answer like GET)
+    rather than sends the form."""
+    return request.method in ("GET", "HEAD")
 
 
 def done(target: str, message: str, results: Sequence[FileOutcome] = ()) -> Response:

@@ -1,11 +1,11 @@
 """Operators' commands for images: import an episode from files, sweep unreferenced media, run the render queue."""
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 from flask import current_app, url_for
-from rq import Worker
 from sqlalchemy import select
 
 from comics.clock import utcnow
@@ -15,9 +15,8 @@ from comics.images.archives import (
     is_archive,
     read_archive,
 )
-from comics.images.ingest import IngestError, Upload, create_episode, referenced_files
+from comics.images.ingest import IngestError, Upload, create_episode
 from comics.images.jobs import render_stored_image
-from comics.images.media import media_store
 from comics.images.models import RenderState, StoredImage
 from comics.images.queue import (
     enqueue_renders,
@@ -25,16 +24,32 @@ from comics.images.queue import (
     render_queue,
     renders_in_background,
 )
-from comics.models import Series
+from comics.images.sweeping import SweepingWorker, sweep_orphans
+from comics.models import Episode, Series
 from extensions import db
 
 
-def uploads_from_paths(paths: tuple[Path, ...]) -> list[Upload]:
-    """Expand image files and .zip/.cbz archives into uploads, in the order given."""
+def archive_limits() -> ArchiveLimits:
+    """Return the configured limits of an archive: each file as large as an upload may be, at most."""
+    config = current_app.config
+    return ArchiveLimits(
+        max_entry_bytes=config["UPLOAD_MAX_BYTES"],
+        max_total_bytes=config["ARCHIVE_MAX_BYTES"],
+        max_ratio=config["ARCHIVE_MAX_RATIO"],
+    )
+
+
+def uploads_from_paths(paths: tuple[Path, ...], opened: ExitStack) -> list[Upload]:
+    """Expand image files and .zip/.cbz archives into uploads, in the order given.
+
+    The entries of archives are files that `opened` closes.
+    """
     uploads: list[Upload] = []
     for path in paths:
         if is_archive(path.name):
-            uploads.extend(Upload(filename=f"{path.name}/{name}", source=data) for name, data in read_archive(path, ArchiveLimits()))
+            for name, data in read_archive(path, archive_limits()):
+                opened.callback(data.close)
+                uploads.append(Upload(filename=f"{path.name}/{name}", source=data))
         else:
             uploads.append(Upload(filename=path.name, source=path))
     return uploads
@@ -50,17 +65,12 @@ def import_episode_command(series_slug: str, paths: tuple[Path, ...], title: str
     series = db.session.scalar(select(Series).where(Series.slug == series_slug))
     if series is None:
         raise click.ClickException(f"no series with the slug {series_slug!r}")
-    try:
-        uploads = uploads_from_paths(paths)
-    except RejectedArchive as refusal:
-        raise click.ClickException(str(refusal)) from None
-    with click.progressbar(length=len(uploads), label="Importing panels") as bar:
+    with ExitStack() as opened:
         try:
-            episode, notes = create_episode(
-                series, title, uploads, publish_at=utcnow() if publish else None, progress=lambda _: bar.update(1)
-            )
-        except IngestError as refusal:
-            raise click.ClickException("nothing was imported: " + "; ".join(refusal.reasons)) from None
+            uploads = uploads_from_paths(paths, opened)
+        except RejectedArchive as refusal:
+            raise click.ClickException(str(refusal)) from None
+        episode, notes = import_uploads(series, title, uploads, publish)
     for note in notes:
         click.echo(note, err=True)
     click.echo(f"Imported {len(episode.panels)} panels as episode {episode.number} ({episode.status.value}).", err=True)
@@ -69,11 +79,24 @@ def import_episode_command(series_slug: str, paths: tuple[Path, ...], title: str
         click.echo(url_for("comics.episode_detail", slug=series.slug, number=episode.number))
 
 
+def import_uploads(series: Series, title: str, uploads: list[Upload], publish: bool) -> tuple[Episode, list[str]]:
+    """Create the episode from the uploads with a progress bar, or raise the refusal as a ClickException."""
+    with click.progressbar(length=len(uploads), label="Importing panels") as bar:
+        try:
+            episode, notes = create_episode(
+                series, title, uploads, publish_at=utcnow() if publish else None, progress=lambda _: bar.update(1)
+            )
+        except IngestError as refusal:
+            raise click.ClickException("nothing was imported: " + "; ".join(refusal.reasons)) from None
+    return episode, notes
+
+
 @click.command("media-gc")
-@click.option("--grace", default=3600, show_default=True, help="Keep unreferenced files younger than this many seconds.")
-def media_gc_command(grace: int) -> None:
-    """Remove media files that no database row references."""
-    removed = media_store().sweep(referenced_files(), grace_seconds=grace)
+@click.option("--grace", type=int, help="Keep unreferenced files younger than this many seconds (MEDIA_SWEEP_GRACE_SECONDS).")
+def media_gc_command(grace: int | None) -> None:
+    """Remove media files that no database row references (the site also does it by itself: comics/images/sweeping.py)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
+    removed = sweep_orphans(app, grace)
     click.echo(f"Removed {len(removed)} unreferenced media files.")
 
 
@@ -82,9 +105,9 @@ def media_gc_command(grace: int) -> None:
 def render_worker_command(burst: bool) -> None:
     """Run an RQ worker for the rendition queue, inside this app's configuration."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
-    # Each job runs in a forked child that inherits this app context; nothing here has touched the
-    # database, so no pooled connection is shared across the fork.
-    worker = Worker([render_queue(app)], connection=redis_connection(app))
+    # Each job runs in a forked child that inherits this app context; the worker closes the database
+    # connections of its sweeps (comics.images.sweeping), so no pooled connection is shared across the fork.
+    worker = SweepingWorker([render_queue(app)], connection=redis_connection(app), app=app)
     worker.work(burst=burst, with_scheduler=True)
 
 

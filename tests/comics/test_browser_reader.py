@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from tests.browser import chromium_page, live_server
+from tests.browser import chromium_page, live_server, policy_violations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -52,6 +52,7 @@ def test_demo_episode_loads_every_panel_from_the_site_only(demo_app: Flask) -> N
         assert all(src.endswith(".avif") for src in chosen), chosen
         assert errors == []
         assert requested_hosts == {urlsplit(base_url).netloc}
+        assert policy_violations(page) == []
 
 
 def test_arrow_key_moves_to_the_next_episode(demo_app: Flask) -> None:
@@ -61,3 +62,4 @@ def test_arrow_key_moves_to_the_next_episode(demo_app: Flask) -> None:
         page.wait_for_url(f"{base_url}/series/the-lantern-road/2/")
         page.keyboard.press("ArrowLeft")
         page.wait_for_url(f"{base_url}/series/the-lantern-road/1/")
+        assert policy_violations(page) == []

@@ -71,7 +71,7 @@ def test_unpublishing_closes_the_files_again(studio_app: Flask) -> None:
     assert not is_public_file(name)
 
 
-def test_covers_follow_their_series_and_avatars_are_public(studio_app: Flask) -> None:
+def test_covers_and_avatars_follow_the_artists_public_work(studio_app: Flask) -> None:
     builder = SiteBuilder()
     artist = builder.artist()
     artist.avatar = store_single_image(Upload("me.png", panel_png(200, 200, "#aa3355")))
@@ -81,9 +81,10 @@ def test_covers_follow_their_series_and_avatars_are_public(studio_app: Flask) ->
     assert series.cover is not None
     cover = series.cover.renditions[0].file
     assert not is_public_file(cover)  # no public episode yet
-    assert is_public_file(artist.avatar.renditions[0].file)
+    assert not is_public_file(artist.avatar.renditions[0].file)  # nor a public profile
     builder.episode(series, publish=True)
     assert is_public_file(cover)
+    assert is_public_file(artist.avatar.renditions[0].file)
     assert not is_public_file("00/00000000000000000000000000000000.jpg")
 
 

@@ -1,0 +1,54 @@
+"""The development server's request log (`flask run`, `make dev`): the same fields as gunicorn's, no address.
+
+gunicorn's own access log is read from a real server in tests/test_gunicorn.py.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser import live_server
+from tests.conftest import SiteBuilder, make_test_app
+from web.request_logs import loggable_path, scrub_message
+
+MARKERS = ("secret-search", "ReaderMarkerAgent", "referrer-marker", "SECRETTOKEN123")
+
+
+def test_the_development_server_logs_method_path_status_and_duration_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        SiteBuilder().episode(SiteBuilder().series(), panels=1)
+    caplog.set_level(logging.INFO)
+    with live_server(app) as base_url:
+        request = urllib.request.Request(
+            f"{base_url}/search?q=secret-search",
+            headers={"User-Agent": "ReaderMarkerAgent/1.0", "Referer": "https://referrer-marker.example/"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base_url}/account/invitation/SECRETTOKEN123?x=secret-search", timeout=10)
+        # A request line the server cannot parse: Werkzeug's error line names the client.
+        with socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=10) as raw:
+            raw.sendall(b"NONSENSE /?q=secret-search\r\n\r\n")
+            raw.recv(1024)
+    lines = [(record.name, record.getMessage()) for record in caplog.records if record.name in ("werkzeug", "webtoon.access")]
+    ours = [message for name, message in lines if name == "webtoon.access"]
+    assert any(re.fullmatch(r'"GET /search" 200 \d+ms', message) for message in ours), ours
+    assert any(re.fullmatch(r'"GET /account/invitation/-" 404 \d+ms', message) for message in ours), ours
+    assert any(name == "werkzeug" for name, _ in lines), lines  # its error line is kept, without the address
+    for _, message in lines:
+        assert "127.0.0.1" not in message and not any(marker in message for marker in MARKERS), message
+
+
+def test_paths_lose_their_secrets_and_cannot_forge_lines() -> None:
+    assert loggable_path("/account/invitation/abc123") == "/account/invitation/-"
+    assert loggable_path("/series/river/\n[forged] line") == "/series/river/\\x0a[forged] line"
+    assert scrub_message("Invalid request from ip=192.0.2.1: Invalid HTTP Version") == "Invalid request from ip=-: Invalid HTTP Version"
+    assert scrub_message("Error handling request GET /search?q=words") == "Error handling request GET /search"
