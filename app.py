@@ -6,13 +6,14 @@ the flask CLI (`--app app`) and the render worker (worker.py) do.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 
 from extensions import cache, compress, csrf, db, limiter, login_manager, migrate
-from settings import check_settings, default_settings, instance_secret_key
+from settings import check_settings, default_settings, derive_settings, instance_secret_key
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_error_pages(app)
     configure_template_helpers(app)
     configure_cli(app)
+    configure_proxies(app)
+    # WSGI layers around everything above (web.held_pages and the proxy fix included), outermost last.
+    configure_security_headers(app)
+    configure_request_log(app)
     return app
 
 
@@ -39,6 +44,7 @@ def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    derive_settings(app.config)
     check_settings(app.config)
 
 
@@ -96,6 +102,7 @@ def configure_blueprints(app: Flask) -> None:
     """Register each area of the site, and the URL converters their routes use."""
     from artists.auth import bp as auth_bp
     from artists.outbound import bp as outbound_bp
+    from artists.security import bp as security_bp
     from artists.studio import bp as artist_studio_bp
     from artists.views import bp as artists_bp
     from comics.discovery.feeds import bp as feeds_bp
@@ -110,20 +117,62 @@ def configure_blueprints(app: Flask) -> None:
     register_converters(app)
     for blueprint in (
         reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
-        outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp,
+        outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp, security_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def configure_request_hooks(app: Flask) -> None:
     """Run what every request needs: a fresh signed-in user, private answers for the signed-in, and
-    year-long caching for fingerprinted static files."""
+    year-long caching for fingerprinted static files; answer the pages a worker holds before all that."""
     from artists.auth import keep_signed_in_pages_private, load_user_afresh
+    from artists.security import sign_out_accounts_missing_a_factor
+    from web.held_pages import HeldPages
     from web.static_assets import mark_static_immutable
 
     app.before_request(load_user_afresh)
+    # A role that needs a second factor never works signed in without one (artists.security).
+    app.before_request(sign_out_accounts_missing_a_factor)
     app.after_request(keep_signed_in_pages_private)
     app.after_request(mark_static_immutable)
+    # Anonymous GETs of pages in this worker's memory skip every hook, which has nothing to do for them.
+    HeldPages.install(app)
+
+
+def configure_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto from the TRUSTED_PROXIES proxies in front, and no more.
+
+    Then request.remote_addr is the client's own address, so the sign-in limits count each client rather
+    than the proxy; with 0 (the default) no header is believed, as a site reached directly must not.
+    Around the layers installed before it, so all of them see the client's address and scheme.
+    """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
+
+
+def configure_security_headers(app: Flask) -> None:
+    """Send the security headers (CSP, nosniff, frame and referrer policies, HSTS) on every response.
+
+    A WSGI layer around everything installed before it, so pages answered before Flask, static and
+    media files and error pages all carry them.
+    """
+    from web.security_headers import SecurityHeaders
+
+    SecurityHeaders.install(app)
+
+
+def configure_request_log(app: Flask) -> None:
+    """Log requests with no address, user agent, referrer or query string (gunicorn: gunicorn.conf.py).
+
+    Werkzeug's development server names the client in its request lines: they are dropped, and a
+    line of the same fields as gunicorn's is written instead (web.request_logs).
+    """
+    from web.request_logs import DevelopmentRequestLog
+
+    DevelopmentRequestLog.install(app)
 
 
 def configure_error_pages(app: Flask) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,14 @@ from comics.images.opening import ImageLimits
 
 _LIMITS = ImageLimits()
 
+# The publisher's review for films, built in: what could identify a person or a crossing, and accuracy.
+DEFAULT_REVIEW_CHECKLIST = (
+    "No real names or faces of people who could be identified",
+    "No places, routes or dates that could identify a crossing",
+    "Facts checked",
+    "Alt text and transcripts describe every panel",
+)
+
 
 def default_settings(instance_path: str) -> dict[str, Any]:
     """Return the embedded defaults: SQLite, a file cache and media files in the instance folder."""
@@ -28,6 +36,11 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'webtoon.sqlite'}",
         "MEDIA_ROOT": str(instance / "media"),
         "MEDIA_URL_PREFIX": "/media",
+        # Media files no row references (an upload or import killed mid-way) are removed once older than
+        # the grace, at each start and every interval (comics.images.sweeping); the grace must outlast
+        # the longest upload, whose files have no rows until it commits.
+        "MEDIA_SWEEP_GRACE_SECONDS": 3600,
+        "MEDIA_SWEEP_INTERVAL": 3600,
         # The page cache (web.page_cache): shared by the workers of a machine, or Redis for several.
         "CACHE_TYPE": "FileSystemCache",
         "CACHE_DIR": str(instance / "cache"),
@@ -58,6 +71,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "UPLOAD_MAX_WIDTH": _LIMITS.max_width,
         "UPLOAD_MAX_HEIGHT": _LIMITS.max_height,
         "UPLOAD_MAX_FRAMES": _LIMITS.max_frames,
+        # A .zip or .cbz for import-episode: bytes uncompressed in all (each file: UPLOAD_MAX_BYTES), and
+        # how far one entry may be compressed; checked before anything is inflated (comics.images.archives).
+        "ARCHIVE_MAX_BYTES": 200_000_000,
+        "ARCHIVE_MAX_RATIO": 100,
         "PANEL_SLICE_HEIGHT": 1280,
         "MASTER_MAX_WIDTH": 1600,
         "RENDITION_WIDTHS": list(DEFAULT_WIDTHS),
@@ -66,7 +83,14 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # Studio: accounts, sign-in limits and the review workflow.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": False,
+        # None: follow SITE_URL (derive_settings): Secure and named __Host-session when it is https.
+        "SESSION_COOKIE_SECURE": None,
+        "SESSION_COOKIE_NAME": None,
+        # A sign-in session ends after this long without a request, or this long after it began.
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_LIFETIME_HOURS": 12,
+        # How many proxies (nginx: 1) stand in front and set X-Forwarded-For/-Proto; 0 believes none.
+        "TRUSTED_PROXIES": 0,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMITS": "10 per 15 minutes",
@@ -74,6 +98,16 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "INVITATION_TTL_HOURS": 72,
         "ARTISTS_MAY_PUBLISH": False,
         "STUDIO_TIMEZONE": "UTC",
+        # Second factors (artists.second_factors): always for admins and editors; for artists too when set.
+        "ARTISTS_REQUIRE_SECOND_FACTOR": False,
+        # Failed codes or passkeys per account, wherever they come from: a 6-digit code is never guessed.
+        "SECOND_FACTOR_RATE_LIMITS": "5 per 5 minutes; 30 per day",
+        # How long "the password was right, the second factor is owed" lasts before the password is asked again.
+        "SECOND_FACTOR_PENDING_SECONDS": 300,
+        # How recent a proof of a factor must be to add another or to make new recovery codes.
+        "SECOND_FACTOR_FRESH_SECONDS": 600,
+        # What an editor confirms, item by item, before an episode or a revision goes public.
+        "REVIEW_CHECKLIST": list(DEFAULT_REVIEW_CHECKLIST),
     }
 
 
@@ -90,6 +124,23 @@ def instance_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def derive_settings(config: MutableMapping[str, Any]) -> None:
+    """Fill in the settings whose default depends on another: the session cookie follows SITE_URL.
+
+    A site served over https sends its session cookie only over https (Secure) and names it with the
+    __Host- prefix, which browsers accept only from that exact host, over https, for every path: no
+    sibling subdomain or plain-http answer can set or replace it.
+    """
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = _is_https(config.get("SITE_URL"))
+    if not config.get("SESSION_COOKIE_NAME"):
+        config["SESSION_COOKIE_NAME"] = "__Host-session" if config["SESSION_COOKIE_SECURE"] is True else "session"
+
+
+def _is_https(site_url: object) -> bool:
+    return bool(site_url) and urlsplit(str(site_url)).scheme == "https"
+
+
 # --- startup checks ------------------------------------------------------------------------------
 
 _LIMIT_KEYS = ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_PIXELS", "UPLOAD_MAX_WIDTH", "UPLOAD_MAX_HEIGHT", "UPLOAD_MAX_FRAMES")
@@ -101,14 +152,16 @@ def check_settings(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the first setting that has no sane value."""
     check_image_settings(config)
     check_site_url(config.get("SITE_URL"))
+    check_session_settings(config)
+    check_review_checklist(config.get("REVIEW_CHECKLIST"))
 
 
-def _check_whole(key: str, value: object, largest: int | None = None) -> None:
-    """Raise ValueError unless value is a whole number from 1 to largest (True is not a number here)."""
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= (largest or value):
+def _check_whole(key: str, value: object, largest: int | None = None, see: str = "docs/imaging.md", smallest: int = 1) -> None:
+    """Raise ValueError unless value is a whole number from smallest to largest (True is not a number here)."""
+    if isinstance(value, int) and not isinstance(value, bool) and smallest <= value <= (largest or max(value, smallest)):
         return
-    bounds = f"from 1 to {largest}" if largest is not None else "of at least 1"
-    raise ValueError(f"{key} must be a whole number {bounds}, not {value!r} (see docs/imaging.md)")
+    bounds = f"from {smallest} to {largest}" if largest is not None else f"of at least {smallest}"
+    raise ValueError(f"{key} must be a whole number {bounds}, not {value!r} (see {see})")
 
 
 def check_image_settings(config: Mapping[str, Any]) -> None:
@@ -119,6 +172,9 @@ def check_image_settings(config: Mapping[str, Any]) -> None:
     """
     for key in _LIMIT_KEYS:
         _check_whole(key, config[key])
+    for key in ("ARCHIVE_MAX_BYTES", "ARCHIVE_MAX_RATIO", "MEDIA_SWEEP_INTERVAL"):
+        _check_whole(key, config[key], see="README.md")
+    _check_whole("MEDIA_SWEEP_GRACE_SECONDS", config["MEDIA_SWEEP_GRACE_SECONDS"], see="README.md", smallest=0)
     for key in _SIDE_KEYS:
         _check_whole(key, config[key], WEBP_MAX_SIDE)
     widths = config["RENDITION_WIDTHS"]
@@ -139,3 +195,81 @@ def check_site_url(site_url: object) -> None:
         raise ValueError(
             f"SITE_URL must be the site's scheme and host only, such as https://freelines.example, not {site_url!r}"
         )
+
+
+def check_review_checklist(items: object) -> None:
+    """Refuse a checklist that is not a list of distinct, non-empty sentences.
+
+    A string would otherwise become one item per letter, and two equal items one checkbox.
+    """
+    if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) and item.strip() for item in items):
+        raise ValueError(f"REVIEW_CHECKLIST must be a list of sentences an editor confirms, such as [\"Facts checked\"], not {items!r}")
+    if any(len(item) > 300 for item in items):
+        raise ValueError("each item of REVIEW_CHECKLIST must be at most 300 characters")
+    if len({item.strip() for item in items}) != len(items):
+        raise ValueError(f"REVIEW_CHECKLIST names an item twice: {items!r}")
+
+
+def check_session_settings(config: Mapping[str, Any]) -> None:
+    """Refuse cookie settings that contradict each other or the site's https, and bad session limits.
+
+    A Secure-less cookie on an https site would be sent in clear to anyone who makes the browser fetch
+    an http:// URL of it; a __Host- or __Secure- cookie without Secure is dropped by every browser, so
+    no one could sign in.
+    """
+    secure, name = config.get("SESSION_COOKIE_SECURE"), str(config.get("SESSION_COOKIE_NAME") or "")
+    if not isinstance(secure, bool):
+        raise ValueError(f"SESSION_COOKIE_SECURE must be true or false (or unset, to follow SITE_URL), not {secure!r}")
+    if _is_https(config.get("SITE_URL")) and not secure:
+        raise ValueError(
+            f"SESSION_COOKIE_SECURE is false but SITE_URL is {config['SITE_URL']}: the session cookie would also "
+            "travel over plain http. Set it to true, or leave it unset to follow SITE_URL."
+        )
+    for prefix in ("__Host-", "__Secure-"):
+        if name.startswith(prefix) and not secure:
+            raise ValueError(
+                f"SESSION_COOKIE_NAME {name!r} needs SESSION_COOKIE_SECURE = true: browsers drop a {prefix} cookie "
+                "that is not Secure, so no one could sign in."
+            )
+    if name.startswith("__Host-") and (config.get("SESSION_COOKIE_DOMAIN") or config.get("SESSION_COOKIE_PATH") not in (None, "/")):
+        raise ValueError(
+            f"SESSION_COOKIE_NAME {name!r} needs SESSION_COOKIE_DOMAIN unset and SESSION_COOKIE_PATH '/': "
+            "browsers drop a __Host- cookie with a domain or another path."
+        )
+    _check_whole("SESSION_IDLE_MINUTES", config["SESSION_IDLE_MINUTES"], see="README.md, Configuration")
+    _check_whole("SESSION_LIFETIME_HOURS", config["SESSION_LIFETIME_HOURS"], see="README.md, Configuration")
+    _check_whole("TRUSTED_PROXIES", config["TRUSTED_PROXIES"], 10, see="docs/deploy.md", smallest=0)
+
+
+def check_server_settings(config: Mapping[str, Any], workers: int) -> None:
+    """Refuse a public site served by several worker processes that would each keep the sign-in limits alone.
+
+    Called by gunicorn.conf.py before the workers start. "Public" means SITE_URL is https, as in
+    production (docs/deploy.md); `make run` on the embedded defaults is not. With memory:// storage each
+    worker would count failed sign-ins and keep each account's growing delay on its own, so the limits
+    would be multiplied by the number of workers and the delay skipped by landing on another.
+    """
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and _is_https(config.get("SITE_URL")) and config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory://"):
+        raise ValueError(
+            f"RATELIMIT_STORAGE_URI is {storage} but gunicorn would start {workers} workers: each would count sign-in "
+            "attempts on its own. Point it at Redis shared by every worker (FLASK_RATELIMIT_STORAGE_URI="
+            "redis://127.0.0.1:6379/1), or run one worker (WEB_CONCURRENCY=1); see docs/deploy.md."
+        )
+
+
+def proxy_warning(config: Mapping[str, Any], binds: Sequence[str]) -> str | None:
+    """Return a warning when a public site listens only on this machine, behind a proxy, yet believes none.
+
+    Every request then seems to come from the proxy, so the per-address sign-in limits count everyone
+    as one client (a warning, not a refusal: only the operator knows what stands in front).
+    """
+    if config.get("TRUSTED_PROXIES") or not _is_https(config.get("SITE_URL")) or not binds:
+        return None
+    if not all(bind.startswith(("unix:", "127.", "localhost", "[::1]")) for bind in binds):
+        return None
+    return (
+        f"SITE_URL is https and gunicorn listens only on {', '.join(binds)}, behind a proxy, but TRUSTED_PROXIES "
+        "is 0: every client will look like the proxy to the sign-in limits. Set FLASK_TRUSTED_PROXIES=1 "
+        "behind nginx (docs/deploy.md)."
+    )

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rq import Worker
-
 from app import create_app
+from comics.images.sweeping import SweepingWorker
 
 
-class AppWorker(Worker):
-    """An RQ worker whose jobs run inside the site's app context."""
+class AppWorker(SweepingWorker):
+    """An RQ worker whose jobs run inside the site's app context (and which sweeps orphaned media)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.app = create_app()
+        super().__init__(*args, app=create_app(), **kwargs)
 
     def perform_job(self, *args: Any, **kwargs: Any) -> bool:
         # Passed through as given: RQ's own signature has grown between releases.

@@ -1,8 +1,11 @@
-"""Signing in and out, accepting an invitation, changing a password; what every signed-in answer carries.
+"""Signing in and out, accepting an invitation, changing a password, one's sessions; what every signed-in
+answer carries.
 
-Sign-in attempts are rate-limited by address *and* email and by address alone, counting only failures:
-someone hammering an email from one address gets 429 there while its owner, elsewhere, still signs in.
-The answer to a failed attempt is the same whether the email exists or not.
+Every sign-in is a session kept on the server (artists/sessions.py): the cookie carries only a random
+token, and signing out, a password change or "sign out everywhere else" ends sessions at once.
+Sign-in attempts are limited by address and email, by address, and by a growing delay per email
+(artists/sign_in_limits.py), counting only failures. The answer to a failed attempt is the same whether
+the email exists or not.
 """
 from __future__ import annotations
 
@@ -20,43 +23,87 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
+from artists import second_step
 from artists.accounts import (
     InvitationRefused,
     accept_invitation,
+    account_words,
     authenticate,
     find_open_invitation,
-    normalise_email,
 )
 from artists.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
-from artists.models import Invitation, Role, User
-from comics.clock import utcnow
+from artists.models import Invitation, Role, SignInSession, User
+from artists.second_factors import needs_second_step
+from artists.sessions import (
+    end_session,
+    end_sessions,
+    forget_ended_sessions,
+    live_session,
+    note_seen,
+    open_session,
+    sessions_of,
+)
+from artists.sign_in_limits import (
+    address_and_email_key,
+    address_key,
+    delay_subject,
+    note_failure,
+    note_success,
+    remember_device,
+    seconds_to_wait,
+)
+from comics import clock
+from comics.publishing.audit import AuditAction, record
 from extensions import db, limiter, login_manager
 from web.errors import error_answer
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
 FAILED_LOGIN = "That email and password do not match an account. Check both and try again."
+WAIT_BEFORE_TRYING = (
+    "The last attempt for this email failed, so the next one waits a little longer each time. "
+    "Try again in {seconds} second{s}."
+)
 # Endpoints whose answers are the same for everyone and cached as immutable even for the signed-in.
 SHARED_ENDPOINTS = {"static", "media.file"}
 
 
-def load_user(session_token: str) -> User | None:
-    """Return the active account whose current session token the cookie carries."""
-    return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+def load_user(token: str) -> User | None:
+    """Return the account of the open session whose token the cookie carries, noting that it was seen."""
+    sign_in = live_session(token)
+    if sign_in is None:
+        return None
+    g.sign_in_session = sign_in
+    if note_seen(sign_in):
+        # Safe to commit here: load_user_afresh loads the user before any view has changed anything.
+        db.session.commit()
+    return sign_in.user
+
+
+def current_sign_in() -> SignInSession | None:
+    """Return the session the signed-in account is using in this request, if any."""
+    return g.get("sign_in_session") if current_user.is_authenticated else None
 
 
 def load_user_afresh() -> None:
-    """Forget the user and CSRF token an earlier request cached on g, when it shared this app context.
+    """Forget the user and CSRF token an earlier request cached on g, then find this request's session.
 
     A request normally gets its own app context; one pushed around several requests (tests, scripts)
-    would otherwise hand one client's account and token to the next.
+    would otherwise hand one client's account and token to the next. The session is looked up first
+    thing (when the request carries a session cookie at all), so the once-a-minute note of when it was
+    last seen is committed before any view begins its own changes.
     """
     g.pop("_login_user", None)
+    g.pop("sign_in_session", None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    has_token = current_app.config["SESSION_COOKIE_NAME"] in request.cookies and "_user_id" in session
+    # Asking current_user loads the session here; one that has ended (signed out elsewhere, idle, too
+    # old) has its token dropped from the cookie.
+    if has_token and not current_user.is_authenticated:
+        session.pop("_user_id")
 
 
 def configure_login() -> None:
@@ -65,11 +112,12 @@ def configure_login() -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to open the studio."
     login_manager.login_message_category = "info"
-
-
-def login_email_key() -> str:
-    """Key the per-email limit by address and email together, so no one can lock an owner out."""
-    return f"{get_remote_address()}|{normalise_email(request.form.get('email', ''))}"
+    # Flask-Login's session protection compares a SHA-512 of the client's address and user agent, kept
+    # in the cookie: a readable trace of where a device was. Sessions on the server do its work (a
+    # stolen cookie dies at sign-out, after SESSION_IDLE_MINUTES idle, SESSION_LIFETIME_HOURS at most),
+    # so it is off, and finish_sign_in drops the hash login_user still writes. No remember-me cookie
+    # is ever set either.
+    login_manager.session_protection = None
 
 
 def failed(response: Response) -> bool:
@@ -88,9 +136,9 @@ def local_target(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMITS"], key_func=login_email_key, methods=["POST"], deduct_when=failed)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMITS_PER_IP"], methods=["POST"], deduct_when=failed)
-def login() -> Response | tuple[str, int] | str:
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMITS"], key_func=address_and_email_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMITS_PER_IP"], key_func=address_key, methods=["POST"], deduct_when=failed)
+def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] | str:
     """Show the sign-in form; sign in with an email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("studio.dashboard"))
@@ -98,22 +146,57 @@ def login() -> Response | tuple[str, int] | str:
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/login.html", form=form), 400
-        user = authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        subject = delay_subject(email)
+        wait = seconds_to_wait(subject)
+        if wait:
+            # Refused unread: no password is checked while the wait lasts.
+            error = WAIT_BEFORE_TRYING.format(seconds=wait, s="" if wait == 1 else "s")
+            return render_template("auth/login.html", form=form, error=error), 429, {"Retry-After": str(wait)}
+        user = authenticate(email, form.password.data or "")
         if user is None:
+            note_failure(subject)
             return render_template("auth/login.html", form=form, error=FAILED_LOGIN), 401
+        note_success(subject)
         target = local_target(request.args.get("next"))
-        # A fresh session on sign-in: nothing set before it (by anyone) survives into the account's.
-        session.clear()
-        login_user(user)
-        user.last_login_at = utcnow()
-        db.session.commit()
-        return redirect(target or url_for("studio.dashboard"), code=303)
+        if needs_second_step(user):
+            # The password alone opens nothing: a second factor (or enrolling one) comes first.
+            return redirect(second_step.begin(user, target), code=303)
+        return finish_sign_in(user, target)
     return render_template("auth/login.html", form=form)
 
 
+def finish_sign_in(user: User, target: str | None) -> BaseResponse:
+    """Open a new session for an account whose every sign-in step has passed, and go on to target.
+
+    The one place a sign-in session begins: the password form, a second factor and an accepted
+    invitation all end here.
+    """
+    token = open_session(user)
+    user.last_login_at = clock.utcnow()
+    record(user, AuditAction.SIGN_IN, "user", user.id, user.label)
+    forget_ended_sessions()
+    db.session.commit()
+    # A fresh cookie on sign-in: nothing set before it (by anyone) survives into the account's.
+    session.clear()
+    login_user(user)
+    # The cookie carries the session's random token, not the account's id, and no hash of the
+    # client's address and user agent (which login_user writes whatever session_protection says).
+    session["_user_id"] = token
+    session.pop("_id", None)
+    response = redirect(target or url_for("studio.dashboard"), code=303)
+    remember_device(response, user)
+    return response
+
+
 @bp.post("/logout")
-def logout() -> Response:
-    """Sign out and forget the session."""
+def logout() -> BaseResponse:
+    """Sign out: end this session on the server, then forget the cookie."""
+    sign_in = current_sign_in()
+    if sign_in is not None:
+        end_session(sign_in)
+        record(sign_in.user, AuditAction.SIGN_OUT, "user", sign_in.user_id, sign_in.user.label)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -121,7 +204,7 @@ def logout() -> Response:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-def accept(token: str) -> Response | tuple[str, int] | str:
+def accept(token: str) -> BaseResponse | tuple[BaseResponse | str, int] | str:
     """Create an account from an invitation link, once."""
     invitation = find_open_invitation(token)
     if invitation is None:
@@ -137,7 +220,8 @@ def accept(token: str) -> Response | tuple[str, int] | str:
             409,
             "Already signed in",
         )
-    form = AcceptInvitationForm()
+    names = [invitation.artist.display_name] if invitation.artist else []
+    form = AcceptInvitationForm(account=account_words(invitation.email, *names))
     needs_name = needs_display_name(invitation)
     if request.method == "POST":
         if not form.validate():
@@ -149,11 +233,14 @@ def accept(token: str) -> Response | tuple[str, int] | str:
             return render_template(
                 "auth/accept.html", form=form, invitation=invitation, needs_name=needs_name, error=str(refusal)
             ), 400
-        db.session.commit()
-        session.clear()
-        login_user(user)
+        db.session.flush()
+        if needs_second_step(user):
+            # An admin's or editor's first sign-in enrols a second factor before the studio opens.
+            db.session.commit()
+            return redirect(second_step.begin(user, url_for("studio.dashboard")), code=303)
+        response = finish_sign_in(user, url_for("studio.dashboard"))
         flash("Welcome! Your account is ready.", "success")
-        return redirect(url_for("studio.dashboard"), code=303)
+        return response
     return render_template("auth/accept.html", form=form, invitation=invitation, needs_name=needs_name)
 
 
@@ -164,23 +251,75 @@ def needs_display_name(invitation: Invitation) -> bool:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> Response | tuple[str, int] | str:
+def change_password() -> BaseResponse | tuple[str, int] | str:
     """Change the signed-in account's password, signing out its other sessions."""
-    form = PasswordChangeForm()
+    user: User = current_user._get_current_object()
+    form = PasswordChangeForm(account=account_words(user.email, *([user.artist.display_name] if user.artist else [])))
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/password.html", form=form), 400
-        user: User = current_user._get_current_object()  # type: ignore[attr-defined]
         if not user.check_password(form.current_password.data or ""):
             form.current_password.errors = ["That is not your current password."]
             return render_template("auth/password.html", form=form), 400
         user.set_password(form.password.data or "")
+        ended = end_sessions(user, keep=current_sign_in())
+        record(user, AuditAction.PASSWORD_CHANGE, "user", user.id, user.label)
+        if ended:
+            record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, f"{ended} other session(s), at the password change")
         db.session.commit()
-        # The token just rotated: sign this session in again under the new one.
-        login_user(user)
         flash("Your password is changed. Other devices were signed out.", "success")
         return redirect(url_for("studio.dashboard"), code=303)
     return render_template("auth/password.html", form=form)
+
+
+@bp.get("/sessions")
+@login_required
+def sessions() -> str:
+    """List the account's open sessions by the day each began and was last used: never by address."""
+    current = current_sign_in()
+    rows = [
+        {
+            "id": sign_in.id,
+            "began": sign_in.created_at,
+            "last_seen": sign_in.last_seen_at,
+            "current": current is not None and sign_in.id == current.id,
+        }
+        for sign_in in sessions_of(current_user._get_current_object())
+    ]
+    return render_template("auth/sessions.html", sessions=rows)
+
+
+@bp.post("/sessions/others/end")
+@login_required
+def end_other_sessions() -> BaseResponse:
+    """Sign out everywhere but here."""
+    user: User = current_user._get_current_object()
+    ended = end_sessions(user, keep=current_sign_in())
+    if ended:
+        record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, f"{ended} other session(s), signed out by their owner")
+    db.session.commit()
+    flash(f"Signed out everywhere else ({ended} session{'' if ended == 1 else 's'}).", "success")
+    return redirect(url_for("auth.sessions"), code=303)
+
+
+@bp.post("/sessions/<row_id:session_id>/end")
+@login_required
+def end_one_session(session_id: int) -> BaseResponse:
+    """Sign out one of the account's sessions; ending this one signs out here."""
+    user: User = current_user._get_current_object()
+    sign_in = next((each for each in sessions_of(user) if each.id == session_id), None)
+    if sign_in is None:
+        # Another account's session, or one already ended: the same answer, nothing changed.
+        flash("That session had already ended.", "info")
+        return redirect(url_for("auth.sessions"), code=303)
+    current = current_sign_in()
+    if current is not None and sign_in.id == current.id:
+        return logout()
+    end_session(sign_in)
+    record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, "1 other session, signed out by its owner")
+    db.session.commit()
+    flash("That session is signed out.", "success")
+    return redirect(url_for("auth.sessions"), code=303)
 
 
 def keep_signed_in_pages_private(response: Response) -> Response:

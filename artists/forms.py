@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,18 +20,11 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTFo
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from artists.accounts import EMAIL_PATTERN, PASSWORD_MAX_LENGTH, password_problem
+from artists.accounts import EMAIL_PATTERN, PASSWORD_MAX_LENGTH, account_words, password_problem
 from artists.links import validate_link_url
 from artists.models import LinkKind
-
-
-def new_password_rules(form: FlaskForm, field: PasswordField) -> None:
-    """Refuse a new password that is too short or too long, saying why."""
-    problem = password_problem(field.data or "")
-    if problem:
-        raise ValidationError(problem)
 
 
 def email_address(form: FlaskForm, field: StringField) -> None:
@@ -45,23 +40,44 @@ class LoginForm(FlaskForm):
     )
 
 
-class AcceptInvitationForm(FlaskForm):
+class NewPasswordForm(FlaskForm):
+    """A form that chooses a password: judged by artists.accounts.password_problem against the account's words."""
+
+    def __init__(self, *args: Any, account: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = list(account)
+
+    def account_words(self) -> list[str]:
+        """Return the words of the account the password is for (its email and names)."""
+        return self.account
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", self.account_words())
+        if problem:
+            raise ValidationError(problem)
+
+
+class AcceptInvitationForm(NewPasswordForm):
     display_name = StringField(
         "Name readers will see",
         description="A pen name is fine. You can change it later.",
         validators=[Length(max=120, message="Keep the name under 120 characters.")],
     )
-    password = PasswordField("Choose a password", validators=[new_password_rules])
+    password = PasswordField("Choose a password")
     confirm = PasswordField(
         "Type it again", validators=[EqualTo("password", message="The two passwords are not the same.")]
     )
 
+    def account_words(self) -> list[str]:
+        """Count the name being chosen as the account's too."""
+        return [*self.account, *account_words("", self.display_name.data or "")]
 
-class PasswordChangeForm(FlaskForm):
+
+class PasswordChangeForm(NewPasswordForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX_LENGTH)]
     )
-    password = PasswordField("New password", validators=[new_password_rules])
+    password = PasswordField("New password")
     confirm = PasswordField(
         "Type it again", validators=[EqualTo("password", message="The two passwords are not the same.")]
     )
@@ -133,3 +149,50 @@ class ProfileForm(FlaskForm):
             raise ValidationError(f"Keep at most {MAX_LINKS} links.")
         if sum(1 for link in kept if link.primary.data) > 1:
             raise ValidationError("Mark at most one link as primary: it is the big button readers see.")
+
+
+# --- second factors (artists.security) -------------------------------------------------------------
+
+# What a passkey's answer may weigh; a real one is one or two kilobytes.
+PASSKEY_ANSWER_MAX = 20_000
+
+
+class SecondFactorForm(FlaskForm):
+    """A code from an authenticator app or a recovery code, or a passkey's answer: whichever was sent."""
+
+    code = StringField(
+        "Code",
+        validators=[Optional(), Length(max=64, message="That is longer than any code.")],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"},
+    )
+    credential = HiddenField(validators=[Length(max=PASSKEY_ANSWER_MAX)])
+
+
+class TotpSetupForm(FlaskForm):
+    name = StringField(
+        "Name", description="To tell it apart later, such as “Phone”.", validators=[Length(max=60, message="Keep the name under 60 characters.")]
+    )
+    code = StringField(
+        "Code the app shows",
+        validators=[DataRequired("Type the 6-digit code the app shows now."), Length(max=16)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    # The new secret, sealed by the server (artists.second_factors.seal): the form carries it back.
+    secret = HiddenField(validators=[DataRequired(), Length(max=400)])
+
+
+class PasskeySetupForm(FlaskForm):
+    name = StringField(
+        "Name", description="To tell it apart later, such as “Laptop”.", validators=[Length(max=60, message="Keep the name under 60 characters.")]
+    )
+    credential = HiddenField(validators=[DataRequired("Your browser made no passkey. Try again."), Length(max=PASSKEY_ANSWER_MAX)])
+
+
+class DisplayNameForm(FlaskForm):
+    """An editor's or admin's name as artists see it (User.label), in place of their email."""
+
+    display_name = StringField(
+        "Your name as artists see it",
+        description="Shown beside your comments and decisions instead of your email. Empty: “An editor”.",
+        validators=[Length(max=120, message="Keep the name under 120 characters.")],
+    )

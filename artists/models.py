@@ -6,12 +6,11 @@ so a leaked database cannot be turned into accounts.
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -96,8 +95,9 @@ class User(UserMixin, Model):
     role: Mapped[Role] = mapped_column(enum_as_text(Role))
     # Admins and editors may also publish as an artist (a single-artist site run by its artist).
     artist_id: Mapped[int | None] = mapped_column(ForeignKey("artist.id", ondelete="SET NULL"), unique=True)
-    # What the session cookie carries instead of the id: rotating it signs out every session.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_hex(32))
+    # The name artists see for an editor or admin (on a returned episode, in the audit log): never the
+    # email. Empty means the role's name, "An editor"; an artist is named by their profile.
+    display_name: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -105,21 +105,12 @@ class User(UserMixin, Model):
     artist: Mapped[Artist | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password, signing out the account's other sessions."""
+        """Hash and store a new password (artists.sessions signs out the account's other sessions)."""
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
-        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         """Tell whether the password is this account's."""
         return check_password_hash(self.password_hash, password)
-
-    def rotate_session_token(self) -> None:
-        """Invalidate every session signed in as this account."""
-        self.session_token = secrets.token_hex(32)
-
-    def get_id(self) -> str:
-        """Return what Flask-Login keeps in the session: the rotating token, never the plain id."""
-        return self.session_token
 
     @property
     def is_active(self) -> bool:
@@ -136,8 +127,13 @@ class User(UserMixin, Model):
 
     @property
     def label(self) -> str:
-        """Return how the account is named in the studio and the audit log."""
-        return f"{self.artist.display_name} ({self.email})" if self.artist else self.email
+        """Return how the account is named in the studio and the audit log: a name, never the email.
+
+        Artists read these names (who sent their episode back), and the audit log outlives the accounts.
+        """
+        if self.artist is not None:
+            return self.artist.display_name
+        return self.display_name.strip() or {Role.ADMIN: "An admin", Role.EDITOR: "An editor"}.get(self.role, "An artist")
 
 
 class Invitation(Model):
@@ -174,3 +170,78 @@ class Invitation(Model):
     @property
     def is_open(self) -> bool:
         return self.state == "open"
+
+
+class SignInSession(Model):
+    """One sign-in on one device, revocable on the server: the cookie carries a random token, this row its hash.
+
+    No address, user agent or place is kept: the account's owner tells their sessions apart by the day
+    each began and was last used. artists/sessions.py holds the rules (idle limit, lifetime, revoking).
+    """
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the cookie's token: a copy of the database opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    # Written at most once a minute, not on every request.
+    last_seen_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class FactorKind(enum.StrEnum):
+    TOTP = "totp"
+    PASSKEY = "passkey"
+
+    @property
+    def label(self) -> str:
+        """Return how the studio names this kind of factor."""
+        return "Authenticator app" if self is FactorKind.TOTP else "Passkey"
+
+
+class SecondFactor(Model):
+    """An authenticator app (TOTP) or a passkey that an account proves itself with after its password.
+
+    artists/second_factors.py holds the rules. Neither kind stores anything a stolen copy of the
+    database could sign in with: a TOTP secret is sealed with a key derived from SECRET_KEY, which lives
+    outside the database, and a passkey is only its public key.
+    """
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FactorKind] = mapped_column(enum_as_text(FactorKind))
+    # Chosen by the account's owner ("Phone", "Blue key"); listed with the day it was added, nothing more.
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    # TOTP: the sealed secret, and the last 30-second step a code was accepted for: no code is ever
+    # accepted twice, nor one older than the last accepted.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(400))
+    totp_last_step: Mapped[int | None]
+    # Passkeys: the credential's id (base64url), its COSE public key and the authenticator's counter.
+    credential_id: Mapped[str | None] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Model):
+    """A one-time code that stands in for a lost second factor, stored only as its SHA-256 digest.
+
+    Each code carries 80 random bits, so its digest needs no slow hash to resist guessing.
+    """
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -8,10 +8,12 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, redirect, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from artists.links import is_allowed_link_url
 from artists.models import ArtistLink
+from comics.models import has_public_work
 from comics.stats.counting import is_counted_request, record_link_click
 from extensions import db
 
@@ -23,7 +25,8 @@ log = logging.getLogger(__name__)
 @bp.get("/go/<link_id:link_id>")
 def go(link_id: int) -> Response:
     """Count a click on an artist's link and send the reader to the address the artist saved."""
-    link = db.session.get(ArtistLink, link_id)
+    # The link of an artist with no public work yet is no more public than their profile.
+    link = db.session.scalar(select(ArtistLink).where(ArtistLink.id == link_id, has_public_work(ArtistLink.artist_id)))
     if link is None:
         abort(404)
     if not is_allowed_link_url(link.url):

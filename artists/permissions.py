@@ -20,6 +20,7 @@ from artists.models import Artist, ArtistLink, Role, User
 from comics.image_uses import is_artists_file
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
+from comics.publishing.models import Revision
 from extensions import db
 from web.errors import error_answer, wants_json
 
@@ -127,6 +128,16 @@ def get_panel_for_edit(panel_id: int) -> Panel:
     return panel
 
 
+def get_revision_for_edit(revision_id: int) -> Revision:
+    """Return a revision of a profile or series the signed-in account may see (its artist's, or any
+    for editors), or answer 404."""
+    revision = db.session.get(Revision, revision_id)
+    if revision is None:
+        abort(404)
+    _check(revision.artist_id)
+    return revision
+
+
 def editable_artists(user: User) -> list[Artist]:
     """Return the artists whose work the account may create series for."""
     if user.is_staff:
@@ -152,7 +163,7 @@ def require_sign_in() -> BaseResponse | tuple[Response | str, int] | None:
         # Studio pages show unpublished images: point every <picture> at the private route.
         g.media_endpoint = "studio.media"
         return None
-    if wants_json() or request.method != "GET":
+    if wants_json() or request.method not in ("GET", "HEAD"):
         return error_answer("Your session has ended. Sign in again; nothing was changed.", 401, "Sign in needed")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

@@ -1,17 +1,19 @@
 """The studio's pages for people: artist profiles (name, bio, picture, links) and accounts.
 
 Links are updated in place, never deleted and re-created, so their ids (which the public /go/<id>
-redirect and its counts use) survive every edit. Invitations are made by admins and editors; admins
-alone turn accounts off and on. Signed-in accounts only, like every studio page.
+redirect and its counts use) survive every edit. A change to a public profile by an artist who may not
+publish waits as a revision for an editor (comics.publishing.revisions). Invitations are made by admins
+and editors; admins alone turn accounts off and on. Signed-in accounts only, like every studio page.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from flask import (
     abort,
     current_app,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from sqlalchemy import select
@@ -20,8 +22,8 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return; fl
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from artists.accounts import InvitationRefused, create_invitation
-from artists.forms import InvitationForm, ProfileForm
-from artists.models import Artist, ArtistLink, Invitation, LinkKind, Role, User
+from artists.forms import DisplayNameForm, InvitationForm, ProfileForm
+from artists.models import Artist, Invitation, Role, User
 from artists.permissions import (
     get_artist_for_edit,
     require_admin,
@@ -29,17 +31,29 @@ from artists.permissions import (
     signed_in_user,
     studio_blueprint,
 )
+from artists.sessions import end_sessions
 from comics.clock import utcnow
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
-    replace_single_image,
     rollback_and_discard,
+    single_image_from,
 )
 from comics.images.opening import RejectedImage
 from comics.publishing.audit import AuditAction, record
+from comics.publishing.models import RevisionState
+from comics.publishing.revisions import (
+    RevisionRefused,
+    change,
+    is_public,
+    latest_revision,
+    needs_review,
+    pending_revision,
+    profile_values,
+)
 from extensions import db
-from web.form_answers import done, form_errors, refuse
+from web.absolute_urls import absolute_url_for
+from web.form_answers import done, form_errors, refuse, showing_form
 
 bp = studio_blueprint("artist_studio", __name__)
 
@@ -68,74 +82,113 @@ def artists() -> str:
     return render_template("studio/artists.html", artists=db.session.scalars(select(Artist).order_by(Artist.display_name)).all())
 
 
-def profile_form_for(artist: Artist) -> ProfileForm:
-    """Return the profile form filled from the artist, with blank rows for new links."""
+def profile_form_for(artist: Artist, values: dict[str, Any] | None = None) -> ProfileForm:
+    """Return the profile form filled from a version of the profile (the live one unless given), with
+    blank rows for new links."""
+    values = values or profile_values(artist)
+    own = {link.id for link in artist.links}
     links = [
-        {"id": str(link.id), "kind": link.kind.value, "label": link.label, "url": link.url, "position": str(index), "primary": link.is_primary}
-        for index, link in enumerate(artist.links, start=1)
+        # A link the version names that is gone from the live profile comes back as a new one.
+        {"id": str(row["id"]) if row.get("id") in own else "", "kind": row["kind"], "label": row["label"], "url": row["url"],
+         "position": str(index), "primary": row["is_primary"]}
+        for index, row in enumerate(values["links"], start=1)
     ]
-    form = ProfileForm(formdata=None, display_name=artist.display_name, bio_markdown=artist.bio_markdown, links=links)
+    form = ProfileForm(formdata=None, display_name=values["display_name"], bio_markdown=values["bio_markdown"], links=links)
     for _ in range(BLANK_LINK_ROWS):
         form.links.append_entry()
     return form
 
 
-@bp.route("/artists/<int:artist_id>/profile", methods=["GET", "POST"])
+def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str, object]:
+    """Return what the profile page shows: the form (filled from the version waiting for review, when
+    this account's changes wait), that version, and an editor's answer to the last one."""
+    user = signed_in_user()
+    reviewed = needs_review(user, artist)
+    pending = pending_revision("artist", artist.id)
+    latest = latest_revision("artist", artist.id)
+    if form is None:
+        form = profile_form_for(artist, pending.proposed if pending is not None and reviewed else None)
+    return {
+        "artist": artist,
+        "form": form,
+        "reviewed": reviewed,
+        "public": is_public(artist),
+        "pending": pending,
+        "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
+    }
+
+
+@bp.route("/artists/<row_id:artist_id>/profile", methods=["GET", "POST"])
 def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
-    """Edit an artist's display name, bio, picture and links."""
+    """Edit an artist's display name, bio, picture and links; on a public profile an artist's change
+    waits for an editor."""
     artist = get_artist_for_edit(artist_id)
-    if request.method == "GET":
-        return render_template("studio/profile.html", artist=artist, form=profile_form_for(artist))
+    if showing_form():
+        return render_template("studio/profile.html", **profile_context(artist))
     form = ProfileForm()
-    context = {"artist": artist, "form": form}
     if not form.validate():
-        return refuse("studio/profile.html", context, form_errors(form))
+        return refuse("studio/profile.html", profile_context(artist, form), form_errors(form))
     own = {link.id: link for link in artist.links}
     ids = [entry.form.id.data for entry in form.links.entries if entry.form.id.data]
     if any(not raw.isdigit() or int(raw) not in own for raw in ids):
-        return refuse("studio/profile.html", context, ["The form names links that are not this artist's; reload the page and try again."])
+        return refuse("studio/profile.html", profile_context(artist, form), ["The form names links that are not this artist's; reload the page and try again."])
+    user = signed_in_user()
     try:
-        discard = apply_profile(artist, form, own)
+        image = single_image_from(form.avatar.data, "a profile picture")
+        if image is not None:
+            db.session.add(image)  # so a refusal below discards its files
+        outcome = change(artist, profile_proposal(form), image, user)
         db.session.flush()
-    except (IngestError, RejectedImage) as refusal:
+    except (IngestError, RejectedImage, RevisionRefused) as refusal:
         rollback_and_discard()
         reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
-        return refuse("studio/profile.html", {"artist": get_artist_for_edit(artist_id), "form": form}, ["Picture: " + reason for reason in reasons])
+        if not isinstance(refusal, RevisionRefused):
+            reasons = ["Picture: " + reason for reason in reasons]
+        return refuse("studio/profile.html", profile_context(get_artist_for_edit(artist_id), form), reasons)
     db.session.commit()
-    discard_unreferenced(discard)
-    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), "Profile saved.")
+    discard_unreferenced(outcome.stale)
+    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), outcome.message("profile"))
 
 
-def apply_profile(artist: Artist, form: ProfileForm, own: dict[int, ArtistLink]) -> set[str]:
-    """Copy the form onto the artist and their links; return old picture files to discard after commit."""
-    artist.display_name = (form.display_name.data or "").strip()
-    artist.bio_markdown = form.bio_markdown.data or ""
-    kept: list[tuple[float, int, ArtistLink]] = []
-    for index, entry in enumerate(form.links.entries):
+def profile_proposal(form: ProfileForm) -> dict[str, Any]:
+    """Return the profile the form asks for, as a revision holds it: links in their new order."""
+    rows: list[tuple[float, int, dict[str, Any]]] = []
+    entries = form.links.entries
+    for index, entry in enumerate(entries):
         row = entry.form
-        link = own.get(int(row.id.data)) if row.id.data else None
-        if row.remove.data and link is not None:
-            artist.links.remove(link)
+        link_id = int(row.id.data) if row.id.data else None
+        if row.remove.data or (link_id is None and row.is_blank()):
             continue
-        if link is None and (row.is_blank() or row.remove.data):
-            continue
-        if link is None:
-            link = ArtistLink()
-            artist.links.append(link)
-        link.kind = LinkKind(row.kind.data)
-        link.label = (row.label.data or "").strip()
-        link.url = (row.url.data or "").strip()
-        link.is_primary = bool(row.primary.data)
         typed_position = (row.position.data or "").strip()
-        order = float(typed_position) if typed_position else float(len(form.links.entries) + index)
-        kept.append((order, index, link))
-    for position, (_, _, link) in enumerate(sorted(kept, key=lambda item: item[:2]), start=1):
-        link.position = position
-    artist.avatar, stale = replace_single_image(artist.avatar, form.avatar.data, bool(form.remove_avatar.data), "a profile picture")
-    return stale
+        order = float(typed_position) if typed_position else float(len(entries) + index)
+        link = {
+            "id": link_id,
+            "kind": row.kind.data,
+            "label": (row.label.data or "").strip(),
+            "url": (row.url.data or "").strip(),
+            "is_primary": bool(row.primary.data),
+        }
+        rows.append((order, index, link))
+    return {
+        "display_name": (form.display_name.data or "").strip(),
+        "bio_markdown": form.bio_markdown.data or "",
+        "links": [link for _, _, link in sorted(rows, key=lambda item: item[:2])],
+        "picture": "remove" if form.remove_avatar.data else "keep",
+    }
 
 
 # --- people --------------------------------------------------------------------------------------
+
+
+def account_label(account: User) -> str:
+    """Name an account in the audit log: its display name and id, never its email."""
+    return f"{account.label} (account {account.id})"
+
+
+def invitation_label(invitation: Invitation) -> str:
+    """Name an invitation in the audit log: its id, role and profile, never the address it went to."""
+    profile = f" for {invitation.artist.display_name}" if invitation.artist is not None else ""
+    return f"invitation {invitation.id}: {invitation.role.value}{profile}"
 
 
 def invitation_form() -> InvitationForm:
@@ -155,7 +208,14 @@ def people_context(form: InvitationForm) -> dict[str, object]:
     invitations = db.session.scalars(
         select(Invitation).options(joinedload(Invitation.artist)).order_by(Invitation.created_at.desc()).limit(RECENT_INVITATIONS)
     ).all()
-    return {"form": form, "users": users, "invitations": invitations, "me": signed_in_user()}
+    me = signed_in_user()
+    return {
+        "form": form,
+        "users": users,
+        "invitations": invitations,
+        "me": me,
+        "name_form": DisplayNameForm(formdata=None, display_name=me.display_name),
+    }
 
 
 @bp.get("/people")
@@ -163,6 +223,20 @@ def people_context(form: InvitationForm) -> dict[str, object]:
 def people() -> str:
     """List accounts and invitations, with the form to invite someone."""
     return render_template("studio/people.html", **people_context(invitation_form()))
+
+
+@bp.post("/people/name")
+@require_staff
+def set_display_name() -> Response | tuple[Response | str, int]:
+    """Set the name artists see for the signed-in editor or admin, instead of their email."""
+    me = signed_in_user()
+    form = DisplayNameForm()
+    if not form.validate():
+        return refuse("studio/people.html", people_context(invitation_form()) | {"name_form": form}, form_errors(form))
+    me.display_name = (form.display_name.data or "").strip()
+    record(me, AuditAction.PROFILE_CHANGE, "user", me.id, account_label(me), "name shown to artists changed")
+    db.session.commit()
+    return done(url_for("artist_studio.people"), f"Artists now see you as “{me.label}”.")
 
 
 @bp.post("/people/invite")
@@ -183,13 +257,15 @@ def invite() -> tuple[Response | str, int] | str:
     except InvitationRefused as refusal:
         db.session.rollback()
         return refuse("studio/people.html", people_context(form), [str(refusal)])
-    record(user, AuditAction.INVITE, "invitation", invitation.id, f"{invitation.email} as {role.value}")
+    # Named by role and profile, never by the address it was sent to: the log keeps no emails.
+    record(user, AuditAction.INVITE, "invitation", invitation.id, invitation_label(invitation))
     db.session.commit()
-    link = url_for("auth.accept", token=token, _external=True)
+    # From SITE_URL, never from the request's Host header, which whoever sends the request chooses.
+    link = absolute_url_for("auth.accept", token=token)
     return render_template("studio/invitation_created.html", invitation=invitation, link=link), 201
 
 
-@bp.post("/invitations/<int:invitation_id>/revoke")
+@bp.post("/invitations/<row_id:invitation_id>/revoke")
 @require_staff
 def revoke_invitation(invitation_id: int) -> Response:
     """Withdraw an invitation that has not been used."""
@@ -210,20 +286,23 @@ def _set_active(user_id: int, active: bool) -> Response | tuple[Response | str, 
     if account.id == me.id:
         return refuse("studio/people.html", people_context(invitation_form()), ["You cannot turn off your own account."])
     account.active = active
-    account.rotate_session_token()
-    record(me, AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE, "user", account.id, account.email)
+    # Off means signed out everywhere at once, not merely refused at the next sign-in.
+    ended = end_sessions(account)
+    record(me, AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE, "user", account.id, account_label(account))
+    if ended:
+        record(me, AuditAction.SESSION_REVOKE, "user", account.id, account_label(account), f"{ended} session(s), with the account turned off")
     db.session.commit()
     return done(url_for("artist_studio.people"), f"{account.email} is {'active again' if active else 'turned off and signed out'}.")
 
 
-@bp.post("/people/<int:user_id>/deactivate")
+@bp.post("/people/<row_id:user_id>/deactivate")
 @require_admin
 def deactivate(user_id: int) -> Response | tuple[Response | str, int]:
     """Turn an account off and sign it out everywhere."""
     return _set_active(user_id, False)
 
 
-@bp.post("/people/<int:user_id>/reactivate")
+@bp.post("/people/<row_id:user_id>/reactivate")
 @require_admin
 def reactivate(user_id: int) -> Response | tuple[Response | str, int]:
     """Let a turned-off account sign in again."""

@@ -1,4 +1,4 @@
-"""Artist profiles, public side."""
+"""Artist profiles, public side: a profile is public from the artist's first public episode."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
 from comics.images.models import StoredImage
-from comics.models import Series
+from comics.models import Series, has_public_work
 from extensions import db
 from web.page_cache import cached_page
 
@@ -15,10 +15,14 @@ bp = Blueprint("artists", __name__, url_prefix="/artists")
 
 
 def get_artist_or_404(slug: str) -> Artist:
-    """Return the artist with this slug, with links and avatar, or answer 404."""
+    """Return the artist with this slug, with links and avatar, or answer 404.
+
+    An artist with no public work yet is 404, exactly like one that does not exist: a profile made
+    for a new artist must not tell anyone they are about to publish here.
+    """
     artist = db.session.scalar(
         select(Artist)
-        .where(Artist.slug == slug)
+        .where(Artist.slug == slug, has_public_work(Artist.id))
         .options(
             selectinload(Artist.links),
             joinedload(Artist.avatar).selectinload(StoredImage.renditions),

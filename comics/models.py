@@ -1,7 +1,8 @@
 """The catalogue: series, their numbered episodes and the panels read top to bottom.
 
 "Public now" is written once, here: Episode.is_public and Series.is_public work on a loaded row and as
-SQL in any query (the reader, media, feeds, sitemap, search and the studio's dashboard all use them).
+SQL in any query (the reader, media, feeds, sitemap, search and the studio's dashboard all use them);
+an artist's profile is public from their first public episode (has_public_work).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     ForeignKey,
     Index,
+    SQLColumnExpression,
     String,
     Text,
     UniqueConstraint,
@@ -77,6 +79,17 @@ class Series(Model):
     def public() -> Select[Series]:
         """Select the series readers may see now."""
         return select(Series).where(Series.is_public)
+
+
+def has_public_work(artist_id: SQLColumnExpression[int] | int) -> ColumnElement[bool]:
+    """Tell, as SQL, whether an artist has an episode readers may see now: only then are their profile,
+    picture and links public (the profile page, its feed, /go links, /media/ and search all ask this)."""
+    return (
+        select(Episode.id)
+        .join(Series, Series.id == Episode.series_id)
+        .where(Series.artist_id == artist_id, Episode.is_public)
+        .exists()
+    )
 
 
 class EpisodeStatus(enum.StrEnum):

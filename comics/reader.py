@@ -9,6 +9,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.stats.counting import counts_episode_views
 from extensions import db
+from web.converters import page_arg
 from web.page_cache import cached_page
 
 bp = Blueprint("comics", __name__)
@@ -90,6 +91,7 @@ def series_detail(slug: str) -> str:
         .where(Episode.series_id == series.id)
         .options(joinedload(Episode.thumbnail).selectinload(StoredImage.renditions))
         .order_by(sort),
+        page=page_arg(),
         per_page=current_app.config["EPISODES_PER_PAGE"],
         max_per_page=current_app.config["EPISODES_PER_PAGE"],
     )

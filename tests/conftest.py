@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,30 @@ def studio_app(tmp_path: Path) -> Iterator[Flask]:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False)
     with app.app_context():
         yield app
+
+
+class MovableClock:
+    """The site's clock (comics.clock.utcnow), stopped at the real time and moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def move(self, **delta: float) -> None:
+        """Move the clock on, e.g. move(minutes=31)."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def site_clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
+    """Stop the clock of the code that reads comics.clock.utcnow() (sessions, sign-in delays), for moving by hand."""
+    from comics import clock
+
+    moving = MovableClock()
+    monkeypatch.setattr(clock, "utcnow", moving)
+    return moving
 
 
 @pytest.fixture

@@ -8,26 +8,41 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
 
 from artists.accounts import create_user
-from artists.models import Artist, Role, User
+from artists.models import Artist, Role, SecondFactor, User
+from artists.second_factors import add_totp_factor, factor_required
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
 from extensions import db
 from tests.conftest import panel_png
 
 PASSWORD = "correct horse battery staple"
+# The key of the authenticator app that make_account gives every account whose role needs one.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def make_account(email: str, role: Role, artist: Artist | None = None, password: str = PASSWORD) -> User:
+def make_account(
+    email: str, role: Role, artist: Artist | None = None, password: str = PASSWORD, second_factor: bool | None = None
+) -> User:
+    """Create an account; with an authenticator app (TOTP_SECRET) when its role needs one, or when asked."""
     user = create_user(email, role, password, artist)
+    db.session.flush()
+    if factor_required(user) if second_factor is None else second_factor:
+        add_totp_factor(user, TOTP_SECRET, "Test phone", accepted_step=0)
     db.session.commit()
     return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """Return the code an authenticator app with this key shows now."""
+    return pyotp.TOTP(secret).now()
 
 
 def make_artist_account(slug: str, name: str | None = None) -> tuple[Artist, User]:
@@ -45,7 +60,27 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
     if token:
         data["csrf_token"] = token
     response = client.post("/account/login", data=data)
+    if response.status_code == 303 and response.headers["Location"].endswith("/account/verify"):
+        response = pass_second_step(client, email)
     assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def pass_second_step(client: FlaskClient, email: str) -> TestResponse:
+    """Give the sign-in's second step the code of the account's authenticator app (TOTP_SECRET)."""
+    with client.application.app_context():
+        # A person's app shows a new code every 30 seconds; a test signs in many times a second, so
+        # it forgets the step last used (a used code is otherwise refused, as it should be).
+        db.session.execute(
+            update(SecondFactor)
+            .where(SecondFactor.user_id == select(User.id).where(User.email == email.strip().lower()).scalar_subquery())
+            .values(totp_last_step=None)
+        )
+        db.session.commit()
+    data = {"code": totp_code()}
+    token = csrf_token(client, "/account/verify")
+    if token:
+        data["csrf_token"] = token
+    return client.post("/account/verify", data=data)
 
 
 def csrf_token(client: FlaskClient, path: str) -> str | None:

@@ -21,7 +21,7 @@ from sqlalchemy.sql import Select
 from artists.models import Artist
 from comics.images.media import media_url
 from comics.images.models import StoredImage
-from comics.models import Episode, Series
+from comics.models import Episode, Series, has_public_work
 from extensions import db
 from web.absolute_urls import absolute, absolute_url_for
 from web.markup import render_markdown
@@ -201,7 +201,8 @@ def series_feed(slug: str, format: str) -> Response:
 @cached_page
 def artist_feed(slug: str, format: str) -> Response:
     """Serve the newest episodes of every series by one artist."""
-    artist = db.session.scalar(select(Artist).where(Artist.slug == slug))
+    # An artist without public work has no public profile, so no feed either (404 like a stranger).
+    artist = db.session.scalar(select(Artist).where(Artist.slug == slug, has_public_work(Artist.id)))
     if artist is None:
         abort(404)
     info = FeedInfo(

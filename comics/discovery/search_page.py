@@ -7,24 +7,16 @@ from flask import Blueprint, abort, current_app, render_template, request
 from comics.discovery.search import SearchQueryError, search
 from comics.discovery.search_index import rebuild_search_documents
 from extensions import db
+from web.converters import page_arg
 
 bp = Blueprint("search", __name__)
-
-
-
-def requested_page() -> int:
-    """Return the page number asked for, answering 404 for one that is not a positive number."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        abort(404)
-    return int(raw)
 
 
 @bp.get("/search")
 def search_page() -> tuple[str, int] | str:
     """Show the search form and, for a query, one page of what matches it."""
     query = request.args.get("q", "").strip()
-    page = requested_page()
+    page = page_arg()
     if not query:
         return render_template("search/results.html", query="", results=None, error=None)
     per_page = int(current_app.config["SEARCH_RESULTS_PER_PAGE"])

@@ -104,7 +104,7 @@ def pages() -> Response:
     return xml_response(url_entries(entries))
 
 
-@bp.get("/sitemaps/episodes-<int:number>.xml")
+@bp.get("/sitemaps/episodes-<page_number:number>.xml")
 @cached_page
 def episodes(number: int) -> Response:
     """List one sitemap's worth of public episodes, oldest first so earlier sitemaps rarely change."""

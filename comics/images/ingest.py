@@ -144,23 +144,11 @@ def delete_images(images: Iterable[StoredImage]) -> set[str]:
     return names
 
 
-def replace_single_image(
-    current: StoredImage | None, upload: object, remove: bool, what: str
-) -> tuple[StoredImage | None, set[str]]:
-    """Return a cover or avatar after an upload or a removal, and the stale files to discard after commit.
-
-    upload is the form's file field data: a werkzeug FileStorage when a file was sent, else whatever
-    the field held before (nothing, or the current picture of the form's obj); what names the picture
-    in a refusal ("a cover").
-    """
+def single_image_from(upload: object, what: str) -> StoredImage | None:
+    """Store a form's file field as a cover or avatar and return the unsaved row; None when no file was sent."""
     if isinstance(upload, FileStorage) and upload.filename:
-        replacement: StoredImage | None = store_single_image(Upload(upload.filename, upload.stream), what)
-    elif remove:
-        replacement = None
-    else:
-        return current, set()
-    stale = delete_images([current]) if current is not None else set()
-    return replacement, stale
+        return store_single_image(Upload(upload.filename, upload.stream), what)
+    return None
 
 
 def add_panels(

@@ -1,8 +1,9 @@
 """Media files: the store the app writes to, and the immutable URLs readers fetch them from.
 
 The public URL serves a file only while the database says it belongs to something readers may see
-now (a panel or thumbnail of a public episode, a cover of a public series, an artist's avatar), so a
-draft's or a scheduled episode's panels cannot be fetched by guessing or keeping their names. The
+now (a panel or thumbnail of a public episode, a cover of a public series, the avatar of an artist
+with public work; never a picture waiting for review), so a draft's or a scheduled episode's panels
+cannot be fetched by guessing or keeping their names. The
 studio previews unpublished images through its own signed-in route (comics.studio), which sets
 g.media_endpoint so the same templates point there.
 """

@@ -1,9 +1,14 @@
 """The audit log: who submitted, approved, scheduled, published, unpublished or deleted what, and when.
 
 Entries keep a snapshot of the actor's and the object's names, so the log still reads after either is
-deleted; it is written in the same transaction as the change it records.
+deleted; it is written in the same transaction as the change it records. Accounts are named by their
+display name (User.label) and their id, never by email: artists read these names, and a copy of the
+log must not become a list of the people who work here.
 """
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -11,17 +16,38 @@ from artists.models import User
 from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
 
+# What an email address looks like (artists.accounts.EMAIL_PATTERN), found anywhere in a label.
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-def record(user: User | None, action: AuditAction, object_type: str, object_id: int, label: str, comment: str = "") -> AuditEntry:
-    """Add an entry to the session; it commits with the change it describes."""
+
+def without_addresses(text: str) -> str:
+    """Return the text with anything shaped like an email address withheld: the log names, never addresses."""
+    return _ADDRESS.sub("(address withheld)", text)
+
+
+def record(
+    user: User | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: int,
+    label: str,
+    comment: str = "",
+    checklist: Sequence[str] | None = None,
+) -> AuditEntry:
+    """Add an entry to the session; it commits with the change it describes.
+
+    label names the object (a title, a display name, "account 12"), never an email; one that slips
+    through is withheld here. checklist is the review items the actor confirmed, if any.
+    """
     entry = AuditEntry(
         user=user,
-        actor=user.label if user is not None else "command line",
+        actor=without_addresses(user.label) if user is not None else "command line",
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_label=label[:400],
+        object_label=without_addresses(label)[:400],
         comment=comment,
+        checklist=list(checklist) if checklist is not None else None,
     )
     db.session.add(entry)
     return entry

@@ -1,11 +1,12 @@
-"""The audit log's rows: one action on one object, by one account, at one time."""
+"""The audit log's rows: one action on one object, by one account, at one time; and the revisions of public
+profiles and series that wait for an editor."""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
@@ -13,6 +14,7 @@ from extensions import Model, enum_as_text
 
 if TYPE_CHECKING:
     from artists.models import User
+    from comics.images.models import StoredImage
 
 
 class AuditAction(enum.StrEnum):
@@ -28,6 +30,21 @@ class AuditAction(enum.StrEnum):
     INVITE = "invite"
     DEACTIVATE = "deactivate"
     REACTIVATE = "reactivate"
+    # Accounts and their security (issue 11): recorded by user id, never by address.
+    SIGN_IN = "sign-in"
+    SIGN_OUT = "sign-out"
+    PASSWORD_CHANGE = "password-change"
+    FACTOR_ADD = "factor-add"
+    FACTOR_REMOVE = "factor-remove"
+    RECOVERY_CODES = "recovery-codes"
+    SESSION_REVOKE = "session-revoke"
+    # Public words and pictures outside episodes: profiles, links and series (issue 11).
+    PROFILE_CHANGE = "profile-change"
+    LINK_CHANGE = "link-change"
+    SERIES_CHANGE = "series-change"
+    REVISION_SUBMIT = "revision-submit"
+    REVISION_APPROVE = "revision-approve"
+    REVISION_RETURN = "revision-return"
 
 
 class AuditEntry(Model):
@@ -47,5 +64,48 @@ class AuditEntry(Model):
     object_id: Mapped[int]
     object_label: Mapped[str] = mapped_column(String(400))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The review checklist's items the editor confirmed, word for word, on an approval or a publication.
+    checklist: Mapped[list[str] | None] = mapped_column(JSON)
 
     user: Mapped[User | None] = relationship()
+
+
+class RevisionState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class Revision(Model):
+    """Changes to a public artist profile or series, waiting for an editor to approve or return them.
+
+    proposed holds the whole of what the form asked for (comics/publishing/revisions.py names the
+    fields), so the review page can set it beside the live version; a newly uploaded picture is image,
+    which no reader can fetch while the revision waits (comics/image_uses.py). Readers see none of it
+    until approval copies it onto the live rows.
+    """
+
+    __tablename__ = "revision"
+    __table_args__ = (Index("ix_revision_target", "target_type", "target_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(20))  # "artist" or "series"
+    target_id: Mapped[int]
+    # Whose work this is: the artist who may see and withdraw it, and who owns its picture meanwhile.
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    state: Mapped[RevisionState] = mapped_column(enum_as_text(RevisionState), default=RevisionState.PENDING)
+    proposed: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # A new avatar or cover; let go of (moved onto the target, or deleted) when the revision is decided.
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The editor's words to the artist when returning it (or approving with a note).
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    image: Mapped[StoredImage | None] = relationship()

@@ -9,6 +9,7 @@ commit in a fixed order: unpublish, delete rows, and only then remove files.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from artists.models import User
@@ -18,7 +19,9 @@ from comics.images.ingest import delete_images, discard_unreferenced
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.audit import record
+from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
 from comics.publishing.models import AuditAction
+from comics.publishing.revisions import forget_revisions
 from extensions import db
 
 
@@ -72,6 +75,12 @@ def _require_publishable(episode: Episode) -> None:
         raise WorkflowError(" ".join(blockers))
 
 
+def _require_checklist(confirmed: Sequence[str], doing: str) -> None:
+    missing = unconfirmed(confirmed)
+    if missing:
+        raise WorkflowError(checklist_refusal(missing, doing))
+
+
 # ----- steps ------------------------------------------------------------------------------------
 
 def submit(episode: Episode, user: User, comment: str = "") -> None:
@@ -103,38 +112,51 @@ def return_to_artist(episode: Episode, user: User, comment: str) -> None:
     record(user, AuditAction.RETURN, "episode", episode.id, _label(episode), comment.strip())
 
 
-def approve(episode: Episode, user: User, publish_at: datetime | None = None, comment: str = "") -> None:
-    """Approve a submitted episode, to appear now or at publish_at (naive UTC)."""
+def approve(
+    episode: Episode, user: User, publish_at: datetime | None = None, comment: str = "", confirmed: Sequence[str] = ()
+) -> None:
+    """Approve a submitted episode, to appear now or at publish_at (naive UTC).
+
+    confirmed must hold every item of the review checklist; the approval's audit entry keeps them.
+    """
     if not user.is_staff:
         raise WorkflowError("Only editors approve episodes.")
     if episode.status != EpisodeStatus.SUBMITTED:
         raise WorkflowError("Only an episode in review can be approved.")
     _require_publishable(episode)
-    record(user, AuditAction.APPROVE, "episode", episode.id, _label(episode), comment.strip())
+    _require_checklist(confirmed, "approving")
+    record(user, AuditAction.APPROVE, "episode", episode.id, _label(episode), comment.strip(), checklist=review_checklist())
     _go_live(episode, user, publish_at)
 
 
-def publish(episode: Episode, user: User, publish_at: datetime | None = None) -> None:
-    """Publish or schedule without review: for editors, and for artists where ARTISTS_MAY_PUBLISH is on."""
+def publish(episode: Episode, user: User, publish_at: datetime | None = None, confirmed: Sequence[str] = ()) -> None:
+    """Publish or schedule without review: for editors, and for artists where ARTISTS_MAY_PUBLISH is on.
+
+    The review checklist holds here too: whoever publishes confirms every item, artists publishing
+    their own work included, since the people in a story are no safer for skipping the editor.
+    """
     if not may_publish(user):
         raise WorkflowError("Episodes on this site are published by an editor: submit it for review.")
     if episode.is_public:
         raise WorkflowError("This episode is already published.")
     _require_publishable(episode)
-    _go_live(episode, user, publish_at)
+    _require_checklist(confirmed, "publishing")
+    _go_live(episode, user, publish_at, checklist=review_checklist())
 
 
-def _go_live(episode: Episode, user: User, publish_at: datetime | None) -> None:
+def _go_live(episode: Episode, user: User, publish_at: datetime | None, checklist: list[str] | None = None) -> None:
     now = utcnow()
     episode.status = EpisodeStatus.PUBLISHED
     if publish_at is not None and publish_at > now:
         episode.published_at = publish_at
-        record(user, AuditAction.SCHEDULE, "episode", episode.id, _label(episode), f"for {publish_at:%Y-%m-%d %H:%M} UTC")
+        record(
+            user, AuditAction.SCHEDULE, "episode", episode.id, _label(episode), f"for {publish_at:%Y-%m-%d %H:%M} UTC", checklist=checklist
+        )
         return
     # An episode coming back after a correction keeps its first date, so it does not jump the listings.
     if episode.published_at is None or episode.published_at > now:
         episode.published_at = now
-    record(user, AuditAction.PUBLISH, "episode", episode.id, _label(episode))
+    record(user, AuditAction.PUBLISH, "episode", episode.id, _label(episode), checklist=checklist)
 
 
 def unpublish(episode: Episode, user: User, comment: str = "") -> None:
@@ -207,8 +229,10 @@ def delete_series(series: Series, user: User) -> None:
         images.append(series.cover)
         series.cover = None
     record(user, AuditAction.DELETE, "series", series.id, series.title)
+    # Changes still waiting for review go with it, and so do their pictures.
+    names = forget_revisions("series", series.id)
     db.session.flush()
     db.session.delete(series)
-    names = delete_images(images)
+    names |= delete_images(images)
     db.session.commit()
     discard_unreferenced(names)

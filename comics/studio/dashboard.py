@@ -9,9 +9,11 @@ from artists.permissions import require_staff, signed_in_user
 from comics.clock import utcnow
 from comics.models import Episode, Series
 from comics.publishing.models import AuditAction, AuditEntry
+from comics.publishing.revisions import pending_revisions
 from comics.publishing.workflow import stage
 from comics.studio import bp
 from extensions import db
+from web.converters import page_arg
 
 RECENTLY_PUBLISHED = 20
 AUDIT_PER_PAGE = 50
@@ -53,7 +55,8 @@ episode_query.where(~Episode.is_public)).unique().all()
             .limit(RECENTLY_PUBLISHED)
         ).unique()
     )
-    return render_template("studio/dashboard.html", user=user, series_list=series_list, groups=groups, stage=stage)
+    waiting = pending_revisions(user)
+    return render_template("studio/dashboard.html", user=user, series_list=series_list, groups=groups, stage=stage, waiting_changes=waiting)
 
 
 @bp.get("/audit")
@@ -66,5 +69,5 @@ def audit_log() -> str:
         query = query.where(AuditEntry.action == AuditAction(action))
     else:
         action = ""
-    page = db.paginate(query, per_page=AUDIT_PER_PAGE, max_per_page=AUDIT_PER_PAGE)
+    page = db.paginate(query, page=page_arg(), per_page=AUDIT_PER_PAGE, max_per_page=AUDIT_PER_PAGE)
     return render_template("studio/audit.html", page=page, action=action, actions=list(AuditAction))

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from flask import abort, g, render_template, request, url_for
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -20,7 +21,7 @@ from artists.permissions import (
 )
 from comics.images.ingest import Upload, discard_unreferenced, next_episode_number
 from comics.images.media import send_media, stored_path
-from comics.models import Episode, EpisodeStatus
+from comics.models import Episode, EpisodeStatus, Series, has_public_work
 from comics.publishing.audit import history, latest_comment
 from comics.publishing.models import AuditAction
 from comics.publishing.workflow import (
@@ -57,7 +58,7 @@ from comics.studio.forms import (
     from_utc,
 )
 from extensions import db
-from web.form_answers import done, form_errors, refuse
+from web.form_answers import done, form_errors, refuse, showing_form
 
 MAX_ALT_TEXT = 2000
 MAX_TRANSCRIPT = 20_000
@@ -110,17 +111,32 @@ def episode_context(episode: Episode, **extra: object) -> dict[str, object]:
         "comment_form": CommentForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
         "published_at": from_utc(episode.published_at),
+        "first_public": goes_public_with(episode),
         **extra,
     }
 
 
-@bp.route("/series/<int:series_id>/episodes/new", methods=["GET", "POST"])
+def goes_public_with(episode: Episode) -> dict[str, bool]:
+    """Tell what else readers first see when this episode goes public: its series, its artist's profile.
+
+    Neither was reviewed on its own while nothing of it was public, so the editor checks them here.
+    """
+    if episode.is_public:
+        return {"series": False, "profile": False}
+    series = episode.series
+    return {
+        "series": not db.session.scalar(select(Series.is_public).where(Series.id == series.id)),
+        "profile": not db.session.scalar(select(has_public_work(series.artist_id))),
+    }
+
+
+@bp.route("/series/<row_id:series_id>/episodes/new", methods=["GET", "POST"])
 def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
     """Create a draft episode from a title, a note and image files."""
     series = get_series_for_edit(series_id)
     form = EpisodeForm()
     context = {"form": form, "series": series}
-    if request.method == "GET":
+    if showing_form():
         return render_template("studio/episode_new.html", **context)
     uploads = uploads_from(request.files.getlist("files"), request.form.getlist("alt_text"), request.form.getlist("transcript"))
     reasons = form_errors(form) if not form.validate() else []
@@ -143,13 +159,13 @@ def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
     return done(url_for("studio.edit_episode", episode_id=episode.id), f"Saved “{episode.title}” as a draft with {len(episode.panels)} panels.", results)
 
 
-@bp.route("/episodes/<int:episode_id>/", methods=["GET", "POST"])
+@bp.route("/episodes/<row_id:episode_id>/", methods=["GET", "POST"])
 def edit_episode(episode_id: int) -> Response | tuple[Response | str, int] | str:
     """Edit an episode: title, note, alt texts and transcripts, panel order, replace, remove, add panels."""
     episode = get_episode_for_edit(episode_id)
     user = signed_in_user()
     form = EpisodeForm(obj=episode)
-    if request.method == "GET":
+    if showing_form():
         return render_template("studio/episode_edit.html", form=form, **episode_context(episode))
     try:
         results, discard, changed = apply_episode_edit(episode, form, user)
@@ -236,7 +252,7 @@ def requested_order(episode: Episode, reasons: list[str]) -> list[int]:
     return [panel_id for _, _, panel_id in sorted(keyed)]
 
 
-@bp.get("/episodes/<int:episode_id>/preview")
+@bp.get("/episodes/<row_id:episode_id>/preview")
 def preview_episode(episode_id: int) -> str:
     """Show the episode exactly as readers will see it, with its images from the studio's private route."""
     episode = get_episode_for_edit(episode_id)
@@ -262,19 +278,20 @@ def media(name: str) -> Response:
     return send_media(path, name, public=False)
 
 
-def workflow_step(episode: Episode, action: Callable[[], object], message: str) -> Response | tuple[Response | str, int]:
-    """Run a workflow step; commit and report it, or refuse with the reason and change nothing."""
+def workflow_step(episode: Episode, action: Callable[[], object], message: str, **forms: object) -> Response | tuple[Response | str, int]:
+    """Run a workflow step; commit and report it, or refuse with the reason and change nothing (the
+    forms sent, given as keywords, are shown again as they were filled)."""
     try:
         action()
     except WorkflowError as refusal:
         db.session.rollback()
         episode = get_episode_for_edit(episode.id)
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, [str(refusal)])
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, **forms)}, [str(refusal)])
     db.session.commit()
     return done(url_for("studio.edit_episode", episode_id=episode.id), message)
 
 
-@bp.post("/episodes/<int:episode_id>/submit")
+@bp.post("/episodes/<row_id:episode_id>/submit")
 def submit_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Send the episode to the editors."""
     episode = get_episode_for_edit(episode_id)
@@ -285,7 +302,7 @@ def submit_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     return workflow_step(episode, lambda: submit(episode, user, form.comment.data or ""), "Sent for review. An editor will read it soon.")
 
 
-@bp.post("/episodes/<int:episode_id>/withdraw")
+@bp.post("/episodes/<row_id:episode_id>/withdraw")
 def withdraw_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Take the episode back from review."""
     episode = get_episode_for_edit(episode_id)
@@ -293,7 +310,7 @@ def withdraw_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     return workflow_step(episode, lambda: withdraw(episode, user), "Taken back from review: it is a draft again.")
 
 
-@bp.post("/episodes/<int:episode_id>/publish")
+@bp.post("/episodes/<row_id:episode_id>/publish")
 def publish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Publish or schedule without review (editors, or artists where the site allows it)."""
     episode = get_episode_for_edit(episode_id)
@@ -302,13 +319,14 @@ def publish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
         abort(403)
     form = PublishForm()
     if not form.validate():
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, publish_form=form)}, form_errors(form))
     when = form.publish_time()
+    confirmed = form.checklist.data or []
     message = "Scheduled." if when else "Published: readers can see it now."
-    return workflow_step(episode, lambda: publish(episode, user, when), message)
+    return workflow_step(episode, lambda: publish(episode, user, when, confirmed), message, publish_form=form)
 
 
-@bp.post("/episodes/<int:episode_id>/review")
+@bp.post("/episodes/<row_id:episode_id>/review")
 @require_staff
 def review_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Approve a submitted episode for now or a set time, or send it back with a comment."""
@@ -321,11 +339,12 @@ def review_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     if form.decision.data == "return":
         return workflow_step(episode, lambda: return_to_artist(episode, user, comment), "Sent back to the artist with your comment.")
     when = form.publish_time()
+    confirmed = form.checklist.data or []
     message = "Approved and scheduled." if when else "Approved and published: readers can see it now."
-    return workflow_step(episode, lambda: approve(episode, user, when, comment), message)
+    return workflow_step(episode, lambda: approve(episode, user, when, comment, confirmed), message, review_form=form)
 
 
-@bp.post("/episodes/<int:episode_id>/unpublish")
+@bp.post("/episodes/<row_id:episode_id>/unpublish")
 def unpublish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Take the episode off the site at once; it becomes a draft."""
     episode = get_episode_for_edit(episode_id)
@@ -336,12 +355,12 @@ def unpublish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     return workflow_step(episode, lambda: unpublish(episode, user, form.comment.data or ""), "Unpublished: readers no longer see it.")
 
 
-@bp.route("/episodes/<int:episode_id>/delete", methods=["GET", "POST"])
+@bp.route("/episodes/<row_id:episode_id>/delete", methods=["GET", "POST"])
 def delete_episode_view(episode_id: int) -> Response | tuple[Response | str, int] | str:
     """Ask for confirmation, then unpublish, delete the rows, and remove the files."""
     episode = get_episode_for_edit(episode_id)
     form = ConfirmForm()
-    if request.method == "GET" or not form.validate():
+    if showing_form() or not form.validate():
         return render_template("studio/episode_delete.html", episode=episode, series=episode.series, form=form, stage=stage(episode))
     series_id = episode.series_id
     title = episode.title

@@ -19,12 +19,14 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTFo
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from comics.models import SeriesStatus
+from comics.publishing.checklist import checklist_refusal, unconfirmed
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A BCP 47 tag as people write them: "en", "ko", "ko-KR", "zh-Hant".
@@ -99,10 +101,23 @@ class CommentForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[Length(max=5000)])
 
 
+def checklist_field() -> SelectMultipleField:
+    """Return the review checklist's field: one checkbox per REVIEW_CHECKLIST item, drawn by the
+    checklist macro (templates/studio/_forms.html); the items are the values, so a ticked box names
+    the very sentence the editor confirmed."""
+    return SelectMultipleField("Checklist", choices=[], validate_choice=False)
+
+
 class PublishForm(FlaskForm):
     when = RadioField("When", choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now")
     publish_at = DateTimeLocalField("Date and time", validators=[Optional()], format="%Y-%m-%dT%H:%M")
     comment = TextAreaField("Comment", validators=[Length(max=5000)])
+    checklist = checklist_field()
+
+    def validate_checklist(self, field: SelectMultipleField) -> None:
+        missing = unconfirmed(field.data or [])
+        if missing:
+            raise ValidationError(checklist_refusal(missing, "publishing"))
 
     def validate_publish_at(self, field: DateTimeLocalField) -> None:
         if self.when.data != "later":
@@ -129,6 +144,32 @@ class ReviewForm(PublishForm):
     def validate_comment(self, field: TextAreaField) -> None:
         if self.decision.data == "return" and not (field.data or "").strip():
             raise ValidationError("Say what the artist should change: the comment is what they will read.")
+
+    def validate_checklist(self, field: SelectMultipleField) -> None:
+        missing = unconfirmed(field.data or [])
+        if self.decision.data == "approve" and missing:
+            raise ValidationError(checklist_refusal(missing))
+
+
+class RevisionDecisionForm(FlaskForm):
+    """An editor's decision on a changed profile or series: approve (every checklist item) or return."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("approve", "Approve: readers see the new version"), SelectChoice("return", "Send back to the artist")],
+        validators=[DataRequired("Choose to approve or to send it back.")],
+    )
+    comment = TextAreaField("Comment", validators=[Length(max=5000)])
+    checklist = checklist_field()
+
+    def validate_comment(self, field: TextAreaField) -> None:
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError("Say what the artist should change: the comment is what they will read.")
+
+    def validate_checklist(self, field: SelectMultipleField) -> None:
+        missing = unconfirmed(field.data or [])
+        if self.decision.data == "approve" and missing:
+            raise ValidationError(checklist_refusal(missing))
 
 
 class ConfirmForm(FlaskForm):

@@ -1,9 +1,10 @@
 """Series in the studio: create, edit (cover through the image pipeline), list episodes, delete."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -13,71 +14,99 @@ from artists.permissions import editable_artists, get_series_for_edit, signed_in
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
-    replace_single_image,
     rollback_and_discard,
+    single_image_from,
 )
 from comics.images.opening import RejectedImage
-from comics.models import Episode, Series, SeriesStatus
+from comics.models import Episode, Series
+from comics.publishing.models import RevisionState
+from comics.publishing.revisions import (
+    RevisionRefused,
+    change,
+    is_public,
+    latest_revision,
+    needs_review,
+    pending_revision,
+    series_problems,
+)
 from comics.publishing.workflow import delete_series, stage
 from comics.studio import bp
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from extensions import db
-from web.form_answers import done, form_errors, refuse
+from web.form_answers import done, form_errors, refuse, showing_form
 
 
-def series_form(series: Series | None = None) -> SeriesForm:
-    """Return the series form with the artists this account may choose from."""
+def series_form(series: Series | None = None, values: dict[str, Any] | None = None) -> SeriesForm:
+    """Return the series form with the artists this account may choose from, filled when shown from a
+    version of the series (the live one unless given)."""
     user = signed_in_user()
-    form = SeriesForm(obj=series)
+    form = SeriesForm(obj=SimpleNamespace(**values) if values is not None and showing_form() else series)
     artists = editable_artists(user)
     if not artists:
         abort(409, "There is no artist profile to create a series for yet: invite an artist first (People).")
     form.artist.choices = [SelectChoice(artist.id, artist.display_name) for artist in artists]
-    if request.method == "GET" or form.artist.data is None:
+    if showing_form() or form.artist.data is None:
         # A form sent without the field (one artist to choose from) keeps the series' artist.
         form.artist.data = series.artist_id if series is not None else (user.artist_id or artists[0].id)
-    if series is not None and request.method == "GET":
-        form.status.data = series.status.value
+    if series is not None and showing_form():
+        form.status.data = values["status"] if values is not None else series.status.value
     return form
 
 
-def apply_series_form(series: Series, form: SeriesForm) -> set[str]:
-    """Copy the form onto the series, storing a new cover; return old cover files to discard after commit."""
-    reasons = []
-    slug = form.slug.data or slugify(form.title.data or "")
-    if not slug:
-        reasons.append("Web address: make one from letters or digits, like the-lantern-road.")
-    taken = db.session.scalar(select(Series.id).where(Series.slug == slug, Series.id != series.id)) if slug else None
-    if taken is not None:
-        reasons.append(f"Web address: /series/{slug}/ is taken by another series; choose another.")
-    if reasons:
-        raise IngestError(reasons)
-    series.title = (form.title.data or "").strip()
-    series.slug = slug
-    series.summary = form.summary.data or ""
-    series.language = (form.language.data or "").strip()
-    series.status = SeriesStatus(form.status.data)
-    series.content_warning = (form.content_warning.data or "").strip() or None
-    series.artist_id = form.artist.data
-    series.cover, stale = replace_single_image(series.cover, form.cover.data, bool(form.remove_cover.data), "a cover")
-    return stale
+def series_context(series: Series | None, form: SeriesForm) -> dict[str, Any]:
+    """Return what the series form page shows besides the form: the version waiting for review, if any,
+    and an editor's answer to the last one."""
+    if series is None:
+        return {"form": form, "series": None, "reviewed": False, "public": False, "pending": None, "returned": None}
+    latest = latest_revision("series", series.id)
+    return {
+        "form": form,
+        "series": series,
+        "reviewed": needs_review(signed_in_user(), series),
+        "public": is_public(series),
+        "pending": pending_revision("series", series.id),
+        "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
+    }
 
 
-def save_series(series: Series, form: SeriesForm, template: str, context: dict[str, Any], message: str) -> Response | tuple[Response | str, int]:
-    """Validate and save a new or changed series, or refuse it having changed nothing."""
+def series_proposal(form: SeriesForm) -> dict[str, Any]:
+    """Return the series the form asks for, as a revision holds it."""
+    return {
+        "title": (form.title.data or "").strip(),
+        "slug": form.slug.data or slugify(form.title.data or ""),
+        "summary": form.summary.data or "",
+        "language": (form.language.data or "").strip(),
+        "status": form.status.data,
+        "content_warning": (form.content_warning.data or "").strip() or None,
+        "artist_id": form.artist.data,
+        "picture": "remove" if form.remove_cover.data else "keep",
+    }
+
+
+def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Response | tuple[Response | str, int]:
+    """Save a new or changed series, or keep an artist's change to a public one for review; or refuse
+    it having changed nothing."""
+    template = "studio/series_form.html"
     if not form.validate():
         return refuse(template, context, form_errors(form))
+    proposed = series_proposal(form)
+    reasons = series_problems(series, proposed)
+    if reasons:
+        return refuse(template, context, reasons)
+    creating = series.id is None
     try:
-        discard = apply_series_form(series, form)
-        # Added only now: the slug check above must not flush a half-filled new series.
-        db.session.add(series)
+        image = single_image_from(form.cover.data, "a cover")
+        if image is not None:
+            db.session.add(image)  # so a refusal below discards its files
+        outcome = change(series, proposed, image, signed_in_user())
         db.session.flush()
-    except (IngestError, RejectedImage) as refusal:
+    except (IngestError, RejectedImage, RevisionRefused) as refusal:
         rollback_and_discard()
         reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
         return refuse(template, context, reasons)
     db.session.commit()
-    discard_unreferenced(discard)
+    discard_unreferenced(outcome.stale)
+    message = "Series created. Add its first episode." if creating else outcome.message("series")
     return done(url_for("studio.series_overview", series_id=series.id), message)
 
 
@@ -85,24 +114,27 @@ def save_series(series: Series, form: SeriesForm, template: str, context: dict[s
 def new_series() -> Response | tuple[Response | str, int] | str:
     """Create a series."""
     form = series_form()
-    context = {"form": form, "series": None}
-    if request.method == "GET":
+    context = series_context(None, form)
+    if showing_form():
         return render_template("studio/series_form.html", **context)
-    return save_series(Series(), form, "studio/series_form.html", context, "Series created. Add its first episode.")
+    return save_series(Series(), form, context)
 
 
-@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@bp.route("/series/<row_id:series_id>/edit", methods=["GET", "POST"])
 def edit_series(series_id: int) -> Response | tuple[Response | str, int] | str:
-    """Edit a series' title, address, summary, language, status, warning and cover."""
+    """Edit a series' title, address, summary, language, status, warning and cover; on a public series
+    an artist's change waits for an editor."""
     series = get_series_for_edit(series_id)
-    form = series_form(series)
-    context = {"form": form, "series": series}
-    if request.method == "GET":
+    pending = pending_revision("series", series.id)
+    shown = pending.proposed if pending is not None and needs_review(signed_in_user(), series) else None
+    form = series_form(series, shown)
+    context = series_context(series, form)
+    if showing_form():
         return render_template("studio/series_form.html", **context)
-    return save_series(series, form, "studio/series_form.html", context, "Series saved.")
+    return save_series(series, form, context)
 
 
-@bp.get("/series/<int:series_id>/")
+@bp.get("/series/<row_id:series_id>/")
 def series_overview(series_id: int) -> str:
     """List a series' episodes with where each stands."""
     series = get_series_for_edit(series_id)
@@ -112,12 +144,12 @@ def series_overview(series_id: int) -> str:
     return render_template("studio/series.html", series=series, episodes=episodes, stage=stage)
 
 
-@bp.route("/series/<int:series_id>/delete", methods=["GET", "POST"])
+@bp.route("/series/<row_id:series_id>/delete", methods=["GET", "POST"])
 def delete_series_view(series_id: int) -> Response | tuple[Response | str, int] | str:
     """Ask for confirmation, then unpublish every episode, delete the rows, and remove the files."""
     series = get_series_for_edit(series_id)
     form = ConfirmForm()
-    if request.method == "GET" or not form.validate():
+    if showing_form() or not form.validate():
         return render_template("studio/series_delete.html", series=series, form=form, stage=stage)
     title = series.title
     delete_series(series, signed_in_user())

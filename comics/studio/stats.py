@@ -8,6 +8,7 @@ from artists.permissions import get_artist_for_edit, signed_in_user
 from comics.stats.report import DEFAULT_RANGE, RANGES, build_stats_report
 from comics.studio import bp
 from extensions import db
+from web.converters import number_arg
 
 
 def requested_range() -> int:
@@ -20,7 +21,7 @@ def requested_range() -> int:
 def stats() -> str:
     """Show the signed-in artist's reach (editors pick an artist with ?artist=<id>)."""
     user = signed_in_user()
-    artist_id = request.args.get("artist", type=int) or user.artist_id
+    artist_id = number_arg("artist") or user.artist_id
     if artist_id is None:
         if not user.is_staff:
             abort(404)

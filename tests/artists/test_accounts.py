@@ -15,11 +15,12 @@ from artists.accounts import create_invitation, find_user_by_email, hash_token
 from artists.models import Artist, Invitation, Role, User
 from comics.clock import utcnow
 from extensions import db
-from tests.conftest import SiteBuilder, make_test_app
+from tests.conftest import MovableClock, SiteBuilder, make_test_app
 from tests.studio_support import (
     PASSWORD,
     make_account,
     make_artist_account,
+    pass_second_step,
     sign_in,
 )
 
@@ -56,6 +57,10 @@ def test_create_user_links_an_artist_creating_the_profile(studio_app: Flask) -> 
     [
         (["nobody", "--role", "editor"], PASSWORD, "not an email address"),
         (["a@example.org", "--role", "editor"], "short", "at least 12 characters"),
+        (["a@example.org", "--role", "editor"], "aaaaaaaaaaaa", 'easy to guess. Repeats like "aaa" are easy to guess.'),
+        (["a@example.org", "--role", "editor"], "passwordpassword", "easy to guess. Repeats like"),
+        # Strong for anyone else, weak for this account: it is made of its own email.
+        (["ed.kim@example.org", "--role", "editor"], "ed.kim@example.org 2024", "easy to guess"),
         (["a@example.org", "--role", "artist"], PASSWORD, "needs --artist"),
         (["a@example.org", "--role", "artist", "--artist", "Bad Slug"], PASSWORD, "lower-case"),
         (["a@example.org", "--role", "overlord"], PASSWORD, "Invalid value for '--role'"),
@@ -117,21 +122,23 @@ def test_login_redirects_only_to_local_paths(studio_app: Flask) -> None:
     make_account("ed@example.org", Role.EDITOR)
     client = studio_app.test_client()
     for target, expected in [("/studio/people", "/studio/people"), ("https://evil.example/", "/studio/"), ("//evil.example/", "/studio/")]:
-        response = client.post(f"/account/login?next={target}", data={"email": "ed@example.org", "password": PASSWORD})
+        client.post(f"/account/login?next={target}", data={"email": "ed@example.org", "password": PASSWORD})
+        # The target waits through the second factor (tests/artists/test_second_factors.py).
+        response = pass_second_step(client, "ed@example.org")
         assert response.headers["Location"] == expected
         client.post("/account/logout")
 
 
-def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path: Path) -> None:
+def test_login_is_rate_limited_without_locking_the_owner_out(tmp_path: Path, site_clock: MovableClock) -> None:
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMITS="3 per hour", LOGIN_RATE_LIMITS_PER_IP="50 per hour")
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
     attacker = app.test_client()
     attacker_ip = {"REMOTE_ADDR": "203.0.113.9"}
-    statuses = [
-        attacker.post("/account/login", data={"email": "ed@example.org", "password": "guess"}, environ_base=attacker_ip).status_code
-        for _ in range(4)
-    ]
+    statuses = []
+    for _ in range(4):
+        site_clock.move(minutes=2)  # past the email's growing delay (test_sign_in_limits), to meet this limit
+        statuses.append(attacker.post("/account/login", data={"email": "ed@example.org", "password": "guess"}, environ_base=attacker_ip).status_code)
     assert statuses == [401, 401, 401, 429]
     blocked = attacker.post("/account/login", data={"email": "ed@example.org", "password": PASSWORD}, environ_base=attacker_ip)
     assert blocked.status_code == 429
@@ -167,7 +174,7 @@ def test_successful_logins_do_not_use_up_the_limit(tmp_path: Path) -> None:
 
 
 @pytest.mark.redis
-def test_the_limit_is_shared_through_redis_when_configured(tmp_path: Path) -> None:
+def test_the_limit_is_shared_through_redis_when_configured(tmp_path: Path, site_clock: MovableClock) -> None:
     from tests.engines import redis_url_or_skip
 
     url = redis_url_or_skip()
@@ -179,7 +186,9 @@ def test_the_limit_is_shared_through_redis_when_configured(tmp_path: Path) -> No
     second = make_test_app(tmp_path / "b", WTF_CSRF_ENABLED=False, RATELIMIT_STORAGE_URI=url, LOGIN_RATE_LIMITS="2 per hour")
     # Two workers, one count: failures on the first make the second answer 429.
     for _ in range(2):
+        site_clock.move(minutes=2)  # past the email's growing delay
         assert first.test_client().post("/account/login", data={"email": email, "password": "guess"}, environ_base=address).status_code == 401
+    site_clock.move(minutes=2)
     assert second.test_client().post("/account/login", data={"email": email, "password": "guess"}, environ_base=address).status_code == 429
 
 
@@ -198,8 +207,8 @@ def test_an_unknown_email_costs_a_password_hash_too(studio_app: Flask, monkeypat
     assert len(checked) == 1 and checked[0].startswith("scrypt:")
 
 
-def session_cookie(response: TestResponse) -> str:
-    return next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
+def session_cookie(response: TestResponse, name: str = "session") -> str:
+    return next(value for value in response.headers.getlist("Set-Cookie") if value.startswith(f"{name}="))
 
 
 def test_session_cookie_is_httponly_and_lax(studio_app: Flask) -> None:
@@ -214,7 +223,8 @@ def test_session_cookie_is_secure_when_configured(tmp_path: Path) -> None:
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
     response = app.test_client().post("/account/login", data={"email": "ed@example.org", "password": PASSWORD}, base_url="https://localhost")
-    assert "Secure" in session_cookie(response)
+    # Secure, so named with the __Host- prefix: only this host, over https, may set it (test_sessions).
+    assert "Secure" in session_cookie(response, "__Host-session")
 
 
 def test_signed_in_pages_are_private_and_never_stored(studio_app: Flask, site: SiteBuilder) -> None:
@@ -256,6 +266,10 @@ def test_changing_the_password_signs_out_other_sessions(studio_app: Flask) -> No
     [
         ({"current_password": "wrong one", "password": "a whole new passphrase", "confirm": "a whole new passphrase"}, "not your current password"),
         ({"current_password": PASSWORD, "password": "short", "confirm": "short"}, "at least 12 characters"),
+        ({"current_password": PASSWORD, "password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa"}, "easy to guess. Repeats like &#34;aaa&#34;"),
+        ({"current_password": PASSWORD, "password": "passwordpassword", "confirm": "passwordpassword"}, "easy to guess. Repeats like"),
+        # Strong for anyone else, weak for this account: it is made of its own email.
+        ({"current_password": PASSWORD, "password": "ed@example.org 2024", "confirm": "ed@example.org 2024"}, "easy to guess"),
         ({"current_password": PASSWORD, "password": "a whole new passphrase", "confirm": "something else entirely"}, "not the same"),
     ],
 )
@@ -316,6 +330,9 @@ def test_accepting_needs_a_strong_password_and_a_name(studio_app: Flask) -> None
     client = studio_app.test_client()
     short = client.post(f"/account/invitation/{token}", data={"display_name": "Hana", "password": "short", "confirm": "short"})
     assert short.status_code == 400 and "at least 12 characters" in short.get_data(as_text=True)
+    for weak in ("aaaaaaaaaaaa", "passwordpassword", "hanapark19901990"):  # the last: strong, but for Hana Park
+        refused = client.post(f"/account/invitation/{token}", data={"display_name": "Hana Park", "password": weak, "confirm": weak})
+        assert refused.status_code == 400 and "easy to guess" in refused.get_data(as_text=True), weak
     nameless = client.post(f"/account/invitation/{token}", data={"display_name": "", "password": PASSWORD, "confirm": PASSWORD})
     assert nameless.status_code == 400 and "Choose the name readers will see" in nameless.get_data(as_text=True)
     assert find_user_by_email("new@example.org") is None

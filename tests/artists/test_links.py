@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 
 from artists.links import display_host, is_allowed_link_url, validate_link_url
 from artists.models import Artist, ArtistLink, LinkKind
+from comics.clock import utcnow
+from comics.models import Episode, EpisodeStatus, Series
 from comics.stats.models import LinkDailyClicks
 from extensions import db
+from tests.conftest import SiteBuilder
 
 BROWSER = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 
@@ -26,6 +29,15 @@ def add_link(artist: Artist, url: str, label: str = "Elsewhere", kind: LinkKind 
     db.session.add(link)
     db.session.commit()
     return link
+
+
+def public_artist(site: SiteBuilder) -> Artist:
+    """Return Mina with a public episode (no panels needed): only then are her profile and links public."""
+    artist = site.artist()
+    series = Series(slug="river", title="River", artist=artist)
+    db.session.add(Episode(series=series, number=1, title="One", status=EpisodeStatus.PUBLISHED, published_at=utcnow()))
+    db.session.commit()
+    return artist
 
 
 def clicks(link_id: int) -> int:
@@ -153,7 +165,7 @@ def test_a_bad_primary_link_leaves_the_other_links(client: FlaskClient, site) ->
 
 
 def test_go_redirects_to_the_stored_url(client: FlaskClient, site) -> None:
-    link = site.artist().links[0]
+    link = public_artist(site).links[0]
     response = reader_get(client, f"/go/{link.id}")
     assert response.status_code == 302
     assert response.headers["Location"] == "https://example.org/mina"
@@ -162,7 +174,7 @@ def test_go_redirects_to_the_stored_url(client: FlaskClient, site) -> None:
 
 
 def test_go_redirects_to_a_mailto_link(client: FlaskClient, site) -> None:
-    link = add_link(site.artist(), "mailto:mina@example.org", "Write")
+    link = add_link(public_artist(site), "mailto:mina@example.org", "Write")
     response = reader_get(client, f"/go/{link.id}")
     assert response.status_code == 302 and response.headers["Location"] == "mailto:mina@example.org"
 
@@ -178,7 +190,7 @@ def test_go_redirects_to_a_mailto_link(client: FlaskClient, site) -> None:
     ],
 )
 def test_go_ignores_anything_in_the_request(client: FlaskClient, site, suffix: str) -> None:
-    link = site.artist().links[0]
+    link = public_artist(site).links[0]
     response = reader_get(
         client,
         f"/go/{link.id}{suffix}",
@@ -212,7 +224,7 @@ def test_go_ignores_anything_in_the_request(client: FlaskClient, site, suffix: s
     ],
 )
 def test_go_answers_404_for_unknown_or_crafted_ids(client: FlaskClient, site, path: str) -> None:
-    site.artist()
+    public_artist(site)
     response = reader_get(client, path)
     assert response.status_code == 404
     assert "Location" not in response.headers
@@ -236,7 +248,7 @@ def test_go_answers_404_for_unknown_or_crafted_ids(client: FlaskClient, site, pa
 def test_go_refuses_stored_urls_with_other_schemes(
     client: FlaskClient, site, url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    link = add_link(site.artist(), url)
+    link = add_link(public_artist(site), url)
     # Alembic's fileConfig (tests/test_migrations.py) disables loggers that already exist.
     monkeypatch.setattr(logging.getLogger("artists.outbound"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="artists.outbound"):
@@ -248,7 +260,7 @@ def test_go_refuses_stored_urls_with_other_schemes(
 
 
 def test_go_accepts_only_get_and_head(client: FlaskClient, site) -> None:
-    link = site.artist().links[0]
+    link = public_artist(site).links[0]
     assert client.post(f"/go/{link.id}").status_code in (400, 405)
     head = client.head(f"/go/{link.id}", headers={"User-Agent": BROWSER})
     assert head.status_code == 302 and head.headers["Location"] == "https://example.org/mina"
@@ -256,7 +268,7 @@ def test_go_accepts_only_get_and_head(client: FlaskClient, site) -> None:
 
 
 def test_go_counts_each_click_once(client: FlaskClient, site) -> None:
-    link = site.artist().links[0]
+    link = public_artist(site).links[0]
     reader_get(client, f"/go/{link.id}")
     assert clicks(link.id) == 1
     reader_get(client, f"/go/{link.id}")
@@ -265,17 +277,24 @@ def test_go_counts_each_click_once(client: FlaskClient, site) -> None:
 
 
 def test_go_redirects_robots_without_counting_them(client: FlaskClient, site) -> None:
-    link = site.artist().links[0]
+    link = public_artist(site).links[0]
     response = client.get(f"/go/{link.id}", headers={"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"})
     assert response.status_code == 302
     assert clicks(link.id) == 0
 
 
 def test_deleting_a_link_deletes_its_counts(client: FlaskClient, site) -> None:
-    artist = site.artist()
+    artist = public_artist(site)
     link = artist.links[0]
     reader_get(client, f"/go/{link.id}")
     link_id = link.id
     artist.links.remove(link)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(LinkDailyClicks).where(LinkDailyClicks.link_id == link_id)) == 0
+
+
+def test_go_answers_404_for_a_link_of_an_artist_with_no_public_work(client: FlaskClient, site) -> None:
+    link = site.artist().links[0]
+    response = reader_get(client, f"/go/{link.id}")
+    assert response.status_code == 404 and "Location" not in response.headers
+    assert clicks(link.id) == 0

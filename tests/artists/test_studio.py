@@ -1,4 +1,8 @@
-"""Profile editing: name, bio (sanitized Markdown), picture and links (http, https, mailto; one primary)."""
+"""Profile editing: name, bio (sanitized Markdown), picture and links (http, https, mailto; one primary).
+
+Mina has no public work here, so her changes apply at once (comics/publishing/test_revisions.py has the
+review of changes to a public profile).
+"""
 from __future__ import annotations
 
 import io
@@ -9,6 +13,7 @@ from flask.testing import FlaskClient
 
 from artists.models import Artist, ArtistLink, LinkKind
 from extensions import db
+from tests.conftest import SiteBuilder
 from tests.studio_support import (
     make_artist_account,
     media_files,
@@ -45,6 +50,11 @@ def form_for(artist: Artist, **changes: object) -> dict[str, object]:
 LinkRow = tuple[int, LinkKind, str, str, int, bool]
 
 
+def publish_work(artist: Artist) -> None:
+    """Give the artist a public episode: only then can readers open the profile."""
+    SiteBuilder().episode(SiteBuilder().series(artist), panels=1)
+
+
 def snapshot(artist_id: int) -> tuple[str, str, int | None, list[LinkRow]]:
     db.session.expire_all()
     artist = db.session.get_one(Artist, artist_id)
@@ -70,6 +80,7 @@ def test_edit_name_bio_and_links_in_place(mina: tuple[FlaskClient, Artist], stud
     assert (name, bio) == ("Mina K.", "I draw *rivers*.")
     assert [link[0] for link in links][:2] == [ids[1], ids[0]]  # the same rows, so their ids (and counts) survive
     assert [link[2] for link in links] == ["Mastodon (new)", "Support me", "Portfolio"]
+    publish_work(artist)
     public = studio_app.test_client().get("/artists/mina/").get_data(as_text=True)
     assert "<em>rivers</em>" in public
 
@@ -117,6 +128,7 @@ def test_script_in_a_bio_never_reaches_the_page(mina: tuple[FlaskClient, Artist]
     client, artist = mina
     bio = '<script>alert("x")</script> Hello <img src=x onerror=alert(1)> [click](javascript:alert(1))'
     assert client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, bio_markdown=bio)).status_code == 303
+    publish_work(artist)
     page = studio_app.test_client().get("/artists/mina/").get_data(as_text=True)
     bio_html = page[page.index('<section class="bio"') :]
     bio_html = bio_html[: bio_html.index("</section>")]

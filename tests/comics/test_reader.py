@@ -200,7 +200,8 @@ def test_artist_profile_shows_bio_links_and_series(client: FlaskClient, site) ->
 
 
 def test_artist_bio_markdown_is_sanitized(client: FlaskClient, site) -> None:
-    site.artist(bio='<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>')
+    artist = site.artist(bio='<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>')
+    site.episode(site.series(artist), panels=1)
     page = client.get("/artists/mina/").get_data(as_text=True)
     bio = page.split('class="bio"')[1].split("</section>")[0]
     assert "<script" not in bio and "<img" not in bio

@@ -9,16 +9,18 @@ import pytest
 from flask import Flask
 
 from artists.accounts import create_invitation
-from artists.models import Artist, Invitation, Role
+from artists.models import Artist, Invitation, Role, SecondFactor, SignInSession
+from comics.publishing.models import Revision
+from comics.publishing.revisions import profile_values
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.studio_support import (
-    PASSWORD,
     counts,
     csrf_token,
     make_account,
     make_artist_account,
     problems,
+    sign_in,
 )
 
 POST_PREFIXES = ("/studio", "/account")
@@ -51,16 +53,20 @@ def test_every_post_without_a_token_is_refused(csrf_app: Flask) -> None:
     series = SiteBuilder().series(mina)
     episode = SiteBuilder().episode(series, panels=1, publish=False)
     invitation, token = create_invitation("new@example.org", Role.ARTIST, editor)
+    revision = Revision(target_type="artist", target_id=mina.id, artist_id=mina.id, proposed=profile_values(mina) | {"display_name": "Mina Lee"})
+    db.session.add(revision)
     db.session.commit()
     ids = {
+        "revision_id": revision.id,
         "series_id": series.id, "episode_id": episode.id, "artist_id": mina.id, "user_id": 1,
         "invitation_id": invitation.id, "token": token, "panel_id": episode.panels[0].id,
+        "factor_id": db.session.scalar(db.select(SecondFactor.id).where(SecondFactor.user_id == editor.id)),
     }
     client = csrf_app.test_client()
-    # Sign in properly (with the token) so the refusals below are about CSRF, not about signing in.
-    login_token = csrf_token(client, "/account/login")
-    assert login_token
-    assert client.post("/account/login", data={"email": "admin@example.org", "password": PASSWORD, "csrf_token": login_token}).status_code == 303
+    # Sign in properly (with the tokens, and the second factor) so the refusals below are about CSRF.
+    assert csrf_token(client, "/account/login")
+    sign_in(client, "admin@example.org")
+    ids["session_id"] = db.session.scalar(db.select(SignInSession.id).where(SignInSession.user_id == editor.id))
     before = (counts(), db.session.scalar(db.select(db.func.count(Invitation.id))), mina.display_name, episode.status)
     paths = post_paths(csrf_app, ids)
     assert f"/studio/episodes/{episode.id}/review" in paths and "/account/login" in paths
@@ -76,8 +82,7 @@ def test_every_post_without_a_token_is_refused(csrf_app: Flask) -> None:
 def test_the_studio_script_gets_json_for_a_missing_token(csrf_app: Flask) -> None:
     make_account("ed@example.org", Role.EDITOR)
     client = csrf_app.test_client()
-    token = csrf_token(client, "/account/login")
-    client.post("/account/login", data={"email": "ed@example.org", "password": PASSWORD, "csrf_token": token})
+    sign_in(client, "ed@example.org")
     response = client.post("/studio/series/new", data={"title": "x"}, headers={"Accept": "application/json"})
     assert response.status_code == 400 and "nothing was changed" in response.get_json()["error"]
 
@@ -87,8 +92,7 @@ def test_forms_with_the_token_go_through(tmp_path: Path) -> None:
     with app.app_context():
         make_account("ed@example.org", Role.EDITOR)
         client = app.test_client()
-        token = csrf_token(client, "/account/login")
-        assert client.post("/account/login", data={"email": "ed@example.org", "password": PASSWORD, "csrf_token": token}).status_code == 303
+        sign_in(client, "ed@example.org")
         artist = Artist(slug="mina", display_name="Mina")
         db.session.add(artist)
         db.session.commit()
