@@ -126,7 +126,7 @@ def configure_request_hooks(app: Flask) -> None:
     """Run what every request needs: a fresh signed-in user, private answers for the signed-in, and
     year-long caching for fingerprinted static files; answer the pages a worker holds before all that."""
     from artists.auth import keep_signed_in_pages_private, load_user_afresh
-    from artists.security import sign_out_accounts_missing_a_factor
+    from artists.security.sign_in import sign_out_accounts_missing_a_factor
     from web.held_pages import HeldPages
     from web.static_assets import mark_static_immutable
 

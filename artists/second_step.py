@@ -6,7 +6,7 @@ finish_sign_in clears it with everything else. Signed-in sessions carry the time
 of a second factor, which adding a factor or making new recovery codes asks to be recent.
 
 A signed-in account whose role needs a second factor it does not have is signed out by a request hook
-(artists.security.sign_out_accounts_missing_a_factor), and its next sign-in leads to enrolment.
+(artists.security.sign_in.sign_out_accounts_missing_a_factor), and its next sign-in leads to enrolment.
 """
 from __future__ import annotations
 

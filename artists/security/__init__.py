@@ -1,0 +1,104 @@
+"""The pages of second factors: the sign-in's second step, enrolment, and the account's Security page.
+
+- /account/verify: after a right password, a code (an authenticator app's or a recovery code) or a
+  passkey, before finish_sign_in opens the session.
+- /account/enrol: an account whose role needs a factor and has none sets one up, sees its recovery
+  codes once, and only then is signed in.
+- /account/security: the signed-in account's factors, by name and the day each was added; adding one
+  or making new recovery codes needs a recent proof of a factor (a sign-in or /account/security/confirm
+  within SECOND_FACTOR_FRESH_SECONDS); removing one needs another factor or a recovery code, and the
+  last one cannot go while the role needs it. Each change is written to the audit log.
+
+Every POST that checks a code or a passkey counts its failures against SECOND_FACTOR_RATE_LIMITS per
+account, whichever address they come from, so no one can guess a six-digit code. Setting up a new
+factor is not counted: its code proves only a key the page itself has just shown.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.wrappers import Response  # what redirect() is typed to return
+
+from artists import passkeys, second_step
+from artists.auth import failed
+from artists.forms import SecondFactorForm
+from artists.models import SecondFactor, User
+from artists.passkeys import PasskeyRefused
+from artists.second_factors import use_code
+from comics.publishing.audit import AuditAction, record
+from extensions import limiter
+
+bp = Blueprint("security", __name__, url_prefix="/account")
+
+
+@bp.after_request
+def never_store(response: Response) -> Response:
+    """Keep every answer here out of every cache: they show keys and recovery codes, even before sign-in."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# How long a new authenticator app's secret, carried sealed in its setup form, stays valid.
+TOTP_SETUP_SECONDS = 15 * 60
+WRONG_CODE = (
+    "That code did not work. Type the code your app shows now (each works only once), "
+    "or one of your recovery codes."
+)
+Page = Response | str | tuple[Response | str, int]
+# Requests that still work for an account about to be signed out for a missing factor.
+UNGUARDED_ENDPOINTS = {"static", "auth.logout"}
+
+
+def second_factor_key() -> str:
+    """Count second-factor failures per account: the signed-in one, or the one whose password was just right."""
+    user = current_user if current_user.is_authenticated else second_step.pending_user()
+    # Flask-Limiter keeps the key prefix of the first app a process makes; this app's own keeps apart the
+    # accounts of several apps sharing one Redis (the tests make one app, each with an account 1, per test).
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    return f"{prefix}second-factor|{user.id if user is not None else get_remote_address()}"
+
+
+limit_attempts = limiter.shared_limit(
+    lambda: current_app.config["SECOND_FACTOR_RATE_LIMITS"],
+    scope="second-factor",
+    key_func=second_factor_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
+
+
+class ProofRefused(ValueError):
+    """A code or passkey answer that proved nothing, with the reason to show."""
+
+
+def check_proof(user: User, form: SecondFactorForm, except_id: int | None = None) -> str:
+    """Spend the code or passkey answer the form carries (from any factor but except_id's).
+
+    Return how the account proved itself, for the audit log; raise ProofRefused otherwise.
+    """
+    if form.credential.data:
+        try:
+            factor = passkeys.authenticate(user, form.credential.data, except_id)
+        except PasskeyRefused as refusal:
+            raise ProofRefused(str(refusal)) from None
+        return f"passkey “{factor.name}”"
+    code = (form.code.data or "").strip()
+    if not code:
+        raise ProofRefused("Type a code, or use your passkey.")
+    proof = use_code(user.id, code, except_id)
+    if proof is None:
+        raise ProofRefused(WRONG_CODE)
+    return proof
+
+
+def describe(factor: SecondFactor) -> str:
+    return f"{factor.kind.label} “{factor.name}”"
+
+
+def audit(user: User, action: AuditAction, label: str, comment: str = "") -> None:
+    """Record a change to the account's factors, under the account's id."""
+    record(user, action, "user", user.id, label, comment)
+
+
+from artists.security import factors_page, sign_in  # noqa: E402,F401  (views register on bp)

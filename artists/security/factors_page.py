@@ -1,0 +1,210 @@
+"""The signed-in account's Security page: its factors, adding and removing them, new recovery codes."""
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response  # what redirect() is typed to return
+
+from artists import passkeys, second_step
+from artists.auth import local_target
+from artists.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
+from artists.models import FactorKind, SecondFactor, User
+from artists.permissions import signed_in_user
+from artists.second_factors import (
+    factor_required,
+    factors_of,
+    has_factor,
+    may_remove,
+    recovery_codes_left,
+    remove_factor,
+)
+from artists.second_factors import make_recovery_codes as new_recovery_codes
+from artists.security import Page, ProofRefused, audit, bp, check_proof, describe, limit_attempts
+from artists.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
+from comics.publishing.audit import AuditAction
+from extensions import db
+from web.form_answers import form_errors
+
+# --- the Security page -----------------------------------------------------------------------------
+
+
+def get_own_factor(factor_id: int) -> SecondFactor:
+    """Return one of the signed-in account's factors, or answer 404 (someone else's is not found either)."""
+    factor = db.session.scalar(
+        select(SecondFactor).where(SecondFactor.id == factor_id, SecondFactor.user_id == signed_in_user().id)
+    )
+    if factor is None:
+        abort(404)
+    return factor
+
+
+def stale_proof(user: User, then: str | None = None) -> Response | None:
+    """Ask for a factor again unless this session proved one recently (or the account has none yet).
+
+    After the proof the browser comes back to then, by default this page.
+    """
+    if not has_factor(user.id) or second_step.proved_recently():
+        return None
+    return redirect(url_for("security.confirm", next=then or request.path), code=303)
+
+
+def show_new_codes_or_return(user: User, factor: SecondFactor) -> Page:
+    """After adding a factor: the first one gets recovery codes, shown now; otherwise back to the list."""
+    audit(user, AuditAction.FACTOR_ADD, describe(factor))
+    if recovery_codes_left(user.id) == 0:
+        codes = new_recovery_codes(user.id)
+        audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes")
+        db.session.commit()
+        second_step.note_proof()
+        return render_template("security/recovery_codes.html", codes=codes, added=factor)
+    db.session.commit()
+    second_step.note_proof()
+    flash(f"{describe(factor)} is added.", "success")
+    return redirect(url_for("security.overview"), code=303)
+
+
+@bp.get("/security")
+@login_required
+def overview() -> str:
+    """List the account's second factors and recovery codes, with what can be done with them."""
+    user = signed_in_user()
+    return render_template(
+        "security/overview.html",
+        factors=factors_of(user.id),
+        codes_left=recovery_codes_left(user.id),
+        required=factor_required(user),
+        FactorKind=FactorKind,
+    )
+
+
+@bp.route("/security/confirm", methods=["GET", "POST"])
+@login_required
+@limit_attempts
+def confirm() -> Page:
+    """Prove a factor again before a change to the account's factors, then go on to it."""
+    user = signed_in_user()
+    target = local_target(request.args.get("next")) or url_for("security.overview")
+    if not has_factor(user.id):
+        return redirect(target, code=303)
+    context = {
+        "title": "Confirm it is you",
+        "intro": "Before changing how you sign in, use your passkey or type a code from your authenticator app.",
+        "action": url_for("security.confirm", next=target),
+        "submit": "Confirm",
+        "cancel": url_for("security.overview"),
+    }
+    form = SecondFactorForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_proof(context, user, form, problem=" ".join(form_errors(form)), status=400)
+        try:
+            check_proof(user, form)
+        except ProofRefused as refusal:
+            db.session.rollback()
+            return render_proof(context, user, form, problem=str(refusal), status=401)
+        db.session.commit()
+        second_step.note_proof()
+        return redirect(target, code=303)
+    return render_proof(context, user, form)
+
+
+@bp.route("/security/totp", methods=["GET", "POST"])
+@login_required
+def add_totp() -> Page:
+    """Add an authenticator app: scan its key, type the code it shows."""
+    user = signed_in_user()
+    stale = stale_proof(user)
+    if stale is not None:
+        return stale
+    if request.method == "POST":
+        form = TotpSetupForm()
+        outcome = add_totp_from(user, form)
+        if isinstance(outcome, str):
+            db.session.rollback()
+            return render_template("security/add_totp.html", form=form, totp=totp_setup(user, form), problem=outcome), 400
+        return show_new_codes_or_return(user, outcome)
+    return render_template("security/add_totp.html", form=TotpSetupForm(formdata=None), totp=totp_setup(user))
+
+
+@bp.route("/security/passkey", methods=["GET", "POST"])
+@login_required
+def add_passkey() -> Page:
+    """Add a passkey made by this device, a phone nearby or a security key."""
+    user = signed_in_user()
+    stale = stale_proof(user)
+    if stale is not None:
+        return stale
+    form = PasskeySetupForm(prefix="passkey")
+    if request.method == "POST":
+        outcome = add_passkey_from(user, form)
+        if isinstance(outcome, str):
+            db.session.rollback()
+            return render_template(
+                "security/add_passkey.html", form=form, passkey_options=passkeys.registration_options(user), problem=outcome
+            ), 400
+        return show_new_codes_or_return(user, outcome)
+    return render_template("security/add_passkey.html", form=form, passkey_options=passkeys.registration_options(user))
+
+
+@bp.route("/security/factors/<row_id:factor_id>/remove", methods=["GET", "POST"])
+@login_required
+@limit_attempts
+def remove(factor_id: int) -> Page:
+    """Remove a factor, proved by another one or a recovery code; never the last one a role needs."""
+    user = signed_in_user()
+    factor = get_own_factor(factor_id)
+    if not may_remove(user, factor):
+        return render_template("security/remove_refused.html", factor=factor), 409
+    context = {
+        "title": f"Remove {describe(factor)}",
+        "intro": (
+            f"To remove {describe(factor)}, prove it is you with another of your factors or a recovery code. "
+            "A code from the app you are removing does not count."
+        ),
+        "action": url_for("security.remove", factor_id=factor.id),
+        "submit": "Remove it",
+        "cancel": url_for("security.overview"),
+        "removing": factor,
+    }
+    form = SecondFactorForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_proof(context, user, form, factor.id, " ".join(form_errors(form)), 400)
+        try:
+            proof = check_proof(user, form, except_id=factor.id)
+        except ProofRefused as refusal:
+            db.session.rollback()
+            return render_proof(context, user, form, factor.id, str(refusal), 401)
+        label = describe(factor)
+        remove_factor(factor)
+        audit(user, AuditAction.FACTOR_REMOVE, label, f"confirmed with {proof}")
+        db.session.commit()
+        second_step.note_proof()
+        flash(f"{label} is removed.", "success")
+        return redirect(url_for("security.overview"), code=303)
+    return render_proof(context, user, form, factor.id)
+
+
+@bp.post("/security/recovery-codes")
+@login_required
+def recovery_codes() -> Page:
+    """Replace the account's recovery codes with new ones, shown once."""
+    user = signed_in_user()
+    if not has_factor(user.id):
+        flash("Add a passkey or an authenticator app first: recovery codes stand in for one.", "info")
+        return redirect(url_for("security.overview"), code=303)
+    stale = stale_proof(user, then=url_for("security.overview"))
+    if stale is not None:
+        return stale
+    codes = new_recovery_codes(user.id)
+    audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes", "the earlier codes stopped working")
+    db.session.commit()
+    return render_template("security/recovery_codes.html", codes=codes)

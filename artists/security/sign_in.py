@@ -1,0 +1,253 @@
+"""The sign-in's second step and the enrolment of a first factor, and the rule for sessions already open."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response  # what redirect() is typed to return
+
+from artists import passkeys, second_step
+from artists.auth import current_sign_in, finish_sign_in
+from artists.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
+from artists.models import SecondFactor, User
+from artists.passkeys import PasskeyRefused
+from artists.second_factors import (
+    RECOVERY_PROOF,
+    add_totp_factor,
+    factor_required,
+    grouped_secret,
+    has_factor,
+    matching_step,
+    new_totp_secret,
+    provisioning_uri,
+    qr_code_svg,
+    recovery_codes_left,
+    seal,
+    unseal,
+)
+from artists.second_factors import make_recovery_codes as new_recovery_codes
+from artists.security import (
+    TOTP_SETUP_SECONDS,
+    UNGUARDED_ENDPOINTS,
+    Page,
+    ProofRefused,
+    audit,
+    bp,
+    check_proof,
+    describe,
+    limit_attempts,
+)
+from artists.sessions import end_session
+from comics.publishing.audit import AuditAction
+from extensions import db
+from web.form_answers import form_errors
+
+# --- the rule for sessions already open ------------------------------------------------------------
+
+
+def sign_out_accounts_missing_a_factor() -> Response | None:
+    """End a signed-in session whose account's role needs a second factor it has not enrolled.
+
+    Such a session began before the rule (or before its role changed, or ARTISTS_REQUIRE_SECOND_FACTOR
+    was set): it is ended on the server too, and the next sign-in leads to enrolment.
+    """
+    if request.endpoint in UNGUARDED_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    user: User = current_user._get_current_object()
+    if not factor_required(user) or has_factor(user.id):
+        return None
+    sign_in = current_sign_in()
+    if sign_in is not None:
+        end_session(sign_in)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Your account now needs a second factor. Sign in again to set one up.", "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+# --- the sign-in's second step -------------------------------------------------------------------
+
+
+def restart_sign_in() -> Response:
+    """Send someone whose second step has expired (or never began) back to the password."""
+    second_step.forget()
+    flash("Sign in again: that step took too long or was already finished.", "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+def render_proof(template_context: dict[str, Any], user: User, form: SecondFactorForm, except_id: int | None = None, problem: str | None = None, status: int = 200) -> Page:
+    """Show a page asking for a code or a passkey (the second step, a confirmation, a removal)."""
+    page = render_template(
+        "security/prove.html",
+        form=form,
+        passkey_options=passkeys.authentication_options(user, except_id),
+        problem=problem,
+        **template_context,
+    )
+    return (page, status) if status != 200 else page
+
+
+def verify_context() -> dict[str, Any]:
+    return {
+        "title": "Confirm it is you",
+        "intro": "Your password was right. Now use your passkey, or type the code from your authenticator app.",
+        "action": url_for("security.verify"),
+        "submit": "Sign in",
+        "cancel": url_for("auth.login"),
+    }
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limit_attempts
+def verify() -> Page:
+    """Ask the account whose password was right for its second factor; sign it in once given."""
+    user = second_step.pending_user()
+    if user is None:
+        return restart_sign_in()
+    if not has_factor(user.id):
+        return redirect(url_for("security.enrol"), code=303)
+    form = SecondFactorForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_proof(verify_context(), user, form, problem=" ".join(form_errors(form)), status=400)
+        try:
+            proof = check_proof(user, form)
+        except ProofRefused as refusal:
+            db.session.rollback()
+            return render_proof(verify_context(), user, form, problem=str(refusal), status=401)
+        db.session.commit()
+        response = finish_sign_in(user, second_step.pending_target())
+        second_step.note_proof()
+        if proof == RECOVERY_PROOF:
+            left = recovery_codes_left(user.id)
+            flash(f"You signed in with a recovery code; {left} are left. Make new ones on your Security page if you are running out.", "info")
+        return response
+    return render_proof(verify_context(), user, form)
+
+
+# --- enrolment before the first sign-in ------------------------------------------------------------
+
+
+def totp_setup(user: User, form: TotpSetupForm | None = None) -> dict[str, Any]:
+    """Return what a page needs to show an authenticator app's setup: the key as QR code and as text.
+
+    A form sent back keeps its secret (sealed in the form), so a mistyped code needs no new scan.
+    """
+    opened = unseal(form.secret.data or "", TOTP_SETUP_SECONDS) if form is not None else None
+    secret = opened.split(":", 1)[1] if opened and opened.startswith(f"{user.id}:") else new_totp_secret()
+    uri = provisioning_uri(secret, user.email, current_app.config["SITE_NAME"])
+    return {
+        "sealed": seal(f"{user.id}:{secret}"),
+        "key": grouped_secret(secret),
+        "uri": uri,
+        "qr": qr_code_svg(uri, "QR code for your authenticator app"),
+    }
+
+
+def add_totp_from(user: User, form: TotpSetupForm) -> SecondFactor | str:
+    """Add the authenticator app set up in the form once its code proves it; else return why not."""
+    if not form.validate():
+        return " ".join(form_errors(form))
+    opened = unseal(form.secret.data or "", TOTP_SETUP_SECONDS)
+    if opened is None or not opened.startswith(f"{user.id}:"):
+        return "This setup page was open too long. A new key is shown below: add it to your app again."
+    secret = opened.split(":", 1)[1]
+    step = matching_step(secret, "".join((form.code.data or "").split()))
+    if step is None:
+        return "That is not the code the app shows now. Check that the app has the key below and the phone's clock is right, then try again."
+    return add_totp_factor(user, secret, form.name.data or "", step)
+
+
+def add_passkey_from(user: User, form: PasskeySetupForm) -> SecondFactor | str:
+    """Add the passkey the browser made for the form; else return why not."""
+    if not form.validate():
+        return " ".join(form_errors(form))
+    try:
+        return passkeys.register(user, form.credential.data or "", form.name.data or "")
+    except PasskeyRefused as refusal:
+        return str(refusal)
+
+
+def render_enrol(user: User, totp_form: TotpSetupForm | None = None, problem: str | None = None, status: int = 200) -> Page:
+    page = render_template(
+        "security/enrol.html",
+        totp_form=totp_form or TotpSetupForm(formdata=None),
+        passkey_setup=PasskeySetupForm(formdata=None, prefix="passkey"),
+        totp=totp_setup(user, totp_form),
+        passkey_options=passkeys.registration_options(user),
+        problem=problem,
+        required=factor_required(user),
+    )
+    return (page, status) if status != 200 else page
+
+
+def enrolled(user: User, factor: SecondFactor) -> str:
+    """Finish an enrolment at sign-in: audit it, make the recovery codes and show them, once."""
+    audit(user, AuditAction.FACTOR_ADD, describe(factor))
+    codes = new_recovery_codes(user.id)
+    audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes")
+    db.session.commit()
+    second_step.mark_proved()
+    return render_template("security/recovery_codes.html", codes=codes, finish_action=url_for("security.finish"))
+
+
+@bp.get("/enrol")
+def enrol() -> Page:
+    """Set up a first second factor, for an account whose password was just right."""
+    user = second_step.pending_user()
+    if user is None:
+        return restart_sign_in()
+    if has_factor(user.id):
+        return redirect(url_for("security.verify"), code=303)
+    return render_enrol(user)
+
+
+@bp.post("/enrol/totp")
+def enrol_totp() -> Page:
+    user = second_step.pending_user()
+    if user is None:
+        return restart_sign_in()
+    if has_factor(user.id):
+        return redirect(url_for("security.verify"), code=303)
+    form = TotpSetupForm()
+    outcome = add_totp_from(user, form)
+    if isinstance(outcome, str):
+        db.session.rollback()
+        return render_enrol(user, form, outcome, 400)
+    return enrolled(user, outcome)
+
+
+@bp.post("/enrol/passkey")
+def enrol_passkey() -> Page:
+    user = second_step.pending_user()
+    if user is None:
+        return restart_sign_in()
+    if has_factor(user.id):
+        return redirect(url_for("security.verify"), code=303)
+    outcome = add_passkey_from(user, PasskeySetupForm(prefix="passkey"))
+    if isinstance(outcome, str):
+        db.session.rollback()
+        return render_enrol(user, problem=outcome, status=400)
+    return enrolled(user, outcome)
+
+
+@bp.post("/enrol/finish")
+def finish() -> Response:
+    """Sign in the account that has just enrolled a factor and been shown its recovery codes."""
+    user = second_step.pending_user()
+    if user is None or not second_step.is_proved():
+        return restart_sign_in()
+    response = finish_sign_in(user, second_step.pending_target())
+    second_step.note_proof()
+    return response
+
