@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import cast
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -35,8 +34,7 @@ from webauthn.helpers.structs import (
 )
 
 from artists.models import FactorKind, SecondFactor, User
-from artists.second_factors import clean_name
-from comics.clock import utcnow
+from artists.second_factors import claim_use, clean_name
 from extensions import db
 
 REGISTRATION = "passkey_registration"
@@ -174,16 +172,5 @@ def authenticate(user: User, credential_json: str, except_id: int | None = None)
 def _claim_use(factor: SecondFactor, sign_count: int, issued: float) -> bool:
     """Record the passkey's use, unless it was used after this challenge was issued (a replay)."""
     issued_at = datetime.fromtimestamp(issued, UTC).replace(tzinfo=None)
-    result = cast(
-        "CursorResult[tuple[()]]",
-        db.session.execute(
-            update(SecondFactor)
-            .where(SecondFactor.id == factor.id, (SecondFactor.last_used_at.is_(None)) | (SecondFactor.last_used_at < issued_at))
-            .values(sign_count=sign_count, last_used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        return False
-    db.session.refresh(factor)
-    return True
+    unused = SecondFactor.last_used_at.is_(None) | (SecondFactor.last_used_at < issued_at)
+    return claim_use(factor, unused, sign_count=sign_count)

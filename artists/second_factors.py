@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select, update
 
 from artists.models import FactorKind, RecoveryCode, Role, SecondFactor, User
 from comics.clock import utcnow
@@ -195,15 +195,21 @@ def use_totp_code(user_id: int, code: str, except_id: int | None = None) -> Seco
 
 def _claim_step(factor: SecondFactor, step: int) -> bool:
     """Record step as the factor's last accepted one, unless it (or a later one) already was."""
+    unused = or_(SecondFactor.totp_last_step.is_(None), SecondFactor.totp_last_step < step)
+    return claim_use(factor, unused, totp_last_step=step)
+
+
+def claim_use(factor: SecondFactor, still_unused: ColumnElement[bool], **values: object) -> bool:
+    """Record a use of the factor in one conditional UPDATE, only while still_unused holds.
+
+    Two requests racing with the same code or passkey answer: exactly one of them matches a row.
+    """
     result = cast(
         "CursorResult[tuple[()]]",
         db.session.execute(
             update(SecondFactor)
-            .where(
-                SecondFactor.id == factor.id,
-                or_(SecondFactor.totp_last_step.is_(None), SecondFactor.totp_last_step < step),
-            )
-            .values(totp_last_step=step, last_used_at=utcnow())
+            .where(SecondFactor.id == factor.id, still_unused)
+            .values(last_used_at=utcnow(), **values)
             .execution_options(synchronize_session=False)
         ),
     )

@@ -134,12 +134,10 @@ class PublishForm(FlaskForm):
         return None
 
 
-class ReviewForm(PublishForm):
-    decision = RadioField(
-        "Decision",
-        choices=[SelectChoice("approve", "Approve"), SelectChoice("return", "Send back to the artist")],
-        validators=[DataRequired("Choose to approve or to send it back.")],
-    )
+class DecisionRules:
+    """What an editor's decision must carry: every checklist item to approve, a comment to send back."""
+
+    decision: RadioField
 
     def validate_comment(self, field: TextAreaField) -> None:
         if self.decision.data == "return" and not (field.data or "").strip():
@@ -151,7 +149,15 @@ class ReviewForm(PublishForm):
             raise ValidationError(checklist_refusal(missing))
 
 
-class RevisionDecisionForm(FlaskForm):
+class ReviewForm(DecisionRules, PublishForm):
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("approve", "Approve"), SelectChoice("return", "Send back to the artist")],
+        validators=[DataRequired("Choose to approve or to send it back.")],
+    )
+
+
+class RevisionDecisionForm(DecisionRules, FlaskForm):
     """An editor's decision on a changed profile or series: approve (every checklist item) or return."""
 
     decision = RadioField(
@@ -161,15 +167,6 @@ class RevisionDecisionForm(FlaskForm):
     )
     comment = TextAreaField("Comment", validators=[Length(max=5000)])
     checklist = checklist_field()
-
-    def validate_comment(self, field: TextAreaField) -> None:
-        if self.decision.data == "return" and not (field.data or "").strip():
-            raise ValidationError("Say what the artist should change: the comment is what they will read.")
-
-    def validate_checklist(self, field: SelectMultipleField) -> None:
-        missing = unconfirmed(field.data or [])
-        if self.decision.data == "approve" and missing:
-            raise ValidationError(checklist_refusal(missing))
 
 
 class ConfirmForm(FlaskForm):
