@@ -128,3 +128,16 @@ def fetch_status(client: FlaskClient, path: str) -> int:
     response = client.get(path)
     response.close()
     return response.status_code
+
+
+def profile_form_data(artist: Artist, **changes: object) -> dict[str, object]:
+    """Return the profile form as the page sends it, with some fields changed (a file is a (stream, name) pair)."""
+    data: dict[str, object] = {"display_name": artist.display_name, "bio_markdown": artist.bio_markdown}
+    for index, link in enumerate(artist.links):
+        data |= {
+            f"links-{index}-id": str(link.id), f"links-{index}-kind": link.kind.value, f"links-{index}-label": link.label,
+            f"links-{index}-url": link.url, f"links-{index}-position": str(index + 1),
+        }
+        if link.is_primary:
+            data[f"links-{index}-primary"] = "y"
+    return data | changes

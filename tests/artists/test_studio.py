@@ -19,6 +19,7 @@ from tests.studio_support import (
     media_files,
     png_file,
     problems,
+    profile_form_data,
     sign_in,
 )
 
@@ -32,19 +33,6 @@ def mina(studio_app: Flask) -> tuple[FlaskClient, Artist]:
     client = studio_app.test_client()
     sign_in(client, "mina@example.org")
     return client, artist
-
-
-def form_for(artist: Artist, **changes: object) -> dict[str, object]:
-    """Return the profile form as the page sends it, with some fields changed (a file is a (stream, name) pair)."""
-    data: dict[str, object] = {"display_name": artist.display_name, "bio_markdown": artist.bio_markdown}
-    for index, link in enumerate(artist.links):
-        data |= {
-            f"links-{index}-id": str(link.id), f"links-{index}-kind": link.kind.value, f"links-{index}-label": link.label,
-            f"links-{index}-url": link.url, f"links-{index}-position": str(index + 1),
-        }
-        if link.is_primary:
-            data[f"links-{index}-primary"] = "y"
-    return data | changes
 
 
 LinkRow = tuple[int, LinkKind, str, str, int, bool]
@@ -70,7 +58,7 @@ def test_profile_page_shows_the_form(mina: tuple[FlaskClient, Artist]) -> None:
 def test_edit_name_bio_and_links_in_place(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
     ids = [link.id for link in artist.links]
-    data = form_for(artist, display_name="Mina K.", bio_markdown="I draw *rivers*.")
+    data = profile_form_data(artist, display_name="Mina K.", bio_markdown="I draw *rivers*.")
     # Swap the order, change a label, and add a website link in a blank row.
     data |= {"links-0-position": "2", "links-1-position": "1", "links-1-label": "Mastodon (new)"}
     data |= {"links-2-kind": "website", "links-2-label": "Portfolio", "links-2-url": "https://mina.example.org/", "links-2-position": "3"}
@@ -87,7 +75,7 @@ def test_edit_name_bio_and_links_in_place(mina: tuple[FlaskClient, Artist], stud
 
 def test_remove_a_link(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, **{"links-1-remove": "y"}))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, **{"links-1-remove": "y"}))
     assert response.status_code == 303
     assert [link[2] for link in snapshot(artist.id)[3]] == ["Support me"]
 
@@ -111,7 +99,7 @@ def test_remove_a_link(mina: tuple[FlaskClient, Artist]) -> None:
 def test_bad_profile_input_is_refused_and_changes_nothing(mina: tuple[FlaskClient, Artist], changes: dict[str, str], message: str) -> None:
     client, artist = mina
     before = snapshot(artist.id)
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed") | changes)
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, display_name="Changed") | changes)
     assert response.status_code == 400
     assert message in problems(response), problems(response)
     assert snapshot(artist.id) == before
@@ -119,7 +107,7 @@ def test_bad_profile_input_is_refused_and_changes_nothing(mina: tuple[FlaskClien
 
 def test_mailto_links_are_allowed(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, **{"links-0-url": "mailto:mina@example.org"}))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, **{"links-0-url": "mailto:mina@example.org"}))
     assert response.status_code == 303
     assert snapshot(artist.id)[3][0][3] == "mailto:mina@example.org"
 
@@ -127,7 +115,7 @@ def test_mailto_links_are_allowed(mina: tuple[FlaskClient, Artist]) -> None:
 def test_script_in_a_bio_never_reaches_the_page(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
     bio = '<script>alert("x")</script> Hello <img src=x onerror=alert(1)> [click](javascript:alert(1))'
-    assert client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, bio_markdown=bio)).status_code == 303
+    assert client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, bio_markdown=bio)).status_code == 303
     publish_work(artist)
     page = studio_app.test_client().get("/artists/mina/").get_data(as_text=True)
     bio_html = page[page.index('<section class="bio"') :]
@@ -140,13 +128,13 @@ def test_script_in_a_bio_never_reaches_the_page(mina: tuple[FlaskClient, Artist]
 
 def test_avatar_upload_and_replacement(mina: tuple[FlaskClient, Artist], studio_app: Flask) -> None:
     client, artist = mina
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, avatar=png_file("me.png", width=300, height=300)))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, avatar=png_file("me.png", width=300, height=300)))
     assert response.status_code == 303
     first = db.session.get_one(Artist, artist.id).avatar
     assert first is not None
     first_files = set(first.file_names())
     assert first_files <= media_files(studio_app)
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, avatar=png_file("me2.png", width=300, height=300, colour="#22aa22")))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, avatar=png_file("me2.png", width=300, height=300, colour="#22aa22")))
     assert response.status_code == 303
     assert not first_files & media_files(studio_app)
 
@@ -154,7 +142,7 @@ def test_avatar_upload_and_replacement(mina: tuple[FlaskClient, Artist], studio_
 def test_a_banner_as_an_avatar_is_refused(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     before = snapshot(artist.id)
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed", avatar=png_file("banner.png", width=1300, height=400)))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, display_name="Changed", avatar=png_file("banner.png", width=1300, height=400)))
     assert response.status_code == 400
     assert "banner.png: a profile picture can be at most 3 times as tall as it is wide, or as wide as it is tall; this one is 1300 × 400 pixels" in problems(response)
     assert snapshot(artist.id) == before
@@ -163,6 +151,6 @@ def test_a_banner_as_an_avatar_is_refused(mina: tuple[FlaskClient, Artist]) -> N
 def test_a_bad_avatar_is_refused(mina: tuple[FlaskClient, Artist]) -> None:
     client, artist = mina
     before = snapshot(artist.id)
-    response = client.post(f"/studio/artists/{artist.id}/profile", data=form_for(artist, display_name="Changed", avatar=(io.BytesIO(b"not a picture"), "me.heic")))
+    response = client.post(f"/studio/artists/{artist.id}/profile", data=profile_form_data(artist, display_name="Changed", avatar=(io.BytesIO(b"not a picture"), "me.heic")))
     assert response.status_code == 400 and "me.heic" in problems(response)
     assert snapshot(artist.id) == before

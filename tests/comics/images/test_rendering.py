@@ -1,7 +1,6 @@
 """Renditions in the background: the upload answers at once, a worker renders, failures are retried and reported."""
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from comics.models import Episode, EpisodeStatus
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.engines import redis_url_or_skip
+from tests.test_gunicorn import ROOT, server_environment
 
 
 def all_rendered(episode: Episode) -> bool:
@@ -192,26 +192,20 @@ def test_the_worker_command_renders_in_a_forked_worker(app: Flask, site: SiteBui
     assert rendered is not None and all_rendered(rendered)
 
 
-def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder) -> None:
+def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
     """`rq worker --worker-class worker.AppWorker` builds the app from the environment, as a process manager would."""
     episode, _ = create_episode(site.series(), "Plain rq", uploads(2))
     episode_id = episode.id
     db.session.close()
     db.engine.dispose()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
-    env.update(
-        FLASK_SECRET_KEY="rq-worker-test",
-        FLASK_SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(hide_password=False),
-        FLASK_MEDIA_ROOT=app.config["MEDIA_ROOT"],
-        FLASK_CACHE_TYPE="NullCache",
-        FLASK_CACHE_NO_NULL_WARNING="true",
-        FLASK_RENDITION_WIDTHS=str(list(app.config["RENDITION_WIDTHS"])),
-        FLASK_RQ_REDIS_URL=app.config["RQ_REDIS_URL"],
-    )
+    env = {
+        **server_environment(app, tmp_path),
+        "FLASK_RENDITION_WIDTHS": str(list(app.config["RENDITION_WIDTHS"])),
+        "FLASK_RQ_REDIS_URL": app.config["RQ_REDIS_URL"],
+    }
     rq = Path(sys.executable).parent / "rq"
-    root = Path(__file__).resolve().parents[3]
     command = [str(rq), "worker", "--worker-class", "worker.AppWorker", "--burst", "--url", app.config["RQ_REDIS_URL"], app.config["RQ_QUEUE_NAME"]]
-    finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert finished.returncode == 0, finished.stderr
     rendered = db.session.get(Episode, episode_id)
     assert rendered is not None and all_rendered(rendered), finished.stdout + finished.stderr

@@ -30,6 +30,7 @@ from tests.studio_support import (
     media_files,
     png_file,
     problems,
+    profile_form_data,
     sign_in,
 )
 
@@ -78,15 +79,7 @@ def people(studio: Flask) -> People:
 def profile_form(artist: Artist, **changes: object) -> dict[str, object]:
     """Return the profile form as the page sends it (the live version), with some fields changed."""
     db.session.refresh(artist)
-    data: dict[str, object] = {"display_name": artist.display_name, "bio_markdown": artist.bio_markdown}
-    for index, link in enumerate(artist.links):
-        data |= {
-            f"links-{index}-id": str(link.id), f"links-{index}-kind": link.kind.value, f"links-{index}-label": link.label,
-            f"links-{index}-url": link.url, f"links-{index}-position": str(index + 1),
-        }
-        if link.is_primary:
-            data[f"links-{index}-primary"] = "y"
-    return data | changes
+    return profile_form_data(artist, **changes)
 
 
 def series_form(series: Series, **changes: object) -> dict[str, object]:
