@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,22 @@ class Artist(Model):
         back_populates="artist", order_by="ArtistLink.position", cascade="all, delete-orphan"
     )
     series: Mapped[list[Series]] = relationship(back_populates="artist", order_by="Series.title")
+    translations: Mapped[list[ArtistTranslation]] = relationship(
+        back_populates="artist", order_by="ArtistTranslation.language", cascade="all, delete-orphan"
+    )
+
+    def name_in(self, language: str) -> str:
+        """Return the artist's name as written for readers of this language (their own, if not given)."""
+        translation = self._translation(language)
+        return translation.display_name if translation and translation.display_name else self.display_name
+
+    def bio_in(self, language: str) -> str:
+        """Return the bio in this language, else the one they wrote first."""
+        translation = self._translation(language)
+        return translation.bio_markdown if translation and translation.bio_markdown else self.bio_markdown
+
+    def _translation(self, language: str) -> ArtistTranslation | None:
+        return next((each for each in self.translations if each.language == language), None)
 
     @property
     def primary_link(self) -> ArtistLink | None:
@@ -50,6 +66,22 @@ class Artist(Model):
             return marked[0]
         support = [link for link in self.links if link.kind == LinkKind.SUPPORT]
         return support[0] if support else None
+
+
+class ArtistTranslation(Model):
+    """An artist's name and bio for readers of another language (a pen name may be written in Hangul and
+    in Latin letters, and a bio told twice)."""
+
+    __tablename__ = "artist_translation"
+    __table_args__ = (UniqueConstraint("artist_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artist.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    bio_markdown: Mapped[str] = mapped_column(Text, default="")
+
+    artist: Mapped[Artist] = relationship(back_populates="translations")
 
 
 class LinkKind(enum.StrEnum):
@@ -99,6 +131,9 @@ class User(UserMixin, Model):
     # email. Empty means the role's name, "An editor"; an artist is named by their profile.
     display_name: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # The language of the studio for this person (None: the site's default); the studio's pages move
+    # to its URL prefix (web.languages), since the language is always in the URL.
+    interface_language: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -3,6 +3,13 @@
 "Public now" is written once, here: Episode.is_public and Series.is_public work on a loaded row and as
 SQL in any query (the reader, media, feeds, sitemap, search and the studio's dashboard all use them);
 an artist's profile is public from their first public episode (has_public_work).
+
+Languages: a series is written in one original language (Series.language) and may carry a title and
+summary in others (SeriesTranslation). An episode is the original's version; each other language is a
+version of its own, an Episode row with original_id set: its own lettered panels, title, alt texts,
+transcripts, author's note and translator, reviewed and published like any episode. A version is public
+when it is approved and its original is public too. Listings show one row per number, the original
+(Episode.public()); a page picks the version in its language with Episode.version_in().
 """
 from __future__ import annotations
 
@@ -18,11 +25,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     and_,
+    or_,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from sqlalchemy.sql import Select
 
 from comics.clock import utcnow
@@ -61,9 +70,29 @@ class Series(Model):
 
     artist: Mapped[Artist] = relationship(back_populates="series")
     cover: Mapped[StoredImage | None] = relationship()
+    # The originals, one per number; each original holds its versions in other languages.
     episodes: Mapped[list[Episode]] = relationship(
-        back_populates="series", order_by="Episode.number", cascade="all, delete-orphan"
+        primaryjoin="and_(Series.id == Episode.series_id, Episode.original_id.is_(None))",
+        order_by="Episode.number",
+        cascade="all, delete-orphan",
+        overlaps="series",
     )
+    translations: Mapped[list[SeriesTranslation]] = relationship(
+        back_populates="series", order_by="SeriesTranslation.language", cascade="all, delete-orphan"
+    )
+
+    def text_in(self, language: str) -> SeriesTranslation:
+        """Return the title and summary to show in this language: its translation, else the original's."""
+        for translation in self.translations:
+            if translation.language == language and translation.title:
+                return translation
+        return SeriesTranslation(language=self.language, title=self.title, summary=self.summary)
+
+    def title_in(self, language: str) -> str:
+        return self.text_in(language).title
+
+    def summary_in(self, language: str) -> str:
+        return self.text_in(language).summary
 
     @hybrid_property
     def is_public(self) -> bool:
@@ -79,6 +108,21 @@ class Series(Model):
     def public() -> Select[Series]:
         """Select the series readers may see now."""
         return select(Series).where(Series.is_public)
+
+
+class SeriesTranslation(Model):
+    """A series' title and summary in a language other than its own."""
+
+    __tablename__ = "series_translation"
+    __table_args__ = (UniqueConstraint("series_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    series: Mapped[Series] = relationship(back_populates="translations")
 
 
 def has_public_work(artist_id: SQLColumnExpression[int] | int) -> ColumnElement[bool]:
@@ -105,7 +149,16 @@ class Episode(Model):
 
     __tablename__ = "episode"
     __table_args__ = (
-        UniqueConstraint("series_id", "number"),
+        # One original per number, and one version per language of it.
+        UniqueConstraint("series_id", "number", "language"),
+        Index(
+            "uq_episode_original_number",
+            "series_id",
+            "number",
+            unique=True,
+            sqlite_where=text("original_id IS NULL"),
+            postgresql_where=text("original_id IS NULL"),
+        ),
         # The listings ask for published episodes by time: the home page's latest, feeds, schedules.
         Index("ix_episode_status_published_at", "status", "published_at"),
     )
@@ -121,10 +174,20 @@ class Episode(Model):
     published_at: Mapped[datetime | None]
     thumbnail_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
     author_note: Mapped[str] = mapped_column(Text, default="")
+    # The language this version is lettered in (a BCP 47 tag); an original takes its series' language.
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    # Set on a version in another language: the episode it translates. None on an original.
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+    # Who translated this version, as they wish to be credited ("" on an original).
+    translator: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    series: Mapped[Series] = relationship(back_populates="episodes")
+    series: Mapped[Series] = relationship(overlaps="episodes")
+    original: Mapped[Episode | None] = relationship(remote_side=[id], back_populates="translations")
+    translations: Mapped[list[Episode]] = relationship(
+        back_populates="original", order_by="Episode.language", cascade="all, delete-orphan"
+    )
     thumbnail: Mapped[StoredImage | None] = relationship()
     panels: Mapped[list[Panel]] = relationship(
         back_populates="episode", order_by="Panel.position", cascade="all, delete-orphan"
@@ -134,14 +197,30 @@ class Episode(Model):
     def is_public(self) -> bool:
         """Tell whether readers may see this episode now: approved, and its publication time has come.
 
-        An approved episode with a later time is scheduled, and goes public with no job running.
+        An approved episode with a later time is scheduled, and goes public with no job running. A
+        version in another language is public only while its original is too.
         """
-        return self.status == EpisodeStatus.PUBLISHED and self.published_at is not None and self.published_at <= utcnow()
+        approved = self.status == EpisodeStatus.PUBLISHED and self.published_at is not None and self.published_at <= utcnow()
+        return approved and (self.original is None or self.original.is_public)
 
     @is_public.inplace.expression
     @classmethod
     def _is_public_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at <= utcnow())
+        original = aliased(Episode)
+        original_public = (
+            select(original.id)
+            .where(
+                original.id == cls.original_id,
+                original.status == EpisodeStatus.PUBLISHED,
+                original.published_at <= utcnow(),
+            )
+            .exists()
+        )
+        return and_(
+            cls.status == EpisodeStatus.PUBLISHED,
+            cls.published_at <= utcnow(),
+            or_(cls.original_id.is_(None), original_public),
+        )
 
     @hybrid_property
     def is_scheduled(self) -> bool:
@@ -155,8 +234,32 @@ class Episode(Model):
 
     @staticmethod
     def public() -> Select[Episode]:
-        """Select the episodes readers may see now."""
-        return select(Episode).where(Episode.is_public)
+        """Select the episodes readers may see now, one per number: the originals (see version_in)."""
+        return select(Episode).where(Episode.original_id.is_(None), Episode.is_public)
+
+    @property
+    def is_original(self) -> bool:
+        return self.original_id is None and self.original is None
+
+    @property
+    def original_version(self) -> Episode:
+        """Return the original of this episode: itself, or the one it translates."""
+        return self.original or self
+
+    def versions(self) -> list[Episode]:
+        """Return the original and every version of it in another language, the original first."""
+        original = self.original_version
+        return [original, *original.translations]
+
+    def version_in(self, language: str) -> Episode:
+        """Return the version readers of this language see: theirs where it is public, else the original."""
+        original = self.original_version
+        if original.language == language:
+            return original
+        for version in original.translations:
+            if version.language == language and version.is_public:
+                return version
+        return original
 
 
 class Panel(Model):
