@@ -8,7 +8,8 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving clean
+.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving clean \
+	translations translations-update
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: make PYTHON=python3.11 ..." if sys.version_info < (3, 11) else 0)'
@@ -26,9 +27,25 @@ $(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test translations
+
+# The interface's catalogues (web/translations/<language>/LC_MESSAGES/messages.po) are committed; their
+# compiled .mo files are built here, by every install, and never committed.
+TRANSLATIONS := web/translations
+COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+translations: $(COMPILED_CATALOGUES)
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --input-file $< --output-file $@
+
+# After changing the interface's words: extract every message again and merge them into each catalogue,
+# then write the new translations (an untranslated message fails tests/web/test_translations.py).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping-file $(TRANSLATIONS)/babel.cfg --keywords _l --no-wrap --sort-by-file \
+		--project "Free Lines" --output-file $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
 
 # Rewrite both locks from pyproject.toml after a change to its dependencies, and commit them: pins
 # already there are kept (`make lock LOCK_ARGS=--upgrade` moves every one to the newest release).

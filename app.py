@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from extensions import cache, compress, csrf, db, limiter, login_manager, migrate
+from extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
 from settings import check_settings, default_settings, derive_settings, instance_secret_key
 
 
@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_error_pages(app)
     configure_template_helpers(app)
     configure_cli(app)
+    configure_languages(app)
     configure_proxies(app)
     # WSGI layers around everything above (web.held_pages and the proxy fix included), outermost last.
     configure_security_headers(app)
@@ -57,6 +58,7 @@ def configure_extensions(app: Flask) -> None:
     import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
     from artists.auth import configure_login
     from comics.discovery.search_index import include_in_autogenerate
+    from web.languages import page_locale
     from web.static_assets import fingerprints
 
     db.init_app(app)
@@ -70,6 +72,9 @@ def configure_extensions(app: Flask) -> None:
         include_name=include_in_autogenerate,
     )
     cache.init_app(app)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "web" / "translations")
+    babel.init_app(app, locale_selector=page_locale)
     csrf.init_app(app)
     compress.init_app(app)
     fingerprints(app)  # hashed once at start-up, for static_url()
@@ -139,6 +144,18 @@ def configure_request_hooks(app: Flask) -> None:
     HeldPages.install(app)
 
 
+def configure_languages(app: Flask) -> None:
+    """Read each page's language from its URL: the default at the root, the others under a prefix.
+
+    A WSGI layer around the held pages, so a page held in memory is held once per language
+    (web.languages); a signed-in person's studio moves to the language they chose.
+    """
+    from web.languages import LanguagePrefix, follow_interface_language
+
+    app.before_request(follow_interface_language)
+    LanguagePrefix.install(app)
+
+
 def configure_proxies(app: Flask) -> None:
     """Believe X-Forwarded-For and X-Forwarded-Proto from the TRUSTED_PROXIES proxies in front, and no more.
 
@@ -195,12 +212,18 @@ def configure_template_helpers(app: Flask) -> None:
     )
     from comics.images.media import media_url
     from comics.studio.forms import studio_time
+    from web.absolute_urls import absolute
+    from web.languages import language_links, other_language_links, page_language
     from web.markup import render_markdown
     from web.static_assets import static_url
 
-    for function in (static_url, media_url, feed_links, episode_sharing, series_sharing, artist_sharing, home_sharing):
+    for function in (
+        static_url, media_url, feed_links, episode_sharing, series_sharing, artist_sharing, home_sharing,
+        page_language, language_links, other_language_links,
+    ):
         app.add_template_global(function)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(absolute, "absolute")
     app.add_template_filter(json_ld_script, "json_ld")
     app.add_template_filter(display_host, "link_host")
     app.add_template_filter(studio_time, "studio_time")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from flask_babel import Babel
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 migrate = Migrate()
+babel = Babel()
 cache = Cache()
 compress = Compress()
 csrf = CSRFProtect()

@@ -56,6 +56,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RQ_QUEUE_NAME": "webtoon-renditions",
         "RENDER_RETRY_INTERVALS": [10, 60, 300],
         "SITE_NAME": "Free Lines",
+        # The languages of the interface and of the pages (web.languages): the default at the root,
+        # each other under its prefix (/ko/). Catalogues: web/translations (make translations).
+        "LANGUAGES": ["en", "ko"],
+        "DEFAULT_LANGUAGE": "en",
         # Absolute links in feeds, sitemaps and previews; the request's host when unset.
         "SITE_URL": None,
         "STATS_FLUSH_INTERVAL": 30,
@@ -154,6 +158,20 @@ def check_settings(config: Mapping[str, Any]) -> None:
     check_site_url(config.get("SITE_URL"))
     check_session_settings(config)
     check_review_checklist(config.get("REVIEW_CHECKLIST"))
+    check_languages(config.get("LANGUAGES"), config.get("DEFAULT_LANGUAGE"))
+
+
+def check_languages(languages: object, default: object) -> None:
+    """Refuse a language list the URLs cannot carry, or a default that is not one of them."""
+    if not isinstance(languages, (list, tuple)) or not languages:
+        raise ValueError(f"LANGUAGES must be a list of language codes, such as ['en', 'ko'], not {languages!r}")
+    for code in languages:
+        if not isinstance(code, str) or not code.isascii() or not code.isalpha() or not code.islower() or len(code) > 8:
+            raise ValueError(f"each of LANGUAGES must be a lower-case language code such as 'ko', not {code!r}")
+    if len(set(languages)) != len(languages):
+        raise ValueError(f"LANGUAGES names a language twice: {languages!r}")
+    if default not in languages:
+        raise ValueError(f"DEFAULT_LANGUAGE must be one of LANGUAGES {languages!r}, not {default!r}")
 
 
 def _check_whole(key: str, value: object, largest: int | None = None, see: str = "docs/imaging.md", smallest: int = 1) -> None:

@@ -25,10 +25,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
     and_,
     or_,
     select,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship

@@ -135,7 +135,11 @@ def page_key(version: str, req: Request | None = None) -> str:
     sent, so the same page asked for with its arguments in another order is merely stored twice.
     """
     environ = (req or request).environ
-    address = f"{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    # SCRIPT_NAME holds the language's prefix (web.languages): each language's page is stored apart.
+    address = (
+        f"{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+        f"?{environ.get('QUERY_STRING', '')}"
+    )
     return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, request
+
+from web.languages import root_url_for
 
 ONE_YEAR = 31_536_000
 DIGEST_LENGTH = 12
@@ -35,9 +37,9 @@ def static_url(filename: str) -> str:
         path = Path(app.static_folder or "static") / filename
         # A file added after start-up gets hashed when first asked for; a missing one gets no hash.
         if not path.is_file():
-            return url_for("static", filename=filename)
+            return root_url_for("static", filename=filename)
         digest = table[filename] = _digest(path)
-    return url_for("static", filename=filename, v=digest)
+    return root_url_for("static", filename=filename, v=digest)
 
 
 def mark_static_immutable(response: Response) -> Response:

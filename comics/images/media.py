@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, send_file
 
 from comics.image_uses import is_public_file
 from comics.images.storage import InvalidMediaName, MediaStore, media_type_for
+from web.languages import root_url_for
 
 bp = Blueprint("media", __name__)
 
@@ -32,7 +33,8 @@ def media_store(app: Flask | None = None) -> MediaStore:
 
 def media_url(name: str) -> str:
     """Return the URL of a stored file; names are content hashes, so the URL never changes meaning."""
-    return url_for(g.get("media_endpoint", "media.file"), name=name)
+    # The same in every language: at the site's root (web.languages), so a browser caches one copy.
+    return root_url_for(g.get("media_endpoint", "media.file"), name=name)
 
 
 def stored_path(name: str) -> Path:

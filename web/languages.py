@@ -1,0 +1,151 @@
+"""The language of a page, which is always in its URL and never in a cookie.
+
+The default language (DEFAULT_LANGUAGE, English unless set) lives at the site's root; every other
+language of LANGUAGES under a prefix: /ko/series/lantern-road/1 is the Korean page of
+/series/lantern-road/1. A WSGI layer, LanguagePrefix, takes the prefix off the path and adds it to
+SCRIPT_NAME, as a site mounted under a folder would be. So every route exists in every language with
+no route written twice, url_for() keeps a reader in the language they are reading, and the page cache,
+which keys pages by their whole address, holds each language's page apart.
+
+Static files and media are the same in every language: static_url() and media_url() link to them at
+the site's root (root_url_for), so a browser caches one copy.
+
+A signed-in person's studio follows the language they chose (User.interface_language): a GET of a
+studio page in another language is sent to the same page in theirs (follow_interface_language).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response, current_app, has_request_context, redirect, request, url_for
+from flask_login import current_user
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+LANGUAGE_KEY = "freelines.language"
+SITE_ROOT_KEY = "freelines.site_root"
+
+# Each language named in itself, as a reader looking for their own would look for it.
+NATIVE_NAMES = {"en": "English", "ko": "한국어"}
+# The locale that formats dates and numbers for each language's pages.
+LOCALES = {"en": "en", "ko": "ko_KR"}
+# The blueprints whose pages follow a signed-in person's chosen language.
+PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security"})
+
+
+class LanguagePrefix:
+    """Take a language's prefix off the path and mount the app under it; install with install()."""
+
+    def __init__(self, wsgi_app: WSGIApplication, languages: Iterable[str], default: str) -> None:
+        self.wsgi_app = wsgi_app
+        self.default = default
+        self.prefixed = {code for code in languages if code != default}
+
+    @classmethod
+    def install(cls, app: Flask) -> None:
+        app.wsgi_app = cls(app.wsgi_app, app.config["LANGUAGES"], app.config["DEFAULT_LANGUAGE"])  # type: ignore[method-assign]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or "/"
+        root = environ.get("SCRIPT_NAME", "")
+        environ[SITE_ROOT_KEY] = root
+        environ[LANGUAGE_KEY] = self.default
+        code, slash, rest = path[1:].partition("/")
+        if code in self.prefixed:
+            if not slash:
+                # "/ko" is the Korean home page's address without its slash: "/ko/", as for any folder.
+                query = environ.get("QUERY_STRING", "")
+                location = f"{root}/{code}/" + (f"?{query}" if query else "")
+                start_response("308 Permanent Redirect", [("Location", location), ("Content-Length", "0")])
+                return [b""]
+            environ["SCRIPT_NAME"] = f"{root}/{code}"
+            environ["PATH_INFO"] = "/" + rest
+            environ[LANGUAGE_KEY] = code
+        return self.wsgi_app(environ, start_response)
+
+
+def page_language() -> str:
+    """Return the language of this request's page (the default outside a request)."""
+    if has_request_context():
+        return str(request.environ.get(LANGUAGE_KEY) or current_app.config["DEFAULT_LANGUAGE"])
+    return str(current_app.config["DEFAULT_LANGUAGE"])
+
+
+def page_locale() -> str:
+    """Return the locale Flask-Babel formats and translates this page with."""
+    language = page_language()
+    return LOCALES.get(language, language)
+
+
+def site_languages() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def language_root(language: str) -> str:
+    """Return the path under which a language's pages live: "" for the default, "/ko" for Korean."""
+    site_root = request.environ.get(SITE_ROOT_KEY, request.script_root) if has_request_context() else ""
+    return site_root if language == current_app.config["DEFAULT_LANGUAGE"] else f"{site_root}/{language}"
+
+
+def path_in(language: str, path: str | None = None, with_query: bool = True) -> str:
+    """Return this page's path (or path, relative to the app) in a language, with its query string."""
+    if path is None:
+        path = request.path
+        query = request.query_string.decode("latin-1") if with_query else ""
+        if query:
+            path = f"{path}?{query}"
+    return language_root(language) + path
+
+
+def url_for_language(language: str, endpoint: str, **values: Any) -> str:
+    """Return url_for(endpoint, **values) as a path in a language, whichever language this page is in."""
+    path = root_url_for(endpoint, **values)
+    site_root = request.environ.get(SITE_ROOT_KEY, request.script_root) if has_request_context() else ""
+    return language_root(language) + path[len(site_root) :]
+
+
+def root_url_for(endpoint: str, **values: Any) -> str:
+    """Return url_for(endpoint, **values) at the site's root, with no language prefix.
+
+    For what is the same in every language (static files, media): one URL, so one cached copy.
+    """
+    url = url_for(endpoint, **values)
+    if not has_request_context() or values.get("_external"):
+        return url
+    script_root, site_root = request.script_root, request.environ.get(SITE_ROOT_KEY, request.script_root)
+    if script_root != site_root and url.startswith(script_root + "/"):
+        return site_root + url[len(script_root) :]
+    return url
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """This page in one language: its code, its name in that language and its path."""
+
+    code: str
+    name: str
+    path: str
+
+
+def language_links() -> list[LanguageLink]:
+    """Return this page in each language of the site, for the language switch and the alternates."""
+    return [LanguageLink(code, NATIVE_NAMES.get(code, code), path_in(code)) for code in site_languages()]
+
+
+def other_language_links() -> list[LanguageLink]:
+    """Return this page in each language but its own: the switch a reader sees."""
+    here = page_language()
+    return [link for link in language_links() if link.code != here]
+
+
+def follow_interface_language() -> Response | None:
+    """Send a signed-in person's GET of a studio page to the same page in the language they chose."""
+    if request.method != "GET" or request.blueprint not in PERSONAL_AREAS or not current_user.is_authenticated:
+        return None
+    chosen = current_user.interface_language
+    if chosen and chosen != page_language() and chosen in site_languages():
+        return redirect(path_in(chosen), 303)  # type: ignore[return-value]
+    return None
