@@ -115,7 +115,7 @@ def root_url_for(endpoint: str, **values: Any) -> str:
     url = url_for(endpoint, **values)
     if not has_request_context() or values.get("_external"):
         return url
-    script_root, site_root = request.script_root, request.environ.get(SITE_ROOT_KEY, request.script_root)
+    script_root, site_root = request.script_root, str(request.environ.get(SITE_ROOT_KEY, request.script_root))
     if script_root != site_root and url.startswith(script_root + "/"):
         return site_root + url[len(script_root) :]
     return url
@@ -146,6 +146,7 @@ def follow_interface_language() -> Response | None:
     if request.method != "GET" or request.blueprint not in PERSONAL_AREAS or not current_user.is_authenticated:
         return None
     chosen = current_user.interface_language
+    chosen = str(chosen) if chosen else None
     if chosen and chosen != page_language() and chosen in site_languages():
         return redirect(path_in(chosen), 303)  # type: ignore[return-value]
     return None
