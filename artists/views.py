@@ -25,6 +25,7 @@ def get_artist_or_404(slug: str) -> Artist:
         .where(Artist.slug == slug, has_public_work(Artist.id))
         .options(
             selectinload(Artist.links),
+            selectinload(Artist.translations),
             joinedload(Artist.avatar).selectinload(StoredImage.renditions),
         )
     )
@@ -41,7 +42,7 @@ def profile(slug: str) -> str:
     series_list = db.session.scalars(
         Series.public()
         .where(Series.artist_id == artist.id)
-        .options(joinedload(Series.cover).selectinload(StoredImage.renditions))
+        .options(joinedload(Series.cover).selectinload(StoredImage.renditions), selectinload(Series.translations))
         .order_by(Series.title)
     ).unique().all()
     return render_template("artists/profile.html", artist=artist, series_list=series_list)

@@ -1,15 +1,22 @@
-"""What readers see: the home page, a series, an episode."""
+"""What readers see: the home page, a series, an episode, each in the page's language.
+
+An episode page shows the version in the page's language where one is public, and otherwise the
+original with a notice (Episode.version_in); series, artists and episode titles in lists are shown in
+the page's language where they have been written in it.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from artists.models import Artist
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.stats.counting import counts_episode_views
 from extensions import db
 from web.converters import page_arg
+from web.languages import page_language
 from web.page_cache import cached_page
 
 bp = Blueprint("comics", __name__)
@@ -21,7 +28,11 @@ def public_series() -> list[Series]:
     """Return the series that have at least one public episode, by title."""
     query = (
         Series.public()
-        .options(joinedload(Series.artist), joinedload(Series.cover).selectinload(StoredImage.renditions))
+        .options(
+            joinedload(Series.artist).selectinload(Artist.translations),
+            joinedload(Series.cover).selectinload(StoredImage.renditions),
+            selectinload(Series.translations),
+        )
         .order_by(Series.title)
     )
     return list(db.session.scalars(query).unique())
@@ -30,7 +41,12 @@ def public_series() -> list[Series]:
 def get_series_or_404(slug: str) -> Series:
     """Return the series with this slug, or answer 404."""
     series = db.session.scalar(
-        select(Series).where(Series.slug == slug).options(joinedload(Series.artist))
+        select(Series)
+        .where(Series.slug == slug)
+        .options(
+            joinedload(Series.artist).selectinload(Artist.translations),
+            selectinload(Series.translations),
+        )
     )
     if series is None:
         abort(404)
@@ -53,6 +69,23 @@ def get_public_episode_or_404(series: Series, number: int) -> Episode:
     return episode
 
 
+def version_to_show(original: Episode, language: str) -> Episode:
+    """Return the version of a public original that readers of this language see, panels loaded."""
+    if original.language == language:
+        return original
+    version = db.session.scalar(
+        select(Episode)
+        .where(Episode.original_id == original.id, Episode.language == language, Episode.is_public)
+        .options(selectinload(Episode.panels).joinedload(Panel.image).selectinload(StoredImage.renditions))
+    )
+    return version or original
+
+
+def other_versions(original: Episode, shown: Episode) -> list[Episode]:
+    """Return the public versions of an episode other than the one shown, the original first."""
+    return [version for version in original.versions() if version is not shown and version.is_public]
+
+
 def neighbour(series: Series, number: int, *, after: bool) -> Episode | None:
     """Return the public episode just before or after this number, if any."""
     query = Episode.public().where(Episode.series_id == series.id)
@@ -71,7 +104,9 @@ def home() -> str:
         Episode.public()
         .options(
             joinedload(Episode.series).joinedload(Series.artist),
+            joinedload(Episode.series).selectinload(Series.translations),
             joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+            selectinload(Episode.translations),
         )
         .order_by(Episode.published_at.desc(), Episode.id.desc())
         .limit(LATEST_EPISODES)
@@ -89,7 +124,7 @@ def series_detail(slug: str) -> str:
     episodes = db.paginate(
         Episode.public()
         .where(Episode.series_id == series.id)
-        .options(joinedload(Episode.thumbnail).selectinload(StoredImage.renditions))
+        .options(joinedload(Episode.thumbnail).selectinload(StoredImage.renditions), selectinload(Episode.translations))
         .order_by(sort),
         page=page_arg(),
         per_page=current_app.config["EPISODES_PER_PAGE"],
@@ -112,11 +147,17 @@ def series_detail(slug: str) -> str:
 def episode_detail(slug: str, number: int) -> str:
     """Show an episode's panels top to bottom, with the artist's card at the end."""
     series = get_series_or_404(slug)
-    episode = get_public_episode_or_404(series, number)
+    original = get_public_episode_or_404(series, number)
+    language = page_language()
+    episode = version_to_show(original, language)
     return render_template(
         "comics/episode.html",
         series=series,
         episode=episode,
+        original=original,
+        other_versions=other_versions(original, episode),
+        # The page's language has no version of its own yet: the original is shown, and says so.
+        untranslated=episode.language != language,
         previous=neighbour(series, number, after=False),
         next=neighbour(series, number, after=True),
         artist=series.artist,

@@ -80,6 +80,11 @@ def page_locale() -> str:
     return LOCALES.get(language, language)
 
 
+def language_name(code: str) -> str:
+    """Return a language's name in that language ("한국어"), or its code for one we have no name for."""
+    return NATIVE_NAMES.get(code, code)
+
+
 def site_languages() -> list[str]:
     return list(current_app.config["LANGUAGES"])
 

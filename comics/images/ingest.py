@@ -217,7 +217,13 @@ def create_episode(
         raise IngestError(["The episode needs a title."])
     if not uploads:
         raise IngestError(["The episode needs at least one image."])
-    episode = Episode(series=series, number=next_episode_number(series), title=title.strip(), author_note=author_note)
+    episode = Episode(
+        series=series,
+        number=next_episode_number(series),
+        language=series.language,
+        title=title.strip(),
+        author_note=author_note,
+    )
     if publish_at is not None:
         episode.status = EpisodeStatus.PUBLISHED
         episode.published_at = publish_at

@@ -144,7 +144,13 @@ def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
         reasons.append("Choose at least one image file (PNG, JPEG, WebP, GIF or AVIF).")
     if reasons:
         return refuse("studio/episode_new.html", context, reasons)
-    episode = Episode(series=series, number=next_episode_number(series), title=(form.title.data or "").strip(), author_note=form.author_note.data or "")
+    episode = Episode(
+        series=series,
+        number=next_episode_number(series),
+        language=series.language,
+        title=(form.title.data or "").strip(),
+        author_note=form.author_note.data or "",
+    )
     db.session.add(episode)
     results = append_uploads(episode, uploads)
     problems = refused(results)
