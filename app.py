@@ -213,13 +213,13 @@ def configure_template_helpers(app: Flask) -> None:
     from comics.images.media import media_url
     from comics.studio.forms import studio_time
     from web.absolute_urls import absolute
-    from web.languages import language_links, language_name, other_language_links, page_language, url_for_language
+    from web.languages import language_links, language_name, og_locale, other_language_links, page_language, url_for_language
     from web.markup import render_markdown
     from web.static_assets import static_url
 
     for function in (
         static_url, media_url, feed_links, episode_sharing, series_sharing, artist_sharing, home_sharing,
-        page_language, language_links, other_language_links, url_for_language, language_name,
+        page_language, language_links, other_language_links, url_for_language, language_name, og_locale,
     ):
         app.add_template_global(function)
     app.add_template_filter(render_markdown, "markdown")

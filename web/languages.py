@@ -32,6 +32,8 @@ SITE_ROOT_KEY = "freelines.site_root"
 NATIVE_NAMES = {"en": "English", "ko": "한국어"}
 # The locale that formats dates and numbers for each language's pages.
 LOCALES = {"en": "en", "ko": "ko_KR"}
+# Open Graph names a page's language as a locale (og:locale).
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ko": "ko_KR"}
 # The blueprints whose pages follow a signed-in person's chosen language.
 PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security"})
 
@@ -83,6 +85,11 @@ def page_locale() -> str:
 def language_name(code: str) -> str:
     """Return a language's name in that language ("한국어"), or its code for one we have no name for."""
     return NATIVE_NAMES.get(code, code)
+
+
+def og_locale(code: str) -> str:
+    """Return the Open Graph locale of a language's pages."""
+    return OPEN_GRAPH_LOCALES.get(code, code)
 
 
 def site_languages() -> list[str]:

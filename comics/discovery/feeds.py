@@ -13,9 +13,10 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from artists.models import Artist
@@ -24,6 +25,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Series, has_public_work
 from extensions import db
 from web.absolute_urls import absolute, absolute_url_for
+from web.languages import page_language, root_url_for
 from web.markup import render_markdown
 from web.page_cache import cached_page
 
@@ -64,8 +66,10 @@ def published_episodes(query: Select[Episode]) -> list[Episode]:
     return list(
         db.session.scalars(
             query.options(
-                joinedload(Episode.series).joinedload(Series.artist),
+                joinedload(Episode.series).joinedload(Series.artist).selectinload(Artist.translations),
+                joinedload(Episode.series).selectinload(Series.translations),
                 joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+                selectinload(Episode.translations),
             )
             .order_by(Episode.published_at.desc(), Episode.id.desc())
             .limit(feed_length())
@@ -94,13 +98,14 @@ def entry_html(episode: Episode, url: str, thumbnail: tuple[str, int, int, int] 
     """Return the HTML a feed reader shows for an episode: its thumbnail, the artist's note, a link."""
     parts: list[str] = []
     if thumbnail is not None:
-        src, width, height, _ = thumbnail
+        src, width, height, _bytes = thumbnail
         parts.append(
             Markup('<p><a href="{}"><img src="{}" width="{}" height="{}" alt=""></a></p>').format(url, src, width, height)
         )
     if episode.author_note:
         parts.append(render_markdown(episode.author_note))
-    parts.append(Markup('<p><a href="{}">Read episode {}: {}</a></p>').format(url, episode.number, episode.title))
+    read = _("Read episode %(number)s: %(title)s", number=episode.number, title=episode.title)
+    parts.append(Markup('<p><a href="{}">{}</a></p>').format(url, read))
     return "".join(str(part) for part in parts)
 
 
@@ -116,9 +121,9 @@ def build_feed(info: FeedInfo, episodes: list[Episode], format: str) -> FeedGene
     # feedgen gives RSS's <link> the last link set: the page, not the feed itself.
     feed.link(href=self_url, rel="self")
     feed.link(href=info.page_url, rel="alternate")
-    feed.language(info.language or "en")
+    feed.language(info.language or page_language())
     feed.generator(current_app.config["SITE_NAME"])
-    feed.icon(absolute(url_for("static", filename="icons/favicon.svg")))
+    feed.icon(absolute(root_url_for("static", filename="icons/favicon.svg")))
     # The newest entry's time, not the time of rendering: the same episodes give the same bytes.
     newest = episodes[0].published_at if episodes and episodes[0].published_at else datetime(2000, 1, 1)
     feed.updated(as_utc(newest))
@@ -128,27 +133,33 @@ def build_feed(info: FeedInfo, episodes: list[Episode], format: str) -> FeedGene
 
 
 def add_entry(feed: FeedGenerator, episode: Episode, *, show_series: bool, enclosure: bool) -> None:
-    """Append an episode to the feed (callers pass episodes newest first).
+    """Append an episode to the feed (callers pass originals, newest first), in the feed's language.
+
+    Each entry shows the version readers of the feed's language see (Episode.version_in), at the
+    address of the episode's page in that language.
 
     The enclosure is for RSS only: feedgen 1.0 writes an Atom entry's links without their rel, which
     would turn an enclosure into a second "alternate" page. Atom entries carry the thumbnail in
     media:thumbnail and in their content.
     """
     series = episode.series
+    language = page_language()
+    episode = episode.version_in(language)
     url = absolute_url_for("comics.episode_detail", slug=series.slug, number=episode.number)
     thumbnail = thumbnail_of(episode)
     entry = feed.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
-    title = f"Episode {episode.number}: {episode.title}"
-    entry.title(xml_text(f"{series.title} · {title}" if show_series else title))
+    title = _("Episode %(number)s: %(title)s", number=episode.number, title=episode.title)
+    entry.title(xml_text(f"{series.title_in(language)} · {title}" if show_series else title))
     entry.link(href=url, rel="alternate")
     published = as_utc(episode.published_at or episode.created_at)
     entry.published(published)
     entry.updated(published)
     artist = series.artist
-    entry.author({"name": xml_text(artist.display_name), "uri": absolute_url_for("artists.profile", slug=artist.slug)})
-    entry.dc.dc_creator(xml_text(artist.display_name))
+    name = artist.name_in(language)
+    entry.author({"name": xml_text(name), "uri": absolute_url_for("artists.profile", slug=artist.slug)})
+    entry.dc.dc_creator(xml_text(name))
     entry.content(xml_text(entry_html(episode, url, thumbnail)), type="html")
     if thumbnail is not None:
         src, width, height, size = thumbnail
@@ -170,7 +181,7 @@ def site_feed(format: str) -> Response:
     name = current_app.config["SITE_NAME"]
     info = FeedInfo(
         title=name,
-        description=f"New episodes on {name}: webtoons by artists who escaped North Korea.",
+        description=_("New episodes on %(site)s: webtoons by artists who escaped North Korea.", site=name),
         page_url=absolute_url_for("comics.home"),
         feed_endpoint="feeds.site_feed",
         feed_values={"format": format},
@@ -185,13 +196,13 @@ def series_feed(slug: str, format: str) -> Response:
     series = db.session.scalar(Series.public().where(Series.slug == slug).options(joinedload(Series.artist)))
     if series is None:
         abort(404)  # a series with no public episode does not exist for readers yet
+    language = page_language()
     info = FeedInfo(
-        title=f"{series.title} · {current_app.config['SITE_NAME']}",
-        description=series.summary or f"A webtoon by {series.artist.display_name}.",
+        title=f"{series.title_in(language)} · {current_app.config['SITE_NAME']}",
+        description=series.summary_in(language) or _("A webtoon by %(artist)s.", artist=series.artist.name_in(language)),
         page_url=absolute_url_for("comics.series_detail", slug=series.slug),
         feed_endpoint="feeds.series_feed",
         feed_values={"slug": series.slug, "format": format},
-        language=series.language,
         show_series=False,
     )
     return feed_response(build_feed(info, published_episodes(Episode.public().where(Episode.series_id == series.id)), format), format)
@@ -205,9 +216,10 @@ def artist_feed(slug: str, format: str) -> Response:
     artist = db.session.scalar(select(Artist).where(Artist.slug == slug, has_public_work(Artist.id)))
     if artist is None:
         abort(404)
+    name = artist.name_in(page_language())
     info = FeedInfo(
-        title=f"{artist.display_name} · {current_app.config['SITE_NAME']}",
-        description=f"New episodes by {artist.display_name}.",
+        title=f"{name} · {current_app.config['SITE_NAME']}",
+        description=_("New episodes by %(artist)s.", artist=name),
         page_url=absolute_url_for("artists.profile", slug=artist.slug),
         feed_endpoint="feeds.artist_feed",
         feed_values={"slug": artist.slug, "format": format},

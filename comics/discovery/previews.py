@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from artists.links import is_allowed_link_url
@@ -19,6 +20,7 @@ from comics.discovery.share_cards import (
 from comics.images.media import media_url
 from comics.models import Episode, Series
 from web.absolute_urls import absolute, absolute_url_for
+from web.languages import page_language, url_for_language
 from web.markup import render_markdown
 
 DESCRIPTION_LENGTH = 200  # characters of a page's description, cut at a word
@@ -71,23 +73,30 @@ def _organisation() -> dict[str, str]:
 
 
 def person_json_ld(artist: Artist) -> dict[str, Any]:
-    """Return schema.org Person data for an artist."""
-    data: dict[str, Any] = {"@type": "Person", "name": artist.display_name, "url": absolute_url_for("artists.profile", slug=artist.slug)}
-    return data
+    """Return schema.org Person data for an artist, named as for this page's readers."""
+    return {"@type": "Person", "name": artist.name_in(page_language()), "url": absolute_url_for("artists.profile", slug=artist.slug)}
 
 
 def episode_sharing(series: Series, episode: Episode) -> SharePage:
-    """Return the previews and structured data of an episode page (its panels loaded)."""
+    """Return the previews and structured data of an episode page (its panels loaded).
+
+    episode is the version the page shows: its language is the page's inLanguage, and a version
+    names its translator and the original it translates.
+    """
+    language = page_language()
+    series_title, artist_name = series.title_in(language), series.artist.name_in(language)
     url = absolute_url_for("comics.episode_detail", slug=series.slug, number=episode.number)
     master = episode.panels[0].image.master if episode.panels else None
     subject = episode_card_subject(series, episode, master)
-    title = f"{episode.title} · {series.title}"
-    description = plain_text(episode.author_note) or f"Episode {episode.number} of {series.title}, a webtoon by {series.artist.display_name}."
+    title = f"{episode.title} · {series_title}"
+    description = plain_text(episode.author_note) or _(
+        "Episode %(number)s of %(series)s, a webtoon by %(artist)s.", number=episode.number, series=series_title, artist=artist_name
+    )
     image = PreviewImage(
         url=_card_url("sharing.episode_card", subject.key, slug=series.slug, number=episode.number),
         width=card_drawing.CARD_SIZE[0],
         height=card_drawing.CARD_SIZE[1],
-        alt=f"{episode.title}, episode {episode.number} of {series.title}",
+        alt=_("%(title)s, episode %(number)s of %(series)s", title=episode.title, number=episode.number, series=series_title),
     )
     published = f"{episode.published_at.replace(microsecond=0).isoformat()}Z" if episode.published_at else None
     json_ld: dict[str, Any] = {
@@ -96,13 +105,21 @@ def episode_sharing(series: Series, episode: Episode) -> SharePage:
         "name": episode.title,
         "issueNumber": episode.number,
         "url": url,
-        "inLanguage": series.language,
+        "inLanguage": episode.language,
         "image": image.url,
         "description": description,
         "author": person_json_ld(series.artist),
         "publisher": _organisation(),
-        "isPartOf": {"@type": "ComicSeries", "name": series.title, "url": absolute_url_for("comics.series_detail", slug=series.slug)},
+        "isPartOf": {"@type": "ComicSeries", "name": series_title, "url": absolute_url_for("comics.series_detail", slug=series.slug)},
     }
+    if episode.original is not None:
+        json_ld["translator"] = {"@type": "Person", "name": episode.translator} if episode.translator else _organisation()
+        json_ld["translationOfWork"] = {
+            "@type": "ComicIssue",
+            "name": episode.original.title,
+            "inLanguage": episode.original.language,
+            "url": absolute(url_for_language(episode.original.language, "comics.episode_detail", slug=series.slug, number=episode.number)),
+        }
     if published:
         json_ld["datePublished"] = published
     properties = [("article:published_time", published)] if published else []
@@ -112,18 +129,20 @@ def episode_sharing(series: Series, episode: Episode) -> SharePage:
 def series_sharing(series: Series, page: int = 1) -> SharePage:
     """Return the previews and structured data of a series page."""
     url = absolute_url_for("comics.series_detail", slug=series.slug, **({"page": page} if page > 1 else {}))
+    language = page_language()
+    series_title, artist_name = series.title_in(language), series.artist.name_in(language)
     subject = series_card_subject(series, series_picture_master(series))
-    description = plain_text(series.summary) or f"A webtoon by {series.artist.display_name}."
+    description = plain_text(series.summary_in(language)) or _("A webtoon by %(artist)s.", artist=artist_name)
     image = PreviewImage(
         url=_card_url("sharing.series_card", subject.key, slug=series.slug),
         width=card_drawing.CARD_SIZE[0],
         height=card_drawing.CARD_SIZE[1],
-        alt=f"{series.title}, a webtoon by {series.artist.display_name}",
+        alt=_("%(series)s, a webtoon by %(artist)s", series=series_title, artist=artist_name),
     )
     json_ld = {
         "@context": "https://schema.org",
         "@type": "ComicSeries",
-        "name": series.title,
+        "name": series_title,
         "url": absolute_url_for("comics.series_detail", slug=series.slug),
         "description": description,
         "inLanguage": series.language,
@@ -131,33 +150,35 @@ def series_sharing(series: Series, page: int = 1) -> SharePage:
         "author": person_json_ld(series.artist),
         "publisher": _organisation(),
     }
-    return SharePage(series.title, description, url, "website", json_ld, image)
+    return SharePage(series_title, description, url, "website", json_ld, image)
 
 
 def artist_sharing(artist: Artist) -> SharePage:
     """Return the previews and structured data of an artist's profile."""
     url = absolute_url_for("artists.profile", slug=artist.slug)
-    description = plain_text(artist.bio_markdown) or f"Webtoons by {artist.display_name} on {current_app.config['SITE_NAME']}."
+    language = page_language()
+    name = artist.name_in(language)
+    description = plain_text(artist.bio_in(language)) or _("Webtoons by %(artist)s on %(site)s.", artist=name, site=current_app.config["SITE_NAME"])
     json_ld = {"@context": "https://schema.org", **person_json_ld(artist), "description": description}
     image = None
     if artist.avatar is not None:
         jpegs = artist.avatar.sources("jpeg")
         if jpegs:
             largest = jpegs[-1]
-            image = PreviewImage(absolute(media_url(largest.file)), largest.width, largest.height, f"{artist.display_name}")
+            image = PreviewImage(absolute(media_url(largest.file)), largest.width, largest.height, name)
             json_ld["image"] = image.url
     # The artist's own public pages elsewhere, as they listed them: search engines join the profiles.
     same_as = [link.url for link in artist.links if is_allowed_link_url(link.url) and not link.url.lower().startswith("mailto:")]
     if same_as:
         json_ld["sameAs"] = same_as
-    return SharePage(artist.display_name, description, url, "profile", json_ld, image)
+    return SharePage(name, description, url, "profile", json_ld, image)
 
 
 def home_sharing() -> SharePage:
     """Return the previews and structured data of the home page, with the site search for crawlers."""
     url = absolute_url_for("comics.home")
     name = current_app.config["SITE_NAME"]
-    description = f"{name} publishes webtoons by artists who escaped North Korea, in their own words and pictures."
+    description = _("%(site)s publishes webtoons by artists who escaped North Korea, in their own words and pictures.", site=name)
     json_ld = {
         "@context": "https://schema.org",
         "@type": "WebSite",

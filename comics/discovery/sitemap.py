@@ -3,12 +3,17 @@
 /sitemap.xml is a sitemap index: one sitemap of the home, series and artist pages, and the public
 episodes in sitemaps of at most SITEMAP_PAGE_SIZE addresses each (the protocol allows 50,000), so a
 catalogue of any size stays within what crawlers accept.
+
+Every page is listed in each language of the site, each entry naming all of its languages with
+xhtml:link alternates (and x-default, the default language's page), as the pages' own hreflang links
+do; so a sitemap holds SITEMAP_PAGE_SIZE addresses, not pages.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, url_for
@@ -18,6 +23,7 @@ from artists.models import Artist
 from comics.models import Episode, Series
 from extensions import db
 from web.absolute_urls import absolute, absolute_url_for
+from web.languages import site_languages, url_for_language
 from web.page_cache import cached_page
 
 bp = Blueprint("sitemap", __name__)
@@ -25,13 +31,23 @@ bp = Blueprint("sitemap", __name__)
 SITEMAP_LIMIT = 50_000
 XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 # Kept out of search engines: the studio and accounts, outbound redirects, and search results pages.
 DISALLOWED = ("/studio/", "/account/", "/go/", "/search")
 
 
 def page_size() -> int:
-    """Return how many addresses one sitemap holds."""
-    return max(1, min(SITEMAP_LIMIT, int(current_app.config["SITEMAP_PAGE_SIZE"])))
+    """Return how many pages one sitemap lists: each in every language, within the address limit."""
+    addresses = max(1, min(SITEMAP_LIMIT, int(current_app.config["SITEMAP_PAGE_SIZE"])))
+    return max(1, addresses // len(site_languages()))
+
+
+Page = tuple[list[tuple[str, str]], datetime | None]  # ((language, absolute URL) for each language, lastmod)
+
+
+def in_every_language(endpoint: str, **values: Any) -> list[tuple[str, str]]:
+    """Return (language, absolute URL) of a page in each language of the site, the default first."""
+    return [(code, absolute(url_for_language(code, endpoint, **values))) for code in site_languages()]
 
 
 def w3c_date(moment: datetime | None) -> str | None:
@@ -39,14 +55,21 @@ def w3c_date(moment: datetime | None) -> str | None:
     return f"{moment.replace(microsecond=0).isoformat()}+00:00" if moment else None
 
 
-def url_entries(entries: Iterable[tuple[str, datetime | None]]) -> str:
-    """Return a <urlset> of absolute URLs and their last modification times."""
-    lines = [XML_HEADER, f'<urlset xmlns="{NAMESPACE}">\n']
-    for location, modified in entries:
-        lines.append(f"  <url><loc>{escape(location)}</loc>")
-        if modified is not None:
-            lines.append(f"<lastmod>{w3c_date(modified)}</lastmod>")
-        lines.append("</url>\n")
+def url_entries(pages: Iterable[Page]) -> str:
+    """Return a <urlset> of every page in each language, with its alternates and last modification."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    lines = [XML_HEADER, f'<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML_NAMESPACE}">\n']
+    for versions, modified in pages:
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(url)}"/>' for code, url in versions
+        ) + "".join(
+            f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(url)}"/>' for code, url in versions if code == default
+        )
+        for _code, location in versions:
+            lines.append(f"  <url><loc>{escape(location)}</loc>")
+            if modified is not None:
+                lines.append(f"<lastmod>{w3c_date(modified)}</lastmod>")
+            lines.append(f"{alternates}</url>\n")
     lines.append("</urlset>\n")
     return "".join(lines)
 
@@ -95,10 +118,10 @@ def pages() -> Response:
         artist_newest[artist_id] = max(newest, artist_newest.get(artist_id, newest))
     artist_slugs = dict(db.session.execute(select(Artist.id, Artist.slug).where(Artist.id.in_(artist_newest))).all())
     overall = max(artist_newest.values(), default=None)
-    entries: list[tuple[str, datetime | None]] = [(absolute_url_for("comics.home"), overall)]
-    entries += [(absolute_url_for("comics.series_detail", slug=slug), newest) for slug, _, newest in series_rows]
+    entries: list[Page] = [(in_every_language("comics.home"), overall)]
+    entries += [(in_every_language("comics.series_detail", slug=slug), newest) for slug, _, newest in series_rows]
     entries += [
-        (absolute_url_for("artists.profile", slug=artist_slugs[artist_id]), newest)
+        (in_every_language("artists.profile", slug=artist_slugs[artist_id]), newest)
         for artist_id, newest in sorted(artist_newest.items(), key=lambda item: artist_slugs[item[0]])
     ]
     return xml_response(url_entries(entries))
@@ -121,7 +144,7 @@ def episodes(number: int) -> Response:
     ).all()
     entries = [
         (
-            absolute_url_for("comics.episode_detail", slug=slug, number=episode_number),
+            in_every_language("comics.episode_detail", slug=slug, number=episode_number),
             max(published, updated) if published and updated else published,
         )
         for slug, episode_number, published, updated in rows
@@ -132,7 +155,8 @@ def episodes(number: int) -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     """Tell crawlers what to leave alone and where the sitemap is."""
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /", ""]
+    prefixes = ["", *(f"/{code}" for code in site_languages() if code != current_app.config["DEFAULT_LANGUAGE"])]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}{path}" for prefix in prefixes for path in DISALLOWED), "Allow: /", ""]
     lines.append(f"Sitemap: {absolute(url_for('sitemap.sitemap_index'))}")
     response = Response("\n".join(lines) + "\n", mimetype="text/plain")
     response.cache_control.public = True

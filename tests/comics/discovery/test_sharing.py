@@ -287,31 +287,50 @@ def test_sitemap_lists_public_pages_only(client: FlaskClient, site: SiteBuilder)
     assert index == ["http://localhost/sitemaps/pages.xml", "http://localhost/sitemaps/episodes-1.xml"]
     assert sitemap_locations(client, "/sitemaps/pages.xml") == [
         "http://localhost/",
+        "http://localhost/ko/",
         "http://localhost/series/river/",
+        "http://localhost/ko/series/river/",
         "http://localhost/artists/mina/",
+        "http://localhost/ko/artists/mina/",
     ]
-    assert sitemap_locations(client, "/sitemaps/episodes-1.xml") == ["http://localhost/series/river/1/"]
+    assert sitemap_locations(client, "/sitemaps/episodes-1.xml") == [
+        "http://localhost/series/river/1/",
+        "http://localhost/ko/series/river/1/",
+    ]
     root = ElementTree.fromstring(client.get("/sitemaps/episodes-1.xml").data)
     lastmod = root.find(f"{SITEMAP}url/{SITEMAP}lastmod")
     assert lastmod is not None and (lastmod.text or "").endswith("+00:00")
 
 
 def test_sitemap_splits_a_large_catalogue(app: Flask, client: FlaskClient, site: SiteBuilder) -> None:
-    app.config["SITEMAP_PAGE_SIZE"] = 2
+    app.config["SITEMAP_PAGE_SIZE"] = 4  # addresses: two episodes, each in English and Korean
     series = site.series()
     for _ in range(5):
         site.episode(series, panels=1)
     index = sitemap_locations(client, "/sitemap.xml")
     assert index[1:] == [f"http://localhost/sitemaps/episodes-{number}.xml" for number in (1, 2, 3)]
     listed = [location for number in (1, 2, 3) for location in sitemap_locations(client, f"/sitemaps/episodes-{number}.xml")]
-    assert listed == [f"http://localhost/series/river/{number}/" for number in range(1, 6)]
+    assert listed == [f"http://localhost{prefix}/series/river/{number}/" for number in range(1, 6) for prefix in ("", "/ko")]
     for path in ("/sitemaps/episodes-4.xml", "/sitemaps/episodes-0.xml", "/sitemaps/episodes-99999999999999999999999.xml", "/sitemaps/episodes--1.xml"):
         assert client.get(path).status_code == 404, path
 
 
 def test_empty_site_has_a_valid_sitemap(client: FlaskClient) -> None:
     assert sitemap_locations(client, "/sitemap.xml") == ["http://localhost/sitemaps/pages.xml"]
-    assert sitemap_locations(client, "/sitemaps/pages.xml") == ["http://localhost/"]
+    assert sitemap_locations(client, "/sitemaps/pages.xml") == ["http://localhost/", "http://localhost/ko/"]
+
+
+def test_each_sitemap_entry_names_every_language_of_its_page(client: FlaskClient, site: SiteBuilder) -> None:
+    site.episode(site.series(), panels=1)
+    root = ElementTree.fromstring(client.get("/sitemaps/episodes-1.xml").data)
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    for url in root.findall(f"{SITEMAP}url"):
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{xhtml}link")}
+        assert alternates == {
+            "en": "http://localhost/series/river/1/",
+            "ko": "http://localhost/ko/series/river/1/",
+            "x-default": "http://localhost/series/river/1/",
+        }
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_paths(client: FlaskClient) -> None:
@@ -321,4 +340,5 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_path
     assert "User-agent: *" in lines
     for path in ("/studio/", "/account/", "/go/", "/search"):
         assert f"Disallow: {path}" in lines
+        assert f"Disallow: /ko{path}" in lines
     assert "Sitemap: http://localhost/sitemap.xml" in lines
