@@ -7,15 +7,22 @@ with LANCZOS, which anti-aliases every edge. The story, the alt texts and the
 layout of each panel (which layers, where the balloons go) live in
 ``comics.demo_script``; this module only knows how to draw them.
 
+The same art can be lettered in another language: ``draw_panel`` takes the
+lettering to draw (``with_lines`` puts new words in the script's balloons) and
+the language, which picks the face (Korean letters in the bundled Nanum Gothic,
+see ``comics.demo.pen``). Balloons and captions are sized to their words.
+
 No Flask here: these are plain functions from arguments to ``Image``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+from collections.abc import Iterable, Sequence
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from comics.demo.cast import draw_lantern, draw_person
 from comics.demo.pen import (
@@ -25,7 +32,6 @@ from comics.demo.pen import (
     Color,
     Pen,
     Point,
-    lettering_font,
     text_mask,
 )
 from comics.demo.scenery import (
@@ -53,14 +59,19 @@ from comics.demo.script import (
     Speech,
     Title,
 )
+from comics.fonts.line_breaks import break_lines
 
 __all__ = [
     "DEMO_SERIES",
     "DemoEpisode",
     "DemoSeries",
+    "Lettering",
     "draw_avatar",
     "draw_cover",
     "draw_panel",
+    "letter_panel",
+    "panel_script",
+    "with_lines",
 ]
 
 
@@ -69,25 +80,20 @@ BALLOON: Color = (255, 255, 252)
 
 
 def wrap_text(pen: Pen, text: str, size: float, width: float) -> list[str]:
-    """Break text into lines no wider than width design units (newlines are kept)."""
+    """Break text into lines no wider than width design units (newlines are kept).
+
+    Korean breaks at its spaces, like English; a run too long for the line breaks between characters.
+    """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            trial = f"{line} {word}".strip()
-            if line and pen.measure(trial, size) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
+        lines.extend(break_lines(paragraph, width, lambda piece: pen.measure(piece, size)) or [""])
     return lines
 
 
 def draw_text_block(pen: Pen, lines: list[str], cx: float | None, x: float, y: float, size: float,
                     fill: Color = INK) -> None:
     """Write lines from y down, centred on cx or left-aligned at x."""
-    step = pen.line_height(size)
+    step = pen.line_height(size, "".join(lines))
     for i, line in enumerate(lines):
         lx = x if cx is None else cx - pen.measure(line, size) / 2
         pen.text(lx, y + i * step, line, size, fill)
@@ -99,13 +105,14 @@ def draw_caption(pen: Pen, text: str, x: float, y: float, width: float = 400, st
     pad = 16
     lines = wrap_text(pen, text, size, width - 2 * pad)
     width = min(width, max(pen.measure(line, size) for line in lines) + 2 * pad + 2)
-    height = 2 * pad + pen.line_height(size) * len(lines) - size * 0.25
+    step = pen.line_height(size, text)
+    height = 2 * pad + step * len(lines) - size * 0.25
     fill, ink = ((250, 248, 238), (40, 50, 112)) if style == "letter" else ((255, 244, 214), INK)
     pen.rect(x + 6, y + 6, x + width + 6, y + height + 6, (0, 0, 0) if style != "letter" else (90, 90, 120))
     pen.rect(x, y, x + width, y + height, fill, INK)
     if style == "letter":  # ruled lines under the words, like the page she writes on
         for i in range(len(lines)):
-            ly = y + pad + (i + 1) * pen.line_height(size) - size * 0.22
+            ly = y + pad + (i + 1) * step - size * 0.22
             pen.line([(x + 8, ly), (x + width - 8, ly)], (180, 200, 230), 1.2)
     draw_text_block(pen, lines, None, x + pad, y + pad - size * 0.12, size, ink)
 
@@ -115,7 +122,7 @@ def draw_speech_balloon(pen: Pen, text: str, cx: float, cy: float, tail: Point, 
     """Draw a balloon centred at (cx, cy) with its tail pointing at the speaker."""
     lines = wrap_text(pen, text, size, width)
     tw = max(pen.measure(line, size) for line in lines)
-    th = pen.line_height(size) * len(lines)
+    th = pen.line_height(size, text) * len(lines)
     # a text block fits inside an ellipse about sqrt(2) times its size; the rest is breathing room
     rx, ry = tw * 0.68 + 24, th * 0.68 + 20
     angle = math.atan2((tail[1] - cy) / ry, (tail[0] - cx) / rx)
@@ -144,8 +151,8 @@ def draw_speech_balloon(pen: Pen, text: str, cx: float, cy: float, tail: Point, 
 def draw_sfx(pen: Pen, text: str, x: float, y: float, size: float = 80, angle: float = 0,
              color: Color = (255, 226, 120)) -> None:
     """Draw a sound effect: big outlined letters, tilted by angle degrees, centred on (x, y)."""
-    font, zoom = lettering_font(round(size * pen.scale))
-    if zoom == 1:
+    font, zoom = pen.font(size, text)
+    if isinstance(font, ImageFont.FreeTypeFont):
         stroke = pen.w(size * 0.07)
         left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
         art = Image.new("RGBA", (math.ceil(right - left) + 4, math.ceil(bottom - top) + 4), (0, 0, 0, 0))
@@ -183,6 +190,24 @@ def draw_lettering(pen: Pen, item: Lettering) -> None:
         draw_title(pen, item.text, item.y, item.kicker)
 
 
+def letter_panel(pen: Pen, letters: Iterable[Lettering], language: str = "en") -> None:
+    """Letter captions, balloons, sound effects and titles onto a drawn panel, in the language's face."""
+    lettering_pen = pen.in_language(language)
+    for item in letters:
+        draw_lettering(lettering_pen, item)
+
+
+def with_lines(letters: Sequence[Lettering], lines: Sequence[str]) -> tuple[Lettering, ...]:
+    """Return the letters with their words replaced, in order, by lines: the same balloons in another language.
+
+    Places, widths and styles are kept, and balloons and boxes grow or shrink to the new words. To
+    change anything else (a title's kicker, a speaker's name, a wider balloon) use dataclasses.replace.
+    """
+    if len(lines) != len(letters):
+        raise ValueError(f"{len(lines)} lines given for {len(letters)} letters: give one line per letter")
+    return tuple(dataclasses.replace(item, text=line) for item, line in zip(letters, lines, strict=True))
+
+
 def panel_script(episode_number: int, panel_index: int) -> PanelScript:
     """Return the script of one panel; panel_index counts from 0."""
     episode = next((e for e in EPISODE_SCRIPTS if e.number == episode_number), None)
@@ -193,8 +218,13 @@ def panel_script(episode_number: int, panel_index: int) -> PanelScript:
     return episode.panels[panel_index]
 
 
-def draw_panel(episode_number: int, panel_index: int, width: int = 800) -> Image.Image:
-    """Draw one tall panel of the demo series as an RGB image width pixels wide."""
+def draw_panel(episode_number: int, panel_index: int, width: int = 800, *, letters: Sequence[Lettering] | None = None,
+               language: str = "en") -> Image.Image:
+    """Draw one tall panel of the demo series as an RGB image width pixels wide.
+
+    letters replace the script's lettering (e.g. with_lines(panel_script(1, 0).letters, korean_lines)),
+    lettered in the language's face; by default the English script's, in English.
+    """
     if width < 1:
         raise ValueError("width must be positive")
     script = panel_script(episode_number, panel_index)
@@ -212,19 +242,22 @@ def draw_panel(episode_number: int, panel_index: int, width: int = 800) -> Image
         pen.line([(x0, y1), (x1, y1)], INK, 3)
     else:
         pen.rect(x0, y0, x1, y1, None, INK, 3)
-    for item in script.letters:
-        draw_lettering(pen, item)
+    letter_panel(pen, script.letters if letters is None else letters, language)
     return canvas.resize((width, round(script.height * width / DESIGN_WIDTH)), Image.Resampling.LANCZOS)
 
 
-def draw_cover(width: int = 800, height: int = 1000) -> Image.Image:
-    """Draw the series cover: Mirae raising her lantern above the river, with the title."""
+def draw_cover(width: int = 800, height: int = 1000, *, title: str = DEMO_SERIES.title, byline: str | None = None,
+               language: str = "en") -> Image.Image:
+    """Draw the series cover: Mirae raising her lantern above the river, with the title and byline.
+
+    The byline defaults to "by" and the artist's name; another language passes its own words.
+    """
     if width < 1 or height < 1:
         raise ValueError("width and height must be positive")
     scale = SUPERSAMPLE * width / DESIGN_WIDTH
     h = height / width * DESIGN_WIDTH  # design height
     canvas = Image.new("RGB", (round(DESIGN_WIDTH * scale), round(h * scale)), PAPER)
-    pen, rng = Pen(canvas, scale, mood="dawn"), random.Random("lantern-road/cover")
+    pen, rng = Pen(canvas, scale, mood="dawn", language=language), random.Random("lantern-road/cover")
     draw_night_sky(pen, rng, horizon=h * 0.66)
     draw_stars(pen, rng, count=220, bottom=h * 0.5)
     draw_moon(pen, rng, 600, h * 0.3, 64)
@@ -234,12 +267,11 @@ def draw_cover(width: int = 800, height: int = 1000) -> Image.Image:
     draw_ground(pen, rng, [(-10, h * 0.82), (200, h * 0.76), (420, h * 0.8), (810, h * 0.86)])
     draw_reeds(pen, rng, h * 0.9, 520, 800, 16, 110)
     draw_person(pen, rng, "mirae", 290, h * 0.96, h * 0.36, arm="up", hold="lantern")
-    title = "The Lantern Road"
     size = 86.0
     while pen.measure(title, size) > DESIGN_WIDTH - 60 and size > 12:
         size -= 2
     pen.text((DESIGN_WIDTH - pen.measure(title, size)) / 2, h * 0.05, title, size, (255, 236, 190), stroke=5)
-    byline = f"by {DEMO_SERIES.artist_name}"
+    byline = f"by {DEMO_SERIES.artist_name}" if byline is None else byline
     pen.text((DESIGN_WIDTH - pen.measure(byline, 30)) / 2, h * 0.05 + size * 1.25, byline, 30, (255, 255, 255), 3)
     return canvas.resize((width, height), Image.Resampling.LANCZOS)
 

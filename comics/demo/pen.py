@@ -3,6 +3,10 @@
 Pillow's shapes are not anti-aliased, so everything is drawn at twice the final
 size and shrunk with LANCZOS. Scenes are written in design units (a panel is
 800 wide) and the Pen converts, so one script draws at any width.
+
+A pen letters in a language: English in Pillow's own font (Aileron), the demo's
+look since it was first drawn; Korean, and any letter Aileron lacks, in the
+Nanum Gothic Bold kept in comics.fonts, because Aileron has no Hangul.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
+
+from comics import fonts
 
 Color = tuple[int, int, int]
 Point = tuple[float, float]
@@ -62,12 +69,18 @@ PALETTES: dict[str, Palette] = {
 class Pen:
     """Draw in design units (800 per panel width) on a supersampled image."""
 
-    def __init__(self, image: Image.Image, scale: float, origin: Point = (0.0, 0.0), mood: str = "night") -> None:
+    def __init__(self, image: Image.Image, scale: float, origin: Point = (0.0, 0.0), mood: str = "night",
+                 language: str = "en") -> None:
         self.image = image
         self.draw = ImageDraw.Draw(image)
         self.scale = scale
         self.origin = origin
         self.mood = mood
+        self.language = language  # picks the lettering face: see face_for
+
+    def in_language(self, language: str) -> Pen:
+        """Return a pen on the same picture that letters in another language."""
+        return Pen(self.image, self.scale, self.origin, self.mood, language)
 
     @property
     def pal(self) -> Palette:
@@ -146,26 +159,37 @@ class Pen:
         x, y = self.px(cx - r, cy - r)
         self.image.paste(color, (round(x), round(y), round(x) + size, round(y) + size), mask)
 
+    def font(self, size: float, text: str = "") -> tuple[Font, int]:
+        """Return the font (and bitmap zoom) to letter text at size design units in this pen's language."""
+        return lettering_font(round(size * self.scale), face_for(text, self.language))
+
     def text(self, x: float, y: float, text: str, size: float, fill: Color, stroke: float = 0) -> None:
         """Write one line of text with its top-left at (x, y)."""
-        font, zoom = lettering_font(round(size * self.scale))
-        if zoom == 1:
-            self.draw.text(self.px(x, y), text, font=font, fill=fill, stroke_width=round(stroke * self.scale),
+        px = round(size * self.scale)
+        face = face_for(text, self.language)
+        font, zoom = lettering_font(px, face)
+        left, top = self.px(x, y)
+        # Faces sit differently under the same y: drop each so its letters start where Aileron's would,
+        # and balloons laid out for English hold Korean lines in the same place.
+        top += letters_top(px, LATIN_FACE) - letters_top(px, face)
+        if isinstance(font, ImageFont.FreeTypeFont):
+            self.draw.text((left, top), text, font=font, fill=fill, stroke_width=round(stroke * self.scale),
                            stroke_fill=INK)
         else:
-            left, top = self.px(x, y)
             self.draw.bitmap((round(left), round(top)), text_mask(text, font, zoom), fill=fill)
 
     def measure(self, text: str, size: float) -> float:
         """Return the width of text in design units."""
-        font, zoom = lettering_font(round(size * self.scale))
-        return font.getlength(text) * zoom / self.scale
+        font, zoom = self.font(size, text)
+        return font.getlength(bitmap_safe(text, font)) * zoom / self.scale
 
-    def line_height(self, size: float) -> float:
-        """Return the distance between lines of text in design units."""
-        font, zoom = lettering_font(round(size * self.scale))
-        top, bottom = font.getbbox("Ag")[1::2]
-        return (bottom - top) * zoom * 1.32 / self.scale
+    def line_height(self, size: float, text: str = "") -> float:
+        """Return the distance between lines of text (of the face text is lettered in) in design units."""
+        px = round(size * self.scale)
+        face = face_for(text, self.language)
+        font, zoom = lettering_font(px, face)
+        top, bottom = font.getbbox(bitmap_safe(REFERENCE_LETTERS[face], font))[1::2]
+        return (bottom - top) * zoom * LEADING[face] / self.scale
 
     @contextmanager
     def clip(self, x0: float, y0: float, x1: float, y1: float, mood: str | None = None) -> Iterator[Pen]:
@@ -174,7 +198,7 @@ class Pen:
         left, top = round(a), round(b)
         inner = self.image.crop((left, top, round(c), round(d)))
         origin = (self.origin[0] + left / self.scale, self.origin[1] + top / self.scale)
-        yield Pen(inner, self.scale, origin, mood or self.mood)
+        yield Pen(inner, self.scale, origin, mood or self.mood, self.language)
         self.image.paste(inner, (left, top))
 
     def color(self, name: str | Color) -> Color:
@@ -204,10 +228,54 @@ def glow_mask(size: int, strength: int) -> Image.Image:
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
+# The two lettering faces: Pillow's own Aileron (Latin only) and the bundled Nanum Gothic Bold (Hangul and Latin).
+Face = Literal["aileron", "nanum-gothic"]
+LATIN_FACE: Face = "aileron"
+HANGUL_FACE: Face = "nanum-gothic"
+LANGUAGE_FACES: dict[str, Face] = {"ko": HANGUL_FACE}  # any other language letters in Aileron where it can
+# The letters that span a face's full height: a capital and a descender, or a Hangul syllable (which
+# fills its square from above the capitals to below the baseline).
+REFERENCE_LETTERS: dict[Face, str] = {LATIN_FACE: "Ag", HANGUL_FACE: "한"}
+# Line spacing as a multiple of those letters' height; Hangul is denser and wants a little more air.
+LEADING: dict[Face, float] = {LATIN_FACE: 1.32, HANGUL_FACE: 1.4}
 
-@lru_cache(maxsize=32)
-def lettering_font(px: int) -> tuple[Font, int]:
-    """Return Pillow's bundled font at px pixels with a zoom of 1, or its bitmap font and the zoom it needs."""
+
+def face_for(text: str, language: str = "en") -> Face:
+    """Return the face to letter text in: the language's, unless that one lacks some of its letters."""
+    face = LANGUAGE_FACES.get(language, LATIN_FACE)
+    if face == LATIN_FACE and not all(map(latin_face_has, set(text))):
+        return HANGUL_FACE
+    return face
+
+
+@lru_cache(maxsize=1024)
+def latin_face_has(char: str) -> bool:
+    """Tell whether Aileron draws char itself rather than a .notdef box."""
+    if char.isascii():
+        return True  # all there; its .notdef looks like its "?", so the glyph test could not tell for that one
+    font, zoom = lettering_font(32, LATIN_FACE)
+    return zoom > 1 or fonts.draws_glyph(font, char)  # without FreeType no face can do better
+
+
+@lru_cache(maxsize=64)
+def letters_top(px: int, face: Face) -> float:
+    """Return how far below the point text is written at the face's reference letters begin, in pixels."""
+    font, zoom = lettering_font(px, face)
+    return font.getbbox(bitmap_safe(REFERENCE_LETTERS[face], font))[1] * zoom
+
+
+@lru_cache(maxsize=64)
+def lettering_font(px: int, face: Face = LATIN_FACE) -> tuple[Font, int]:
+    """Return the face's font at px pixels with a zoom of 1, or Pillow's bitmap font and the zoom it needs.
+
+    Without the bundled file (or without FreeType) the Hangul face falls back to Aileron: Korean then
+    letters as boxes, but the picture is still drawn.
+    """
+    if face == HANGUL_FACE:
+        try:
+            return fonts.lettering_font(px), 1
+        except (ImportError, OSError):
+            pass
     try:
         return ImageFont.load_default(size=px), 1
     except (ImportError, OSError):
@@ -217,8 +285,16 @@ def lettering_font(px: int) -> tuple[Font, int]:
         return font, max(1, round(px * 0.9 / max(1, bottom - top)))
 
 
+def bitmap_safe(text: str, font: Font) -> str:
+    """Return text the font can take: Pillow's bitmap font reads Latin-1 only, so anything else becomes "?"."""
+    if isinstance(font, ImageFont.FreeTypeFont):
+        return text
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
 def text_mask(text: str, font: Font, zoom: int) -> Image.Image:
     """Return text as a mask, enlarged zoom times with hard pixel edges."""
+    text = bitmap_safe(text, font)
     right, bottom = font.getbbox(text)[2:]
     mask = Image.new("L", (max(1, math.ceil(right)), max(1, math.ceil(bottom))))
     ImageDraw.Draw(mask).text((0, 0), text, font=font, fill=255)

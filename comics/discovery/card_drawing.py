@@ -2,6 +2,10 @@
 
 Pure Pillow, no Flask: comics.discovery.share_cards decides when a card is made and where it is stored. Like every
 image the site serves, a card is encoded from bare pixels with empty metadata.
+
+The words are lettered in the font bundled in comics.fonts (Nanum Gothic Bold), which has Hangul as
+well as Latin letters: Pillow's own font has no Hangul, and a Korean title is the common case here.
+A font configured in SHARE_CARD_FONT is used for any text it has every letter of.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from comics import fonts
+from comics.fonts.line_breaks import break_lines
 from comics.images import normalising, opening
 
 CARD_SIZE = (1200, 630)
@@ -27,12 +33,22 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 @lru_cache(maxsize=32)
 def load_font(size: int, font_path: str | None = None) -> Font:
-    """Return a font at `size` pixels: the configured file, else the font bundled with Pillow."""
+    """Return a font at `size` pixels: the configured file, else the bundled Hangul font, else Pillow's own."""
     if font_path:
         try:
             return ImageFont.truetype(font_path, size)
         except OSError:
             pass  # a missing or unreadable font file must not stop a preview; the bundled one will do
+    return bundled_font(size)
+
+
+@lru_cache(maxsize=32)
+def bundled_font(size: int) -> Font:
+    """Return the font kept in comics/fonts at `size` pixels, else the one bundled with Pillow."""
+    try:
+        return fonts.lettering_font(size)
+    except (ImportError, OSError):
+        pass  # the file went missing from an install, or Pillow has no FreeType: Latin titles still letter
     try:
         return ImageFont.load_default(size=size)
     except (ImportError, AttributeError, TypeError):
@@ -40,27 +56,25 @@ def load_font(size: int, font_path: str | None = None) -> Font:
         return ImageFont.load_default()
 
 
+def font_for(text: str, size: int, font_path: str | None = None) -> Font:
+    """Return the font to letter text in: the configured one if it has all its letters, else the bundled one.
+
+    A Latin display face set in SHARE_CARD_FONT keeps its look on English cards, while a Korean
+    title, which it would draw as empty boxes, falls back to the bundled Hangul font.
+    """
+    font = load_font(size, font_path)
+    if font_path and not fonts.draws_text(font, text):
+        return bundled_font(size)
+    return font
+
+
 def wrap_text(text: str, font: Font, max_width: int, max_lines: int) -> list[str]:
-    """Break text into at most max_lines lines no wider than max_width, ending with … if cut short."""
-    words = text.split()
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
-        if font.getlength(candidate) <= max_width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        # A word wider than the line (or a script written without spaces) is broken between characters.
-        current = ""
-        for char in word:
-            if font.getlength(current + char) > max_width and current:
-                lines.append(current)
-                current = ""
-            current += char
-    if current:
-        lines.append(current)
+    """Break text into at most max_lines lines no wider than max_width, ending with … if cut short.
+
+    Lines break at spaces (Korean is spaced by words too); a word or an unspaced run wider than the
+    line is broken between characters (comics.fonts.line_breaks).
+    """
+    lines = break_lines(text, max_width, font.getlength)
     if len(lines) > max_lines:
         kept = lines[:max_lines]
         last = kept[-1]
@@ -76,11 +90,11 @@ def fit_title(
 ) -> tuple[Font, list[str]]:
     """Return the largest font size at which the text fits the lines, and its lines."""
     for size in sizes:
-        font = load_font(size, font_path)
+        font = font_for(text, size, font_path)
         lines = wrap_text(text, font, max_width, max_lines)
         if not lines or not lines[-1].endswith("…"):
             return font, lines
-    font = load_font(sizes[-1], font_path)
+    font = font_for(text, sizes[-1], font_path)
     return font, wrap_text(text, font, max_width, max_lines)
 
 
@@ -116,13 +130,16 @@ def make_share_card(
     y = MARGIN
 
     if site_name:
-        font = load_font(28, font_path)
+        font = font_for(site_name.upper(), 28, font_path)
         for line in wrap_text(site_name.upper(), font, text_width, 1):
             draw.text((text_left, y), line, font=font, fill=ACCENT)
         y += line_height(font) + 28
 
     if series_title and series_title != title:
-        font, lines = fit_title(draw, series_title, (40, 34), text_width, 2, font_path)
+        # The series line is a label: one line a little smaller reads better than a word left on a second.
+        font, lines = fit_title(draw, series_title, (40, 38, 34), text_width, 1, font_path)
+        if lines and lines[-1].endswith("…"):
+            font, lines = fit_title(draw, series_title, (40, 34), text_width, 2, font_path)
         for line in lines:
             draw.text((text_left, y), line, font=font, fill=MUTED)
             y += line_height(font)

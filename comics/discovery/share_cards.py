@@ -32,7 +32,8 @@ bp = Blueprint("sharing", __name__)
 log = logging.getLogger(__name__)
 
 # Bump when the drawing changes, so every card is drawn again in the new style.
-CARD_STYLE = "1"
+# 2: lettered in the bundled Nanum Gothic Bold (comics.fonts), so Korean titles stop showing as boxes.
+CARD_STYLE = "2"
 CARD_MAX_AGE = 86_400
 
 

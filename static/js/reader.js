@@ -8,24 +8,33 @@ document.addEventListener("keydown", (event) => {
   if (link) window.location.href = link.href;
 });
 
-// The language switch keeps the reader's place: it carries the panel at the top of the screen as
-// #panel-N, and a page opened at a panel its version lacks (a shorter translation) shows its last.
+// The language switch keeps the reader's place. The panel being read is noted once scrolling settles,
+// while the strip fills the screen (not when the reader has gone back up to the header to reach the
+// switch), and the switch carries it as #panel-N; a page opened at a panel its version lacks (a
+// shorter translation) shows its last.
 const panels = () => Array.from(document.querySelectorAll(".strip .panel[id]"));
+let place = null;
 
-function panelInView() {
+function notePlace() {
   const list = panels();
-  let current = list[0];
+  if (!list.length || window.scrollY < list[0].getBoundingClientRect().top + window.scrollY) return;
+  place = list[0];
   for (const panel of list) {
     if (panel.getBoundingClientRect().top > window.innerHeight / 3) break;
-    current = panel;
+    place = panel;
   }
-  return current;
+  document.documentElement.dataset.panel = place.id;
 }
+
+let settling = null;
+window.addEventListener("scroll", () => {
+  clearTimeout(settling);
+  settling = setTimeout(notePlace, 150);
+}, { passive: true });
 
 document.addEventListener("click", (event) => {
   const link = event.target instanceof Element && event.target.closest("a.language-switch, a.keeps-panel");
-  const panel = link && window.scrollY > 0 && panelInView();
-  if (panel) link.hash = panel.id;
+  if (link && place) link.hash = place.id;
 });
 
 const wanted = /^#panel-\d+$/.test(window.location.hash) && window.location.hash.slice(1);
