@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, send_file
-from sqlalchemy import delete, event, insert, select, update
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, delete, event, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -26,6 +28,7 @@ from comics.images.media import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from extensions import db
+from web.languages import LOCALES, page_language
 
 bp = Blueprint("sharing", __name__)
 
@@ -44,6 +47,7 @@ class CardSubject:
 
     episode_id: int | None
     series_id: int | None
+    language: str  # a series' card is kept per language; an episode's is its version's
     title: str
     subtitle: str
     source: str | None  # the master file name of the picture, if there is one
@@ -57,27 +61,38 @@ class CardSubject:
 
 
 def episode_card_subject(series: Series, episode: Episode, first_panel_master: str | None) -> CardSubject:
-    """Return the card subject of an episode: its title over its first panel."""
+    """Return the card subject of an episode version: its title over its first panel, in its language."""
+    with force_locale(LOCALES.get(episode.language, episode.language)):
+        subtitle = _("%(series)s · Episode %(number)s", series=series.title_in(episode.language), number=episode.number)
     return CardSubject(
-        episode_id=episode.id,
-        series_id=None,
-        title=episode.title,
-        subtitle=f"{series.title} · Episode {episode.number}",
-        source=first_panel_master,
+        episode_id=episode.id, series_id=None, language="", title=episode.title, subtitle=subtitle, source=first_panel_master
     )
 
 
-def series_card_subject(series: Series, picture_master: str | None) -> CardSubject:
-    """Return the card subject of a series: its title over its cover (or first panel)."""
+def series_card_subject(series: Series, picture_master: str | None, language: str) -> CardSubject:
+    """Return the card subject of a series for one language's readers: its title over its cover (or first panel)."""
+    with force_locale(LOCALES.get(language, language)):
+        subtitle = _("by %(artist)s", artist=series.artist.name_in(language))
     return CardSubject(
-        episode_id=None, series_id=series.id, title=series.title, subtitle=f"by {series.artist.display_name}", source=picture_master
+        episode_id=None,
+        series_id=series.id,
+        language=language,
+        title=series.title_in(language),
+        subtitle=subtitle,
+        source=picture_master,
     )
+
+
+def _card_owner(subject: CardSubject) -> ColumnElement[bool]:
+    if subject.episode_id:
+        return ShareCard.episode_id == subject.episode_id
+    return and_(ShareCard.series_id == subject.series_id, ShareCard.language == subject.language)
 
 
 def share_card_file(subject: CardSubject) -> str:
     """Return the media name of the subject's card, drawing and storing it first if it is missing or stale."""
     key = subject.key
-    owner = ShareCard.episode_id == subject.episode_id if subject.episode_id else ShareCard.series_id == subject.series_id
+    owner = _card_owner(subject)
     stored = db.session.execute(
         select(ShareCard.source_key, StoredImage.master).join(StoredImage, StoredImage.id == ShareCard.image_id).where(owner)
     ).first()
@@ -111,14 +126,16 @@ def _save_card(connection: Connection, subject: CardSubject, key: str, name: str
     image_id = connection.execute(
         insert(StoredImage).values(master=name, width=width, height=height).returning(StoredImage.id)
     ).scalar_one()
-    owner = (
-        ShareCard.episode_id == subject.episode_id if subject.episode_id else ShareCard.series_id == subject.series_id
-    )
+    owner = _card_owner(subject)
     old_image_id = connection.scalar(select(ShareCard.image_id).where(owner))
     if old_image_id is None:
         connection.execute(
             insert(ShareCard).values(
-                episode_id=subject.episode_id, series_id=subject.series_id, source_key=key, image_id=image_id
+                episode_id=subject.episode_id,
+                series_id=subject.series_id,
+                language=subject.language,
+                source_key=key,
+                image_id=image_id,
             )
         )
         return
@@ -182,7 +199,7 @@ def _send_card(name: str) -> Response:
 
 @bp.get("/series/<slug>/<episode_number:number>/share.jpg")
 def episode_card(slug: str, number: int) -> Response:
-    """Serve a public episode's share card, drawing it on first request."""
+    """Serve the share card of a public episode's version in the page's language, drawing it on first request."""
     row = db.session.execute(
         Episode.public()
         .join(Series, Series.id == Episode.series_id)
@@ -191,7 +208,8 @@ def episode_card(slug: str, number: int) -> Response:
     ).first()
     if row is None:
         abort(404)
-    episode, series = row
+    original, series = row
+    episode = original.version_in(page_language())
     return _send_card(share_card_file(episode_card_subject(series, episode, first_panel_master(episode.id))))
 
 
@@ -201,5 +219,5 @@ def series_card(slug: str) -> Response:
     series = db.session.scalar(Series.public().where(Series.slug == slug).options(joinedload(Series.artist)))
     if series is None:
         abort(404)
-    return _send_card(share_card_file(series_card_subject(series, series_picture_master(series))))
+    return _send_card(share_card_file(series_card_subject(series, series_picture_master(series), page_language())))
 
