@@ -75,3 +75,28 @@ def test_image_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
         limits = image_limits()
     assert (limits.max_width, limits.max_frames, limits.max_height) == (4000, 10, 60_000)
     assert app.config["RENDITION_WIDTHS"] == [360, 720]
+
+
+@pytest.mark.parametrize(
+    ("languages", "default", "message"),
+    [
+        (["en", "ko"], "fr", "DEFAULT_LANGUAGE must be one of"),
+        ([], "en", "LANGUAGES must be a list"),
+        ("en,ko", "en", "LANGUAGES must be a list"),
+        (["en", "KO"], "en", "lower-case language code"),
+        (["en", "ko/x"], "en", "lower-case language code"),
+        (["en", "en"], "en", "names a language twice"),
+    ],
+)
+def test_a_bad_language_setting_stops_the_app(tmp_path: Path, languages: object, default: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        create_app({"TESTING": True, "LANGUAGES": languages, "DEFAULT_LANGUAGE": default, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_korean_can_be_the_default_language_at_the_root(tmp_path: Path) -> None:
+    from tests.conftest import make_test_app
+
+    client = make_test_app(tmp_path, DEFAULT_LANGUAGE="ko").test_client()
+    assert 'lang="ko"' in client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/en/").get_data(as_text=True)
+    assert client.get("/ko/").status_code == 404

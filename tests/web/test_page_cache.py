@@ -488,3 +488,14 @@ def test_a_limit_on_every_view_sends_every_page_through_flask(tmp_path: Path) ->
         hit = fetch(client, "/series/river/1/")
         assert hit.headers["X-Page-Cache"] == "HIT"
         assert hit.headers["X-RateLimit-Limit"] == "1000"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_language_of_a_page_is_cached_apart(client: FlaskClient, built: Episode, path: str) -> None:
+    english = fetch(client, path)
+    korean = fetch(client, "/ko" + path)
+    # Asked again in either order, each language gets its own page from the cache, never the other's.
+    assert fetch(client, "/ko" + path).data == korean.data and 'lang="ko"' in korean.get_data(as_text=True)
+    assert fetch(client, path).data == english.data and 'lang="en"' in english.get_data(as_text=True)
+    assert english.headers["ETag"] != korean.headers["ETag"]
+    assert fetch(client, "/ko" + path, **{"If-None-Match": english.headers["ETag"]}).status_code == 200
