@@ -52,6 +52,7 @@ def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> Non
 def configure_extensions(app: Flask) -> None:
     """Load every model, then bind each extension singleton to this app."""
     import comics.discovery.models
+    import comics.giving.models
     import comics.images.models
     import comics.models
     import comics.publishing.models
@@ -85,18 +86,21 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_listeners() -> None:
     """Register the session events that keep derived state in step with every commit (once a process)."""
-    from artists.models import Artist, ArtistLink
+    from artists.models import Artist, ArtistLink, ArtistTranslation
     from comics.discovery.search_index import listen_for_search_changes
     from comics.discovery.share_cards import (
         listen_for_deleted_subjects as forget_share_cards,
     )
+    from comics.giving.models import GiveText
     from comics.images.models import Rendition, StoredImage
     from comics.images.queue import listen_for_pending_renders
-    from comics.models import Episode, Panel, Series
+    from comics.models import Episode, Panel, Series, SeriesTranslation
     from comics.stats.counting import listen_for_deleted_subjects as forget_counts
     from web.content_version import listen_for_content_changes
 
-    listen_for_content_changes(Series, Episode, Panel, StoredImage, Rendition, Artist, ArtistLink)
+    listen_for_content_changes(
+        Series, SeriesTranslation, Episode, Panel, StoredImage, Rendition, Artist, ArtistTranslation, ArtistLink, GiveText
+    )
     listen_for_search_changes()
     forget_share_cards()
     forget_counts()
@@ -114,6 +118,8 @@ def configure_blueprints(app: Flask) -> None:
     from comics.discovery.search_page import bp as search_bp
     from comics.discovery.share_cards import bp as share_cards_bp
     from comics.discovery.sitemap import bp as sitemap_bp
+    from comics.giving.page import bp as giving_bp
+    from comics.giving.studio import bp as giving_studio_bp
     from comics.images.media import bp as media_bp
     from comics.reader import bp as reader_bp
     from comics.studio import bp as studio_bp
@@ -123,6 +129,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (
         reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
         outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp, security_bp,
+        giving_bp, giving_studio_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -35,7 +35,7 @@ LOCALES = {"en": "en", "ko": "ko_KR"}
 # Open Graph names a page's language as a locale (og:locale).
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ko": "ko_KR"}
 # The blueprints whose pages follow a signed-in person's chosen language.
-PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security"})
+PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security", "giving_studio"})
 
 
 class LanguagePrefix:

@@ -10,11 +10,48 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from artists.models import User
 from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
+
+# How the studio's audit log names each action (the entries keep the action itself, in any language).
+ACTION_LABELS = {
+    AuditAction.SUBMIT: _l("submitted for review"),
+    AuditAction.WITHDRAW: _l("taken back"),
+    AuditAction.RETURN: _l("returned"),
+    AuditAction.APPROVE: _l("approved"),
+    AuditAction.SCHEDULE: _l("scheduled"),
+    AuditAction.PUBLISH: _l("published"),
+    AuditAction.UNPUBLISH: _l("unpublished"),
+    AuditAction.EDIT_PUBLISHED: _l("published episode edited"),
+    AuditAction.DELETE: _l("deleted"),
+    AuditAction.INVITE: _l("invited"),
+    AuditAction.DEACTIVATE: _l("account turned off"),
+    AuditAction.REACTIVATE: _l("account turned on"),
+    AuditAction.SIGN_IN: _l("signed in"),
+    AuditAction.SIGN_OUT: _l("signed out"),
+    AuditAction.PASSWORD_CHANGE: _l("password changed"),
+    AuditAction.FACTOR_ADD: _l("second factor added"),
+    AuditAction.FACTOR_REMOVE: _l("second factor removed"),
+    AuditAction.RECOVERY_CODES: _l("recovery codes made"),
+    AuditAction.SESSION_REVOKE: _l("session ended"),
+    AuditAction.PROFILE_CHANGE: _l("profile changed"),
+    AuditAction.LINK_CHANGE: _l("link changed"),
+    AuditAction.SERIES_CHANGE: _l("series changed"),
+    AuditAction.REVISION_SUBMIT: _l("changes sent for review"),
+    AuditAction.REVISION_APPROVE: _l("changes approved"),
+    AuditAction.REVISION_RETURN: _l("changes returned"),
+    AuditAction.GIVE_PAGE_CHANGE: _l("Give page changed"),
+}
+
+
+def action_label(action: AuditAction | str) -> str:
+    """Return how the audit log names an action, in the page's language (its value when unknown)."""
+    return str(ACTION_LABELS.get(action, action))  # type: ignore[call-overload]
+
 
 # What an email address looks like (artists.accounts.EMAIL_PATTERN), found anywhere in a label.
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -45,6 +45,8 @@ class AuditAction(enum.StrEnum):
     REVISION_SUBMIT = "revision-submit"
     REVISION_APPROVE = "revision-approve"
     REVISION_RETURN = "revision-return"
+    # The organisation's Give page (comics.giving).
+    GIVE_PAGE_CHANGE = "give-page-change"
 
 
 class AuditEntry(Model):

@@ -1,0 +1,1 @@
+"""Giving to the publishing organisation: its Give page, in each language, with a plain donation link."""
