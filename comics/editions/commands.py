@@ -1,0 +1,48 @@
+"""flask --app app export-offline OUT_DIR: an offline edition of the published episodes, for carrying."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from comics.editions.content import LANGUAGES, EditionRefused, Imprint, collect_edition
+from comics.editions.export import EditionOptions, check_destination, write_edition, write_edition_zip
+from comics.images.media import media_store
+
+
+def site_imprint() -> Imprint:
+    """Return the site's name and address, for an edition meant for readers outside."""
+    return Imprint(site_name=current_app.config.get("SITE_NAME") or "", site_url=current_app.config.get("SITE_URL") or "")
+
+
+@click.command("export-offline")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--series", "slugs", multiple=True, metavar="SLUG", help="A series to include (repeatable); all published ones by default.")
+@click.option("--language", "languages", multiple=True, type=click.Choice(LANGUAGES), help="A language to include (repeatable); both by default.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write the edition as one archive, OUT_DIR.zip.")
+@click.option("--with-site", is_flag=True, help="Name the site and its address (for editions meant for outside). Neutral by default.")
+@click.option("--no-slides", is_flag=True, help="Leave out the TV slides.")
+@click.option("--no-video", is_flag=True, help="Leave out the videos and subtitles.")
+def export_offline_command(
+    out_dir: Path, slugs: tuple[str, ...], languages: tuple[str, ...], make_zip: bool, with_site: bool, no_slides: bool, no_video: bool
+) -> None:
+    """Write an offline edition of the published episodes into OUT_DIR (new or empty)."""
+    imprint = site_imprint() if with_site else Imprint()
+    options = EditionOptions(slugs=slugs, languages=languages or LANGUAGES, imprint=imprint, slides=not no_slides, videos=not no_video)
+    archive = out_dir.with_name(out_dir.name + ".zip")
+    try:
+        check_destination(out_dir)
+        if make_zip and archive.exists():
+            raise EditionRefused(f"{archive} exists already: move it away or choose another folder name.")
+        content = collect_edition(media_store(), options.slugs, options.languages, imprint)
+        report = write_edition(content, out_dir, options, progress=lambda message: click.echo(message, err=True))
+    except EditionRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    if make_zip:
+        click.echo(f"Writing {archive}", err=True)
+        write_edition_zip(out_dir, archive)
+    for problem in report.skipped[:1]:
+        click.echo(f"Not made: {problem}.", err=True)
+    click.echo(f"Wrote {report.episodes} episodes, {report.files} files, {report.bytes / 1e6:.1f} MB into {out_dir}.")

@@ -1,0 +1,178 @@
+"""Build an offline edition: the reader, CBZs, TV slides, videos and subtitles, README and checksums.
+
+The edition is built in a hidden folder beside the destination and moved into place only when whole,
+so a refusal or a failure leaves nothing behind. Nothing in it depends on when or where it was built:
+the same published content gives the same bytes (the ZIP too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from comics.editions import slides, video
+from comics.editions.archives import zip_folder
+from comics.editions.cbz import build_cbz
+from comics.editions.content import LANGUAGES, NEUTRAL, EditionContent, EditionRefused, EpisodeContent, Imprint, SeriesContent
+from comics.editions.html_reader import ReaderPages, panel_path
+from comics.editions.jpeg import encode_page
+from comics.editions.readme import CHECKSUMS, README, checksums_text, readme_text
+from comics.editions.scroll_plan import srt_text
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EditionOptions:
+    """What to put in an edition; everything by default."""
+
+    slugs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = LANGUAGES
+    imprint: Imprint = NEUTRAL
+    slides: bool = True
+    videos: bool = True
+
+
+@dataclass
+class EditionReport:
+    """What an export made, and what it could not."""
+
+    files: int = 0
+    bytes: int = 0
+    episodes: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def check_destination(out_dir: Path) -> None:
+    """Refuse a destination that holds files already, or whose folder cannot be written."""
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise EditionRefused(f"{out_dir} is not an empty folder: choose a new or empty one, so nothing is overwritten.")
+    parent = out_dir.resolve().parent
+    if not parent.is_dir():
+        raise EditionRefused(f"The folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise EditionRefused(f"The folder {parent} cannot be written to.")
+
+
+class EditionWriter:
+    """Writes one edition's files into a folder."""
+
+    def __init__(self, root: Path, options: EditionOptions, progress: Progress) -> None:
+        self.root = root
+        self.options = options
+        self.progress = progress
+        self.pages = ReaderPages(options.imprint)
+        self.report = EditionReport()
+        self.video_problem: str | None = None
+        if options.videos:
+            try:
+                video.find_ffmpeg()
+            except video.VideoUnavailable as problem:
+                self.video_problem = str(problem)
+                self.report.skipped.append(self.video_problem)
+                progress(f"No videos: {problem}.")
+
+    def write(self, name: str, data: bytes) -> None:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def edition(self, content: EditionContent) -> None:
+        """Write everything: assets, pages, per-episode files, then README and checksums."""
+        for name, data in self.pages.assets():
+            self.write(name, data)
+        self.write(*self.pages.index(content))
+        total = len(content.episodes())
+        for language, shelf in content.shelves:
+            for series in shelf:
+                self.write(*self.pages.series(series))
+                for position, episode in enumerate(series.episodes):
+                    self.report.episodes += 1
+                    self.progress(f"[{self.report.episodes}/{total}] {language} {series.title} {episode.number}: {episode.title}")
+                    self.episode(series, position)
+        made_videos = self.options.videos and self.video_problem is None
+        self.write(README, readme_text(content, made_videos, self.options.imprint))
+        self.write(CHECKSUMS, checksums_text(self.root))
+
+    def episode(self, series: SeriesContent, position: int) -> None:
+        """Write one episode's panels, page, CBZ, slides, video and subtitles."""
+        episode = series.episodes[position]
+        pages = [encode_page(image) for image in slides.open_masters(panel.master for panel in episode.panels)]
+        for index, page in enumerate(pages):
+            self.write(panel_path(episode, index), page.data)
+        self.write(*self.pages.episode(series, position, pages))
+        self.write(f"cbz/{episode.language}/{episode.stem}.cbz", build_cbz(episode, pages, self.options.imprint))
+        if self.options.slides:
+            self.slides(episode)
+        if self.options.videos and self.video_problem is None:
+            self.video(episode)
+
+    def slides(self, episode: EpisodeContent) -> None:
+        masters = slides.open_masters(panel.master for panel in episode.panels)
+        for index, data in enumerate(slides.render_slides(masters)):
+            self.write(f"tv/{episode.language}/{episode.stem}/{slides.slide_name(index)}", data)
+
+    def video(self, episode: EpisodeContent) -> None:
+        # From the masters, not the 800 px pages: a 640 px column needs no second lossy step.
+        column = video.video_column(slides.open_masters(panel.master for panel in episode.panels))
+        transcripts = [panel.transcript for panel in episode.panels]
+        plan = video.episode_plan(column, transcripts)
+        folder = self.root / "video" / episode.language
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            video.render_video(column, plan, folder / f"{episode.stem}.mp4")
+        except video.VideoUnavailable as problem:
+            self.video_problem = str(problem)
+            self.report.skipped.append(self.video_problem)
+            self.progress(f"No videos: {problem}.")
+            return
+        subtitles = srt_text(plan, transcripts)
+        if subtitles:  # an episode without words has no subtitles, and an empty .srt puzzles some players
+            self.write(f"video/{episode.language}/{episode.stem}.srt", subtitles)
+
+
+def count_files(root: Path, report: EditionReport) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            report.files += 1
+            report.bytes += path.stat().st_size
+
+
+def write_edition(content: EditionContent, out_dir: Path, options: EditionOptions, progress: Progress = lambda _: None) -> EditionReport:
+    """Write an edition of this content into out_dir (new or empty), whole or not at all."""
+    check_destination(out_dir)
+    out_dir = out_dir.resolve()
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    except OSError as error:
+        raise EditionRefused(f"The folder {out_dir.parent} cannot be written to: {error.strerror}.") from None
+    try:
+        writer = EditionWriter(staging, options, progress)
+        writer.edition(content)
+        staging.chmod(0o755)  # mkdtemp's folder is private; an edition is for anyone who holds it
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.replace(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    count_files(out_dir, writer.report)
+    return writer.report
+
+
+def write_edition_zip(folder: Path, archive: Path) -> None:
+    """Write the edition folder as one deterministic ZIP, its files under the folder's name."""
+    partial = archive.with_name(f".{archive.name}.part")
+    try:
+        with partial.open("wb") as stream:
+            zip_folder(folder, stream, prefix=f"{folder.name}/")
+        partial.replace(archive)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+

@@ -1,0 +1,90 @@
+"""Baseline JPEGs for offline editions: the panels, the CBZ pages and the TV slides.
+
+Baseline, not progressive: old phones, TVs and media players decode baseline JPEG everywhere, and some
+refuse progressive. The settings follow the rule of docs/imaging.md: the lowest quality whose SSIM at
+800 px is at least a WEBTOON-style 800 px q90 JPEG's. Huffman optimisation changes only the entropy
+coding, never the pixels, so q90 optimised keeps the q90 SSIM (0.98145) at 0.941 of the bytes, and q89
+falls below it (docs/imaging.md, measured again on the demo by bench/bench_editions.py).
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from comics.images.encoding import scaled_height
+
+EDITION_MAX_WIDTH = 800
+EDITION_JPEG_SETTINGS: dict[str, object] = {"quality": 90, "optimize": True, "progressive": False, "subsampling": "4:2:0"}
+
+_SOF_BASELINE = 0xC0
+_SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def fit_width(image: Image.Image, max_width: int = EDITION_MAX_WIDTH) -> Image.Image:
+    """Return the image narrowed to max_width (Lanczos) if it is wider; never upscale."""
+    if image.width <= max_width:
+        return image
+    return image.resize((max_width, scaled_height(image.width, image.height, max_width)), Image.Resampling.LANCZOS)
+
+
+def encode_baseline_jpeg(image: Image.Image, settings: dict[str, object] | None = None) -> bytes:
+    """Return the image as a baseline JPEG with nothing but pixels: no EXIF, ICC, XMP or comment (only the JFIF header every decoder expects)."""
+    pixels = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    pixels.info = {}
+    buffer = io.BytesIO()
+    pixels.save(buffer, "JPEG", exif=b"", comment=b"", icc_profile=None, **(settings or EDITION_JPEG_SETTINGS))
+    return buffer.getvalue()
+
+
+def start_of_frame(data: bytes) -> int:
+    """Return the SOF marker byte of a JPEG (0xC0 baseline, 0xC2 progressive…); raise ValueError if none."""
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            raise ValueError(f"broken JPEG marker at byte {position}")
+        marker = data[position + 1]
+        if marker in _SOF_MARKERS:
+            return marker
+        if marker == 0xD9 or marker == 0xDA:
+            break
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    raise ValueError("no start-of-frame marker before the image data")
+
+
+def is_baseline(data: bytes) -> bool:
+    """Tell whether JPEG bytes are baseline sequential DCT (SOF0), which every decoder reads."""
+    return start_of_frame(data) == _SOF_BASELINE
+
+
+def jpeg_segments(data: bytes) -> list[int]:
+    """Return the marker bytes of a JPEG's header segments, up to the image data (for metadata checks)."""
+    markers: list[int] = []
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        markers.append(marker)
+        if marker == 0xDA:
+            break
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return markers
+
+
+class EncodedPage:
+    """One panel as an edition's baseline JPEG, with the size a reader or ComicInfo.xml needs."""
+
+    __slots__ = ("data", "height", "width")
+
+    def __init__(self, data: bytes, width: int, height: int) -> None:
+        self.data = data
+        self.width = width
+        self.height = height
+
+
+def encode_page(master: Image.Image, max_width: int = EDITION_MAX_WIDTH) -> EncodedPage:
+    """Return a master as an edition page: narrowed to max_width, baseline JPEG."""
+    image = fit_width(master, max_width)
+    return EncodedPage(encode_baseline_jpeg(image), image.width, image.height)

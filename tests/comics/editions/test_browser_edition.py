@@ -1,0 +1,80 @@
+"""The offline reader in a real Chromium, from file:// with every other request refused, script on and off."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.comics.editions.conftest import Exported
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
+pytestmark = pytest.mark.browser
+
+
+def read_to_the_end(page: Page) -> None:
+    """Scroll down as a reader does, then check every panel was decoded and the end was reached."""
+    height = page.evaluate("document.body.scrollHeight")
+    for _ in range(0, height + 400, 400):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(10)
+    page.wait_for_function("Array.prototype.every.call(document.images, i => i.complete)")
+    images = page.evaluate("Array.from(document.images, i => [i.naturalWidth, i.alt])")
+    assert images and all(width > 0 and alt for width, alt in images), images
+    assert page.locator(".end").is_visible() or page.locator(".end").count() == 1
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_an_episode_is_reached_and_read_from_file_with_no_network(exported: Exported, javascript: bool) -> None:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    refused: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+
+            def only_files(route: Route) -> None:
+                if route.request.url.startswith("file://"):
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_files)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+
+            page.goto((exported.first / "index.html").as_uri())
+            page.locator("div[lang=en]").get_by_role("link", name="The Lantern").click()
+            page.get_by_role("link", name="Episode 1: The River").click()
+            assert page.url.endswith("/en/lantern/001.html")
+            read_to_the_end(page)
+            assert "Grandmother: Take the lantern." in page.locator(".transcript").inner_text()
+
+            if javascript:
+                page.keyboard.press("ArrowRight")  # the script's key for the next episode
+                page.wait_for_url("**/en/lantern/002.html")
+                read_to_the_end(page)
+                page.wait_for_function("location.hash.indexOf('#p') === 0")  # the place, remembered
+                page.keyboard.press("ArrowLeft")
+                page.wait_for_url("**/en/lantern/001.html")
+            else:
+                page.locator("#next").click()
+                page.wait_for_url("**/en/lantern/002.html")
+                read_to_the_end(page)
+
+            # The Korean shelf, from the top page.
+            page.goto((exported.first / "index.html").as_uri())
+            page.locator("div[lang=ko]").get_by_role("link", name="등불").click()
+            page.get_by_role("link", name="1화: 강").click()
+            read_to_the_end(page)
+            assert page.locator("html").get_attribute("lang") == "ko"
+        finally:
+            browser.close()
+    assert refused == [] and errors == [], (refused, errors)
