@@ -1,0 +1,267 @@
+"""Open formats on the web: an episode's CBZ, its pages one at a time (OPDS-PSE) and its Divina manifest.
+
+Every route answers only for what the episode page itself shows: a public original (comics.reader's
+lookups, so "public now" stays one rule) and, in the page's language, its public version in that
+language or else the original. A draft or scheduled episode, or a draft version, is a 404 everywhere.
+
+The CBZ is the offline edition's (comics.editions.cbz.build_cbz, one builder) with a neutral imprint,
+so a downloaded file names no site, like a carried one. Its bytes are kept in the cache under the
+content version, so an edit is never served stale and an unchanged episode is built once.
+
+Pages for page streaming are baseline JPEGs at one of the site's named widths only (RENDITION_WIDTHS),
+never a size taken from the URL. The JPEG renditions the reader uses are progressive (docs/imaging.md),
+which some comic apps and old devices cannot decode, so a page is re-encoded from its master through
+the editions' baseline encoder unless its rendition at that width is already baseline; pages are
+cached by master and width, which are content-addressed and so never stale.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from comics.editions.cbz import build_cbz
+from comics.editions.content import episode_content
+from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page, is_baseline
+from comics.images.encoding import scaled_height
+from comics.images.ingest import open_master
+from comics.images.media import media_store, media_url
+from comics.images.models import StoredImage
+from comics.models import Episode, Panel, Series
+from comics.reader import get_public_episode_or_404, get_series_or_404, version_to_show
+from extensions import cache, db
+from web.absolute_urls import absolute
+from web.content_version import content_version
+from web.languages import page_language, url_for_language
+from web.page_cache import cached_page
+
+bp = Blueprint("editions_downloads", __name__)
+
+CBZ_TYPE = "application/vnd.comicbook+zip"
+WEBPUB_TYPE = "application/webpub+json"
+# Revalidated on every use, like the site's pages: an episode taken down must not live on in a proxy.
+DOWNLOAD_CACHE_CONTROL = "public, no-cache"
+
+
+@dataclass(frozen=True)
+class ShownEpisode:
+    """A public episode as readers of one language see it: its series, its original and the version shown."""
+
+    series: Series
+    original: Episode
+    version: Episode
+
+    @property
+    def language(self) -> str:
+        return self.version.language
+
+
+def shown_episode_or_404(slug: str, number: int) -> ShownEpisode:
+    """Return the episode page's episode in the page's language, or answer 404 as that page would."""
+    series = get_series_or_404(slug)
+    original = get_public_episode_or_404(series, number)
+    return ShownEpisode(series, original, version_to_show(original, page_language()))
+
+
+def version_by_id_or_404(original_id: int, language: str) -> ShownEpisode:
+    """Return a public original's version in a language by the original's id, or answer 404.
+
+    The language must be the version's own (the original's, or a public version's): a catalogue only
+    links a version by its own language, so each file has exactly one address.
+    """
+    original = db.session.scalar(
+        Episode.public()
+        .where(Episode.id == original_id)
+        .options(joinedload(Episode.series).joinedload(Series.artist), selectinload(Episode.translations))
+    )
+    if original is None:
+        abort(404)
+    version = version_to_show(original, language)
+    if version.language != language:
+        abort(404)
+    return ShownEpisode(original.series, original, version)
+
+
+def plain_answer(message: str, status: int) -> Response:
+    """Answer a comic app's bad request with a sentence it can show (they do not render HTML pages)."""
+    return Response(message + "\n", status, mimetype="text/plain")
+
+
+# --- file names and caching ----------------------------------------------------------------------
+
+
+def download_name(shown: ShownEpisode, suffix: str) -> str:
+    """Return the file name of a download, e.g. the-lantern-road-001-ko.cbz."""
+    return f"{shown.series.slug}-{shown.version.number:03d}-{shown.language}.{suffix}"
+
+
+def content_disposition(name: str) -> str:
+    """Return an attachment header with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987)."""
+    fallback = "".join(char if char.isascii() and char.isprintable() and char not in '"\\' else "_" for char in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def binary_answer(data: bytes, mimetype: str) -> Response:
+    """Return bytes with a strong ETag, revalidated on each use and answered 304 when unchanged."""
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.headers["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.make_conditional(request)
+    return response
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def named_width(max_width: int) -> int:
+    """Return the widest of the site's named rendition widths that fits max_width, else the narrowest."""
+    widths = sorted(int(width) for width in current_app.config["RENDITION_WIDTHS"])
+    fitting = [width for width in widths if width <= max_width]
+    return fitting[-1] if fitting else widths[0]
+
+
+def version_panels(version: Episode) -> Sequence[Panel]:
+    """Return a version's panels with their images and renditions, in reading order."""
+    return list(
+        db.session.scalars(
+            select(Panel)
+            .where(Panel.episode_id == version.id)
+            .order_by(Panel.position)
+            .options(joinedload(Panel.image).selectinload(StoredImage.renditions))
+        ).unique()
+    )
+
+
+def baseline_page(image: StoredImage, width: int) -> bytes:
+    """Return a panel as a baseline JPEG at most width wide: its rendition when baseline, else re-encoded."""
+    key = f"editions/page/{image.master}/{width}"
+    cached: bytes | None = cache.get(key)
+    if cached is not None:
+        return cached
+    data: bytes | None = None
+    for rendition in image.sources("jpeg"):
+        if rendition.width == min(width, image.width):
+            stored = media_store().path_of(rendition.file).read_bytes()
+            data = stored if is_baseline(stored) else None
+    if data is None:
+        data = encode_page(open_master(image), max_width=width).data
+    cache.set(key, data)
+    return data
+
+
+def episode_pages(version: Episode, max_width: int = EDITION_MAX_WIDTH) -> list[EncodedPage]:
+    """Return every panel of a version as an edition page (narrowed to max_width, baseline JPEG)."""
+    return [encode_page(open_master(panel.image), max_width=max_width) for panel in version_panels(version)]
+
+
+def episode_cbz(shown: ShownEpisode) -> bytes:
+    """Return the CBZ of the version shown, built once per content version and kept in the cache."""
+    key = f"editions/cbz/{content_version()}/{shown.original.id}/{shown.language}"
+    data: bytes | None = cache.get(key)
+    if data is None:
+        data = build_cbz(episode_content(shown.version, media_store()), episode_pages(shown.version))
+        cache.set(key, data)
+    return data
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
+@bp.get("/series/<slug>/<episode_number:number>/episode.cbz")
+def episode_download(slug: str, number: int) -> Response:
+    """Send an episode as a CBZ for comic apps, in the page's language where it has a version."""
+    shown = shown_episode_or_404(slug, number)
+    response = binary_answer(episode_cbz(shown), CBZ_TYPE)
+    response.headers["Content-Disposition"] = content_disposition(download_name(shown, "cbz"))
+    return response
+
+
+@bp.get("/opds/pages/<row_id:episode_id>/<lang>/<int(max=99999):page>")
+def stream_page(episode_id: int, lang: str, page: int) -> Response:
+    """Send one page of an episode for OPDS page streaming: a baseline JPEG at a named width."""
+    raw = request.args.get("maxWidth", "").strip()
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        return plain_answer(f"maxWidth must be a whole number of pixels, such as 800; not {raw[:40]!r}.", 400)
+    shown = version_by_id_or_404(episode_id, lang)
+    panels = version_panels(shown.version)
+    if page >= len(panels):
+        return plain_answer(
+            f"This episode has {len(panels)} pages, numbered from 0 to {len(panels) - 1}; there is no page {page}.", 404
+        )
+    width = named_width(int(raw) if raw else EDITION_MAX_WIDTH)
+    return binary_answer(baseline_page(panels[page].image, width), "image/jpeg")
+
+
+def stream_href(shown: ShownEpisode) -> str:
+    """Return the OPDS-PSE template of a version's pages, {pageNumber} and {maxWidth} left for the app."""
+    first = url_for_language(
+        shown.language, "editions_downloads.stream_page", episode_id=shown.original.id, lang=shown.language, page=0
+    )
+    # url_for would percent-encode the braces: the template's variables are put in by hand.
+    return absolute(first.removesuffix("/0") + "/{pageNumber}?maxWidth={maxWidth}")
+
+
+def manifest(shown: ShownEpisode) -> dict[str, Any]:
+    """Return the Readium Web Publication manifest of a version, Divina profile, read scrolling down."""
+    series, version, language = shown.series, shown.version, shown.language
+    width = named_width(EDITION_MAX_WIDTH)
+    reading_order: list[dict[str, Any]] = []
+    for index, panel in enumerate(version_panels(version)):
+        shown_width = min(width, panel.image.width)
+        height = scaled_height(panel.image.width, panel.image.height, shown_width)
+        href = url_for_language(
+            language, "editions_downloads.stream_page", episode_id=shown.original.id, lang=language, page=index
+        )
+        item: dict[str, Any] = {"href": absolute(href) + f"?maxWidth={width}", "type": "image/jpeg", "width": shown_width, "height": height}
+        if panel.alt_text:
+            item["title"] = panel.alt_text
+        reading_order.append(item)
+    metadata: dict[str, Any] = {
+        "@type": "http://schema.org/ComicStory",
+        "conformsTo": "https://readium.org/webpub-manifest/profiles/divina",
+        "identifier": f"urn:x-episode:{shown.original.id}:{language}",
+        "title": version.title,
+        "author": series.artist.name_in(language),
+        "language": language,
+        "belongsTo": {"series": {"name": series.title_in(language), "position": version.number}},
+        # A webtoon: one continuous strip, read top to bottom, each panel the width of the screen.
+        "presentation": {"overflow": "scrolled", "continuous": True, "fit": "width", "layout": "scrolled"},
+    }
+    if version.translator:
+        metadata["translator"] = version.translator
+    if version.published_at is not None:
+        metadata["published"] = version.published_at.date().isoformat()
+    self_href = absolute(url_for_language(language, "editions_downloads.episode_manifest", slug=series.slug, number=version.number))
+    links: list[dict[str, Any]] = [{"rel": "self", "href": self_href, "type": WEBPUB_TYPE}]
+    cbz = url_for_language(language, "editions_downloads.episode_download", slug=series.slug, number=version.number)
+    links.append({"rel": "alternate", "href": absolute(cbz), "type": CBZ_TYPE})
+    thumbnail = version.thumbnail or shown.original.thumbnail
+    resources = []
+    if thumbnail is not None and thumbnail.sources("jpeg"):
+        cover = thumbnail.sources("jpeg")[-1]
+        resources.append({"rel": "cover", "href": absolute(media_url(cover.file)), "type": "image/jpeg", "width": cover.width, "height": cover.height})
+    document: dict[str, Any] = {
+        "@context": "https://readium.org/webpub-manifest/context.jsonld",
+        "metadata": metadata,
+        "links": links,
+        "readingOrder": reading_order,
+    }
+    if resources:
+        document["resources"] = resources
+    return document
+
+
+@bp.get("/series/<slug>/<episode_number:number>/manifest.json")
+@cached_page
+def episode_manifest(slug: str, number: int) -> Response:
+    """Serve an episode's Readium Web Publication manifest, in the page's language where it has a version."""
+    response = jsonify(manifest(shown_episode_or_404(slug, number)))
+    response.mimetype = WEBPUB_TYPE
+    return response
