@@ -10,7 +10,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 import pytest
@@ -104,11 +104,14 @@ def policy_violations(page: Page) -> list[str]:
     return list(_watches[browser].violations)
 
 
-def new_page(page: Page) -> Page:
-    """Open a page in a new context of the same browser (another person), watched like the first."""
+def new_page(page: Page, **context_options: Any) -> Page:
+    """Open a page in a new context of the same browser (another person), watched like the first.
+
+    context_options go to Browser.new_context: device_scale_factor, extra_http_headers, viewport...
+    """
     browser = page.context.browser
     assert browser is not None
-    context = browser.new_context()
+    context = browser.new_context(**context_options)
     _watches[browser].attach(context)
     return context.new_page()
 

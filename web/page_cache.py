@@ -133,6 +133,8 @@ def page_key(version: str, req: Request | None = None) -> str:
 
     The host is part of it (feeds and canonical links are absolute); the query string is taken as
     sent, so the same page asked for with its arguments in another order is merely stored twice.
+    A reader's `Save-Data: on` is part of it too: the episode page offers only its narrowest images
+    then (comics.data_saver) and says `Vary: Save-Data`; other pages are merely stored twice.
     """
     environ = (req or request).environ
     # SCRIPT_NAME holds the language's prefix (web.languages): each language's page is stored apart.
@@ -140,6 +142,8 @@ def page_key(version: str, req: Request | None = None) -> str:
         f"{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
         f"?{environ.get('QUERY_STRING', '')}"
     )
+    if environ.get("HTTP_SAVE_DATA", "").strip().lower() == "on":
+        address += "\nsave-data"
     return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 

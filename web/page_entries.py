@@ -81,8 +81,9 @@ def entry_from(response: Response, expires_at: datetime | None, now: datetime) -
     common = [
         ("Content-Type", response.headers.get("Content-Type", "text/html; charset=utf-8")),
         ("Cache-Control", PUBLIC_CACHE_CONTROL),
-        # Cookie too: a shared cache must not hand a signed-in reader the anonymous page.
-        ("Vary", "Accept-Encoding, Cookie"),
+        # Cookie too: a shared cache must not hand a signed-in reader the anonymous page; and what the
+        # page itself varies on (the episode page: Save-Data).
+        ("Vary", ", ".join(["Accept-Encoding", "Cookie", *_own_vary(response)])),
         ("Last-Modified", http_date(last_modified)),
         *((name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT),
     ]
@@ -101,6 +102,11 @@ def entry_from(response: Response, expires_at: datetime | None, now: datetime) -
         for encoding, data in encoded.items()
     }
     return PageEntry(etag=etag, last_modified=last_modified, expires_at=expires_at, variants=variants)
+
+
+def _own_vary(response: Response) -> list[str]:
+    """Return the request headers the page says it varies on, beyond the two every entry names."""
+    return [name for name in response.vary if name.lower() not in ("accept-encoding", "cookie")]
 
 
 def _chosen_encoding(req: Request) -> str | None:

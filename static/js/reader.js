@@ -5,7 +5,7 @@ document.addEventListener("keydown", (event) => {
   if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
   const rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
   const link = rel && document.querySelector(`link[rel="${rel}"]`);
-  if (link) window.location.href = link.href;
+  if (link) window.location.href = withSaver(link.href);
 });
 
 // The language switch keeps the reader's place. The panel being read is noted once scrolling settles,
@@ -17,13 +17,18 @@ let place = null;
 
 function notePlace() {
   const list = panels();
+  // Above the strip the place is left as it was: the reader went up for the header's links.
   if (!list.length || window.scrollY < list[0].getBoundingClientRect().top + window.scrollY) return;
   place = list[0];
+  let atTop = list[0];  // the panel under the top edge of the screen, where reading resumes
   for (const panel of list) {
-    if (panel.getBoundingClientRect().top > window.innerHeight / 3) break;
+    const top = panel.getBoundingClientRect().top;
+    if (top < 1) atTop = panel;
+    if (top > window.innerHeight / 3) break;
     place = panel;
   }
   document.documentElement.dataset.panel = place.id;
+  rememberPlace(atTop);
 }
 
 let settling = null;
@@ -36,9 +41,171 @@ document.addEventListener("click", (event) => {
   const link = event.target instanceof Element && event.target.closest("a.language-switch, a.keeps-panel");
   if (link && place) link.hash = place.id;
 });
+// Leaving the page (a link, the back button, closing the tab) notes the place at once, if it moved.
+window.addEventListener("pagehide", () => {
+  if (settling === null) return;
+  clearTimeout(settling);
+  notePlace();
+});
 
 const wanted = /^#panel-\d+$/.test(window.location.hash) && window.location.hash.slice(1);
 if (wanted && !document.getElementById(wanted)) {
   const last = panels().pop();
   if (last) last.scrollIntoView();
+}
+
+// Resume reading: the place in each episode (the panel under the top of the screen and how far into
+// it) is kept in this browser's localStorage, with the titles to list it by, and nothing is sent to
+// the site. Reopening the episode returns there, unless its address names a panel (#panel-N).
+const PLACES = "reading-places";
+const KEPT_PLACES = 50;
+const article = document.querySelector("article[data-place]");
+
+function readPlaces() {
+  try {
+    return JSON.parse(localStorage.getItem(PLACES)) || {};
+  } catch {
+    return {};  // storage turned off, or not ours to read
+  }
+}
+
+function writePlaces(places) {
+  const newest = Object.entries(places).sort((a, b) => b[1].at - a[1].at).slice(0, KEPT_PLACES);
+  try {
+    localStorage.setItem(PLACES, JSON.stringify(Object.fromEntries(newest)));
+  } catch {
+    // storage full or turned off: reading works the same, it is only not remembered
+  }
+}
+
+function rememberPlace(panel) {
+  if (!article) return;
+  const places = readPlaces();
+  const key = article.dataset.place;
+  const entry = places[key] || { titles: {} };
+  const rect = panel.getBoundingClientRect();
+  entry.panel = panel.id;
+  entry.offset = Math.max(0, -rect.top) / rect.height;
+  entry.number = article.dataset.episodeNumber;
+  entry.language = document.documentElement.lang;
+  entry.at = Date.now();
+  entry.titles[entry.language] = {
+    series: article.dataset.seriesTitle,
+    title: article.dataset.episodeTitle,
+    url: window.location.pathname,
+  };
+  places[key] = entry;
+  writePlaces(places);
+}
+
+// The data saver: the reader's own switch is kept in localStorage. The server draws a page with only
+// the narrowest images when asked with ?saver=on (or Save-Data: on), so links to episodes carry the
+// flag while the switch is on, and an episode opened without it is reloaded with it at once.
+const SAVER = "data-saver";
+const episodePath = /\/series\/[^/]+\/\d+\/$/;
+
+function saverOn() {
+  try {
+    return localStorage.getItem(SAVER) === "on";
+  } catch {
+    return false;
+  }
+}
+
+function withSaver(href) {
+  const url = new URL(href, window.location.href);
+  if (!saverOn() || url.origin !== window.location.origin || !episodePath.test(url.pathname)) return href;
+  url.searchParams.set("saver", "on");
+  return url.href;
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("a[href]");
+  if (!link) return;
+  const choice = link.dataset.saverChoice;
+  try {
+    if (choice === "on") localStorage.setItem(SAVER, "on");
+    if (choice === "off") localStorage.removeItem(SAVER);
+  } catch {
+    // the link still shows this page in the chosen mode
+  }
+  if (!choice) link.href = withSaver(link.href);
+});
+
+if (article && saverOn() && !article.dataset.saver) {
+  window.location.replace(withSaver(window.location.href));  // before any place is restored or noted
+}
+
+if (article && !wanted) {
+  const stored = readPlaces()[article.dataset.place];
+  const panel = stored && stored.panel && (document.getElementById(stored.panel) || panels().pop());
+  if (panel) {
+    history.scrollRestoration = "manual";  // the stored place, not the browser's guess
+    const rect = panel.getBoundingClientRect();
+    window.scrollTo(0, rect.top + window.scrollY + stored.offset * rect.height);
+  }
+}
+
+// "Continue reading" on the home and series pages, drawn from the places kept above, titles in the
+// page's language where the episode was read in it; one button forgets them all.
+const shelf = document.querySelector(".continue-reading");
+if (shelf) {
+  const language = document.documentElement.lang;
+  const series = shelf.dataset.series;
+  const entries = Object.entries(readPlaces())
+    .filter(([key]) => !series || key.startsWith(`${series}/`))
+    .sort((a, b) => b[1].at - a[1].at)
+    .slice(0, 5);
+  const list = shelf.querySelector(".continue-list");
+  for (const [, entry] of entries) {
+    const titles = entry.titles[language] || entry.titles[entry.language];
+    if (!titles) continue;
+    const link = document.createElement("a");
+    link.href = withSaver(titles.url);
+    link.textContent = shelf.dataset.item
+      .replace("{series}", titles.series).replace("{number}", entry.number).replace("{title}", titles.title);
+    const item = document.createElement("li");
+    item.append(link);
+    list.append(item);
+  }
+  shelf.hidden = !list.children.length;
+  shelf.querySelector(".forget-history").addEventListener("click", () => {
+    try {
+      localStorage.removeItem(PLACES);
+    } catch {
+      // nothing was kept
+    }
+    list.replaceChildren();
+    shelf.hidden = true;
+  });
+}
+
+// Next episode ready: when one of the last three panels comes into view, the next episode's page and
+// its first two panels (in the format and width this browser picks for this page) are prefetched.
+// Never in data-saver mode: the server then gives no next-episode data, and the browser's own
+// setting is heeded too.
+const saving = !article || article.dataset.saver || saverOn() || (navigator.connection && navigator.connection.saveData);
+if (!saving && article.dataset.nextPage && "IntersectionObserver" in window) {
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    prefetch(article.dataset.nextPage);
+    const shown = document.querySelector(".strip img");
+    const extension = ((shown && shown.currentSrc.match(/\.(\w+)$/)) || [])[1];
+    const format = { jpg: "jpeg" }[extension] || extension || "jpeg";
+    const pixels = Math.min(window.innerWidth, 800) * window.devicePixelRatio;  // the strip's sizes
+    for (const panel of JSON.parse(article.dataset.nextPanels || "[]")) {
+      const sources = panel[format] || panel.jpeg || [];
+      const chosen = sources.find(([width]) => width >= pixels) || sources[sources.length - 1];
+      if (chosen) prefetch(chosen[1]);
+    }
+  });
+  for (const panel of panels().slice(-3)) observer.observe(panel);
+}
+
+function prefetch(href) {
+  const link = document.createElement("link");
+  link.rel = "prefetch";
+  link.href = href;
+  document.head.append(link);
 }
