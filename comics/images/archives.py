@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from comics.images.pipeline import natural_key
+from comics.images.wording import _
 
 ARCHIVE_SUFFIXES = (".zip", ".cbz")
 # Inflate this much at a time; an entry larger than the spool's size goes to an unlinked temporary file.
@@ -56,7 +57,7 @@ def read_archive(path: str | os.PathLike[str], limits: ArchiveLimits = ArchiveLi
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise RejectedArchive(f"{label}: not a readable ZIP or CBZ archive ({error})") from None
+        raise RejectedArchive(_("%(archive)s: not a readable ZIP or CBZ archive (%(error)s)", archive=label, error=error)) from None
     with archive:
         entries = _checked_entries(label, archive, limits)
         files: list[tuple[str, IO[bytes]]] = []
@@ -68,9 +69,11 @@ def read_archive(path: str | os.PathLike[str], limits: ArchiveLimits = ArchiveLi
                 total += data.tell()
                 data.seek(0)
                 if total > limits.max_total_bytes:
-                    raise RejectedArchive(f"{label}: more than the limit of {limits.max_total_bytes:,} bytes uncompressed")
+                    raise RejectedArchive(
+                        _("%(archive)s: more than the limit of %(limit)s bytes uncompressed", archive=label, limit=f"{limits.max_total_bytes:,}")
+                    )
         except BaseException:
-            for _, data in files:
+            for _name, data in files:
                 data.close()
             raise
         return files
@@ -82,28 +85,48 @@ def _checked_entries(label: str, archive: zipfile.ZipFile, limits: ArchiveLimits
         _check_entry_name(label, info.filename)
     entries = [info for info in archive.infolist() if not info.is_dir() and not _is_clutter(info.filename)]
     if not entries:
-        raise RejectedArchive(f"{label}: the archive holds no files")
+        raise RejectedArchive(_("%(archive)s: the archive holds no files", archive=label))
     if len(entries) > limits.max_entries:
-        raise RejectedArchive(f"{label}: {len(entries)} files is more than the limit of {limits.max_entries}")
+        raise RejectedArchive(
+            _("%(archive)s: %(count)s files is more than the limit of %(limit)s", archive=label, count=len(entries), limit=limits.max_entries)
+        )
     # The declared sizes come first, so a zip bomb is refused before anything is inflated.
     declared = sum(info.file_size for info in entries)
     if declared > limits.max_total_bytes:
         raise RejectedArchive(
-            f"{label}: {declared:,} bytes uncompressed is more than the limit of {limits.max_total_bytes:,}"
+            _(
+                "%(archive)s: %(size)s bytes uncompressed is more than the limit of %(limit)s",
+                archive=label,
+                size=f"{declared:,}",
+                limit=f"{limits.max_total_bytes:,}",
+            )
         )
     for info in entries:
         if info.flag_bits & 0x1:
-            raise RejectedArchive(f"{label}: {info.filename} is encrypted; send the archive without a password")
+            raise RejectedArchive(
+                _("%(archive)s: %(file)s is encrypted; send the archive without a password", archive=label, file=info.filename)
+            )
         if info.file_size > limits.max_entry_bytes:
             raise RejectedArchive(
-                f"{label}: {info.filename} is {info.file_size:,} bytes uncompressed, more than the limit of "
-                f"{limits.max_entry_bytes:,} for one file"
+                _(
+                    "%(archive)s: %(file)s is %(size)s bytes uncompressed, more than the limit of %(limit)s for one file",
+                    archive=label,
+                    file=info.filename,
+                    size=f"{info.file_size:,}",
+                    limit=f"{limits.max_entry_bytes:,}",
+                )
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > limits.max_ratio:
             raise RejectedArchive(
-                f"{label}: {info.filename} is compressed {ratio:,.0f} to 1, more than the limit of {limits.max_ratio} to 1; "
-                "pictures never shrink that much, so this is not an archive of pictures"
+                _(
+                    "%(archive)s: %(file)s is compressed %(ratio)s to 1, more than the limit of %(limit)s to 1; "
+                    "pictures never shrink that much, so this is not an archive of pictures",
+                    archive=label,
+                    file=info.filename,
+                    ratio=f"{ratio:,.0f}",
+                    limit=limits.max_ratio,
+                )
             )
     entries.sort(key=lambda info: natural_key(info.filename))
     return entries
@@ -119,11 +142,13 @@ def _inflate(label: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[
             while chunk := member.read(min(CHUNK_BYTES, info.file_size + 1 - written)):
                 written += len(chunk)
                 if written > info.file_size:
-                    raise RejectedArchive(f"{label}: {info.filename} is larger than its archive entry declares")
+                    raise RejectedArchive(
+                        _("%(archive)s: %(file)s is larger than its archive entry declares", archive=label, file=info.filename)
+                    )
                 spool.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as error:
         spool.close()
-        raise RejectedArchive(f"{label}: {info.filename} could not be read ({error})") from None
+        raise RejectedArchive(_("%(archive)s: %(file)s could not be read (%(error)s)", archive=label, file=info.filename, error=error)) from None
     except BaseException:
         spool.close()
         raise
@@ -140,4 +165,4 @@ def _check_entry_name(label: str, name: str) -> None:
     """Refuse entry names that climb out of the archive or are absolute."""
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-        raise RejectedArchive(f"{label}: entry {name!r} has an unsafe path")
+        raise RejectedArchive(_("%(archive)s: entry %(name)s has an unsafe path", archive=label, name=repr(name)))

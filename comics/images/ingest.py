@@ -12,14 +12,17 @@ from datetime import datetime
 from typing import IO
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL.Image import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from comics.images import encoding, normalising, opening, pipeline
 from comics.images.media import media_store
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import renders_in_background
+from comics.images.wording import Wording
 from comics.models import Episode, EpisodeStatus, Panel, Series
 from extensions import db
 
@@ -32,6 +35,19 @@ class Upload:
     source: bytes | IO[bytes] | os.PathLike[str]
     alt_text: str = ""
     transcript: str = ""
+
+
+def in_page_language(text: str) -> str:
+    """Return a pure step's message in the page's language (comics.images.wording); other text as it is."""
+    if not isinstance(text, Wording):
+        return text
+    values = {name: in_page_language(value) if isinstance(value, str) else value for name, value in text.values.items()}
+    return str(_(text.template, **values))
+
+
+def refusal_text(refusal: opening.RejectedImage) -> str:
+    """Return a refused upload's message, its reason in the page's language."""
+    return f"{refusal.filename}: {in_page_language(refusal.reason)}"
 
 
 class IngestError(ValueError):
@@ -121,16 +137,16 @@ def open_master(stored: StoredImage) -> Image:
 SINGLE_IMAGE_MAX_RATIO = 3
 
 
-def store_single_image(upload: Upload, what: str = "a cover or profile picture") -> StoredImage:
+def store_single_image(upload: Upload, what: opening.SinglePicture = "a cover or profile picture") -> StoredImage:
     """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row.
 
-    what names the picture in a refusal ("a cover").
+    what says which picture it is ("a cover"), which picks the sentence of a refusal (opening.proportions_refusal).
     """
     opened = _open(upload)
     try:
         opening.check_proportions(opened.image, upload.filename, what, SINGLE_IMAGE_MAX_RATIO)
     except opening.RejectedImage as refusal:
-        raise IngestError([str(refusal)]) from refusal
+        raise IngestError([refusal_text(refusal)]) from refusal
     image = encoding.make_master(normalising.normalise(opened.image), current_app.config["MASTER_MAX_WIDTH"])
     return store_image(image)
 
@@ -144,7 +160,7 @@ def delete_images(images: Iterable[StoredImage]) -> set[str]:
     return names
 
 
-def single_image_from(upload: object, what: str) -> StoredImage | None:
+def single_image_from(upload: object, what: opening.SinglePicture) -> StoredImage | None:
     """Store a form's file field as a cover or avatar and return the unsaved row; None when no file was sent."""
     if isinstance(upload, FileStorage) and upload.filename:
         return store_single_image(Upload(upload.filename, upload.stream), what)
@@ -176,9 +192,9 @@ def add_panels(
             slice_height=config["PANEL_SLICE_HEIGHT"],
             master_width=config["MASTER_MAX_WIDTH"],
         )
-        notes.extend(f"{upload.filename}: {note}" for note in upload_notes)
+        notes.extend(f"{upload.filename}: {in_page_language(note)}" for note in upload_notes)
         if len(slices) > 1:
-            notes.append(f"{upload.filename}: cut into {len(slices)} panels at quiet rows")
+            notes.append(_("%(file)s: cut into %(count)s panels at quiet rows", file=upload.filename, count=len(slices)))
         for index, piece in enumerate(slices):
             position += 1
             episode.panels.append(
@@ -214,9 +230,9 @@ def create_episode(
 ) -> tuple[Episode, list[str]]:
     """Create and commit an episode from uploads, or raise IngestError having stored nothing."""
     if not title.strip():
-        raise IngestError(["The episode needs a title."])
+        raise IngestError([_("The episode needs a title.")])
     if not uploads:
-        raise IngestError(["The episode needs at least one image."])
+        raise IngestError([_("The episode needs at least one image.")])
     episode = Episode(
         series=series,
         number=next_episode_number(series),
@@ -234,11 +250,100 @@ def create_episode(
         db.session.commit()
     except opening.RejectedImage as refusal:
         rollback_and_discard()
-        raise IngestError([str(refusal)]) from refusal
+        raise IngestError([refusal_text(refusal)]) from refusal
     except BaseException:
         rollback_and_discard()
         raise
     return episode, notes
+
+
+def version_refusals(original: Episode, language: str) -> list[str]:
+    """Return why a version of this episode in this language cannot be made; empty when it can."""
+    if original.original_id is not None:
+        return [_("“%(title)s” is itself a version in another language: add the version to its original.", title=original.title)]
+    if language not in current_app.config["LANGUAGES"]:
+        known = ", ".join(current_app.config["LANGUAGES"])
+        return [_("This site has no language “%(language)s”: choose one of %(languages)s.", language=language, languages=known)]
+    if language == original.language:
+        return [_("Episode %(number)s is written in “%(language)s” already: a version must be in another language.", number=original.number, language=language)]
+    if any(version.language == language for version in original.translations):
+        return [_("Episode %(number)s has a version in “%(language)s” already: edit that one instead.", number=original.number, language=language)]
+    return []
+
+
+def create_version(
+    original: Episode,
+    language: str,
+    title: str,
+    uploads: Sequence[Upload],
+    *,
+    translator: str = "",
+    author_note: str = "",
+    alt_texts: Sequence[str] | None = None,
+    transcripts: Sequence[str] | None = None,
+    publish_at: datetime | None = None,
+    progress: Callable[[Upload], None] | None = None,
+) -> tuple[Episode, list[str]]:
+    """Create and commit the version of an original episode in another language, through the same
+    pipeline as create_episode, or raise IngestError having stored and changed nothing.
+
+    The version takes the original's series and number, and its own lettered panels. alt_texts and
+    transcripts pair with the uploads in order (the i-th text with the i-th upload; an upload's own
+    text stands where none is given). A tall strip that is sliced into several panels carries its text
+    on its first slice only; the later slices start empty, to be described in the studio.
+    """
+    language = language.strip()
+    reasons = version_refusals(original, language)
+    if not title.strip():
+        reasons.append(_("The version needs a title."))
+    if not uploads:
+        reasons.append(_("The version needs at least one image."))
+    longest = max(len(alt_texts or ()), len(transcripts or ()))
+    if uploads and longest > len(uploads):
+        reasons.append(_("There are more texts (%(texts)s) than image files (%(files)s).", texts=longest, files=len(uploads)))
+    if reasons:
+        raise IngestError(reasons)
+    uploads = [
+        Upload(
+            upload.filename,
+            upload.source,
+            alt_text=(alt_texts[index] if alt_texts is not None and index < len(alt_texts) else upload.alt_text).strip(),
+            transcript=(transcripts[index] if transcripts is not None and index < len(transcripts) else upload.transcript).strip(),
+        )
+        for index, upload in enumerate(uploads)
+    ]
+    version = Episode(
+        series_id=original.series_id,
+        number=original.number,
+        language=language,
+        original=original,
+        title=title.strip(),
+        translator=translator.strip(),
+        author_note=author_note,
+    )
+    if publish_at is not None:
+        version.status = EpisodeStatus.PUBLISHED
+        version.published_at = publish_at
+    db.session.add(version)
+    try:
+        notes = add_panels(version, uploads, progress, in_background=publish_at is None and renders_in_background())
+        db.session.commit()
+    except opening.RejectedImage as refusal:
+        rollback_and_discard()
+        raise IngestError([refusal_text(refusal)]) from refusal
+    except IntegrityError as clash:
+        # Another request made the same version a moment ago: the unique (series, number, language) held.
+        rollback_and_discard()
+        raise IngestError([_("Episode %(number)s has a version in “%(language)s” already: edit that one instead.", number=original.number, language=language)]) from clash
+    except BaseException:
+        rollback_and_discard()
+        raise
+    return version, notes
+
+
+def missing_alt_text(episode: Episode) -> int:
+    """Count the panels of an episode that have no alt text, which screen readers then skip."""
+    return sum(1 for panel in episode.panels if not panel.alt_text.strip())
 
 
 def rollback_and_discard() -> None:
@@ -279,4 +384,4 @@ def _open(upload: Upload) -> opening.OpenedImage:
     try:
         return opening.open_image(upload.source, upload.filename, image_limits())
     except opening.RejectedImage as refusal:
-        raise IngestError([str(refusal)]) from refusal
+        raise IngestError([refusal_text(refusal)]) from refusal

@@ -2,7 +2,8 @@
 
 Pure Pillow, like every step of the pipeline (normalising, slicing, encoding, pipeline): no Flask,
 no database, so the studio, the CLI, workers and tests chain the steps the same way. See
-docs/imaging.md for the measured settings.
+docs/imaging.md for the measured settings. The artist's messages are marked for translation and stay
+English Wordings here (comics.images.wording): the studio shows them in the page's language.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from PIL import Image, ImageFile
+
+from comics.images.wording import _
 
 # --- limits and refusals ---------------------------------------------------------------------------
 
@@ -49,7 +52,10 @@ class OpenedImage:
     notes: list[str] = field(default_factory=list)
 
 
-ALLOWED_HINT = "upload PNG, JPEG, WebP, GIF or AVIF"
+def allowed_hint() -> str:
+    """Return the formats an artist may send, as the end of a refusal."""
+    return _("upload PNG, JPEG, WebP, GIF or AVIF")
+
 
 # ISO-BMFF brands: AVIF is accepted; HEIC (what iPhones save) is the look-alike artists will send.
 _AVIF_BRANDS = {b"avif", b"avis"}
@@ -83,24 +89,24 @@ def describe_refused(head: bytes) -> str:
     """Return what a file we will not open looks like, for the artist's message."""
     text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     signatures = (
-        ((b"II*\0", b"MM\0*"), "a TIFF image"),
-        ((b"8BPS",), "a Photoshop document (PSD)"),
-        ((b"%PDF",), "a PDF document"),
-        ((b"%!PS", b"\xc5\xd0\xd3\xc6"), "an EPS (PostScript) file"),
-        ((b"BM",), "a BMP bitmap"),
-        ((b"\0\0\1\0", b"\0\0\2\0"), "an icon (ICO) file"),
-        ((b"\xff\x0a", b"\0\0\0\x0cJXL "), "a JPEG XL image"),
-        ((b"\0\0\0\x0cjP  ", b"\xff\x4f\xff\x51"), "a JPEG 2000 image"),
-        ((b"PK\x03\x04",), "a ZIP archive"),
+        ((b"II*\0", b"MM\0*"), _("a TIFF image")),
+        ((b"8BPS",), _("a Photoshop document (PSD)")),
+        ((b"%PDF",), _("a PDF document")),
+        ((b"%!PS", b"\xc5\xd0\xd3\xc6"), _("an EPS (PostScript) file")),
+        ((b"BM",), _("a BMP bitmap")),
+        ((b"\0\0\1\0", b"\0\0\2\0"), _("an icon (ICO) file")),
+        ((b"\xff\x0a", b"\0\0\0\x0cJXL "), _("a JPEG XL image")),
+        ((b"\0\0\0\x0cjP  ", b"\xff\x4f\xff\x51"), _("a JPEG 2000 image")),
+        ((b"PK\x03\x04",), _("a ZIP archive")),
     )
     for prefixes, name in signatures:
         if head.startswith(prefixes):
-            return f"this looks like {name}; {ALLOWED_HINT}"
+            return _("this looks like %(kind)s; %(hint)s", kind=name, hint=allowed_hint())
     if _ftyp_brands(head) & _HEIF_BRANDS:
-        return f"this looks like a HEIC/HEIF photo; export it as JPEG, or {ALLOWED_HINT}"
+        return _("this looks like a HEIC/HEIF photo; export it as JPEG, or %(hint)s", hint=allowed_hint())
     if text.startswith(b"<") and b"<svg" in text:
-        return f"this looks like an SVG drawing; {ALLOWED_HINT}"
-    return f"this is not an image we can read; {ALLOWED_HINT}"
+        return _("this looks like an SVG drawing; %(hint)s", hint=allowed_hint())
+    return _("this is not an image we can read; %(hint)s", hint=allowed_hint())
 
 
 # --- opening ---------------------------------------------------------------------------------------
@@ -119,16 +125,16 @@ def read_upload(source: bytes | IO[bytes] | os.PathLike[str] | str, filename: st
         size = path.stat().st_size
         if size > limits.max_bytes:
             raise RejectedImage(
-                filename, f"the file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}"
+                filename, _("the file is %(size)s; the limit is %(limit)s", size=_megabytes(size), limit=_megabytes(limits.max_bytes))
             )
         with path.open("rb") as handle:
             data = handle.read(limits.max_bytes + 1)
     else:
         data = source.read(limits.max_bytes + 1)
     if not data:
-        raise RejectedImage(filename, "the file is empty")
+        raise RejectedImage(filename, _("the file is empty"))
     if len(data) > limits.max_bytes:
-        raise RejectedImage(filename, f"the file is over the {_megabytes(limits.max_bytes)} limit")
+        raise RejectedImage(filename, _("the file is over the %(limit)s limit", limit=_megabytes(limits.max_bytes)))
     return data
 
 
@@ -136,26 +142,37 @@ def check_header(image: Image.Image, filename: str, limits: ImageLimits) -> int:
     """Refuse an image whose declared size or frame count is over the limits; return the frame count."""
     width, height = image.size
     if width < 1 or height < 1:
-        raise RejectedImage(filename, "the image has no pixels")
+        raise RejectedImage(filename, _("the image has no pixels"))
     if width > limits.max_width:
-        raise RejectedImage(filename, f"it is {width} pixels wide; the limit is {limits.max_width}")
+        raise RejectedImage(filename, _("it is %(width)s pixels wide; the limit is %(limit)s", width=width, limit=limits.max_width))
     if height > limits.max_height:
         raise RejectedImage(
-            filename, f"it is {height} pixels tall; the limit is {limits.max_height}, so split it into several files"
+            filename,
+            _("it is %(height)s pixels tall; the limit is %(limit)s, so split it into several files", height=height, limit=limits.max_height),
         )
     if width * height > limits.max_pixels:
         raise RejectedImage(
             filename,
-            f"it has {width} × {height} = {width * height / 1e6:.0f} million pixels;"
-            f" the limit is {limits.max_pixels / 1e6:.0f} million",
+            _(
+                "it has %(width)s × %(height)s = %(pixels)s million pixels; the limit is %(limit)s million",
+                width=width,
+                height=height,
+                pixels=f"{width * height / 1e6:.0f}",
+                limit=f"{limits.max_pixels / 1e6:.0f}",
+            ),
         )
     frames = int(getattr(image, "n_frames", 1))
     if frames > limits.max_frames:
-        raise RejectedImage(filename, f"it has {frames} frames; the limit is {limits.max_frames}")
+        raise RejectedImage(filename, _("it has %(frames)s frames; the limit is %(limit)s", frames=frames, limit=limits.max_frames))
     return frames
 
 
-def check_proportions(image: Image.Image, filename: str, what: str, max_ratio: float) -> None:
+# Which single picture an upload is, for its refusal: each kind has a whole sentence of its own, as
+# languages do not name the picture the same way within the sentence.
+SinglePicture = Literal["a cover", "a profile picture", "a cover or profile picture"]
+
+
+def check_proportions(image: Image.Image, filename: str, what: SinglePicture, max_ratio: float) -> None:
     """Refuse an image more than max_ratio times as tall as it is wide, or as wide as it is tall.
 
     For single pictures (covers, profile pictures), which are never sliced: a strip would make a page
@@ -164,11 +181,37 @@ def check_proportions(image: Image.Image, filename: str, what: str, max_ratio: f
     """
     width, height = image.size
     if max(width, height) > max_ratio * min(width, height):
-        raise RejectedImage(
-            filename,
-            f"{what} can be at most {max_ratio:g} times as tall as it is wide, or as wide as it is tall;"
-            f" this one is {width} × {height} pixels. Crop it, or add a strip to an episode as its panels",
+        raise RejectedImage(filename, proportions_refusal(what, f"{max_ratio:g}", width, height))
+
+
+def proportions_refusal(what: SinglePicture, ratio: str, width: int, height: int) -> str:
+    """Return why a single picture of this shape is refused, as one sentence per kind of picture."""
+    message: str
+    if what == "a cover":
+        message = _(
+            "a cover can be at most %(ratio)s times as tall as it is wide, or as wide as it is tall;"
+            " this one is %(width)s × %(height)s pixels. Crop it, or add a strip to an episode as its panels",
+            ratio=ratio,
+            width=width,
+            height=height,
         )
+    elif what == "a profile picture":
+        message = _(
+            "a profile picture can be at most %(ratio)s times as tall as it is wide, or as wide as it is tall;"
+            " this one is %(width)s × %(height)s pixels. Crop it, or add a strip to an episode as its panels",
+            ratio=ratio,
+            width=width,
+            height=height,
+        )
+    else:
+        message = _(
+            "a cover or profile picture can be at most %(ratio)s times as tall as it is wide, or as wide as it is tall;"
+            " this one is %(width)s × %(height)s pixels. Crop it, or add a strip to an episode as its panels",
+            ratio=ratio,
+            width=width,
+            height=height,
+        )
+    return message
 
 
 def exif_orientation(image: Image.Image) -> int:
@@ -221,7 +264,7 @@ def open_image(
             image = Image.open(io.BytesIO(data), formats=[format])
             frames = check_header(image, filename, limits)
             if frames > 1:
-                notes.append(_FIRST_FRAME_NOTES[format])
+                notes.append(first_frame_note(format))
                 image.seek(0)
             if draft_width:
                 draft_jpeg(image, draft_width)
@@ -229,21 +272,26 @@ def open_image(
         except RejectedImage:
             raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            limit = f"the limit is {limits.max_pixels / 1e6:.0f} million"
-            raise RejectedImage(filename, f"it declares more pixels than can be opened safely; {limit}") from exc
+            limit = f"{limits.max_pixels / 1e6:.0f}"
+            raise RejectedImage(
+                filename, _("it declares more pixels than can be opened safely; the limit is %(limit)s million", limit=limit)
+            ) from exc
         except Exception as exc:  # whatever a decoder trips on, the bytes are at fault
             raise RejectedImage(
-                filename, "the file is damaged or incomplete, so it cannot be read; export it again"
+                filename, _("the file is damaged or incomplete, so it cannot be read; export it again")
             ) from exc
     return OpenedImage(image=image, format=format, notes=notes)
 
 
-_FIRST_FRAME_NOTES = {
-    # A JPEG with several pictures is an MPO from a phone or 3D camera (a depth map, a second eye).
-    "JPEG": "multi-picture JPEG: only the first picture is used",
-    "PNG": "animated PNG: only the first frame is used",
-    "GIF": "animated GIF: only the first frame is used",
-    "WEBP": "animated WebP: only the first frame is used",
-    "AVIF": "animated AVIF: only the first frame is used",
-}
+def first_frame_note(format: str) -> str:
+    """Tell the artist that only the first frame of an animated or multi-picture file is used."""
+    notes = {
+        # A JPEG with several pictures is an MPO from a phone or 3D camera (a depth map, a second eye).
+        "JPEG": _("multi-picture JPEG: only the first picture is used"),
+        "PNG": _("animated PNG: only the first frame is used"),
+        "GIF": _("animated GIF: only the first frame is used"),
+        "WEBP": _("animated WebP: only the first frame is used"),
+        "AVIF": _("animated AVIF: only the first frame is used"),
+    }
+    return notes[format]
 

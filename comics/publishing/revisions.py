@@ -20,40 +20,58 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from artists.models import Artist, ArtistLink, LinkKind, User
+from artists.models import Artist, User
 from artists.permissions import may_edit_artist, may_publish
 from comics.clock import utcnow
 from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
-from comics.models import Series, SeriesStatus, has_public_work
+from comics.models import Series, has_public_work
+from comics.publishing.applying import (
+    FIELD_NAMES,
+    PROFILE_FIELDS,
+    SERIES_FIELDS,
+    RevisionRefused,
+    Target,
+    apply,
+    series_problems,
+)
 from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
+from comics.publishing.language_texts import profile_texts, series_texts
 from comics.publishing.models import AuditAction, Revision, RevisionState
 from extensions import db
 
-Target = Artist | Series
-PROFILE_FIELDS = ("display_name", "bio_markdown", "links")
-SERIES_FIELDS = ("title", "slug", "summary", "language", "status", "content_warning", "artist_id")
-# How the studio names each field, on the review page and in the audit log.
-FIELD_NAMES = {
-    "display_name": "Display name",
-    "bio_markdown": "About",
-    "links": "Links",
-    "title": "Title",
-    "slug": "Web address",
-    "summary": "Summary",
-    "language": "Language",
-    "status": "Status",
-    "content_warning": "Content warning",
-    "artist_id": "Artist",
-    "picture": "Picture",
+# How the review page names each field, in the page's language.
+FIELD_LABELS = {
+    "display_name": _l("Display name"),
+    "bio_markdown": _l("About"),
+    "links": _l("Links"),
+    "title": _l("Title"),
+    "slug": _l("Web address"),
+    "summary": _l("Summary"),
+    "language": _l("Language"),
+    "status": _l("Status"),
+    "content_warning": _l("Content warning"),
+    "artist_id": _l("Artist"),
+    "picture": _l("Picture"),
+    "translations": _l("Other languages"),
+}
+# How the studio names where a revision stands.
+STATE_LABELS: dict[str, object] = {
+    RevisionState.PENDING: _l("waiting for review"),
+    RevisionState.APPROVED: _l("approved"),
+    RevisionState.RETURNED: _l("returned"),
+    RevisionState.WITHDRAWN: _l("taken back"),
 }
 
 
-class RevisionRefused(ValueError):
-    """A revision step that cannot be taken now, with the reason to show."""
+def state_label(state: RevisionState | str) -> str:
+    """Return where a revision stands, in the page's language."""
+    return str(STATE_LABELS.get(state, state))
 
 
 @dataclass
@@ -65,12 +83,15 @@ class Change:
     stale: set[str] = field(default_factory=set)  # files to discard once the change is committed
 
     def message(self, what: str) -> str:
-        """Tell the person saving a profile or series what became of their change."""
+        """Tell the person saving a profile or series (what: "profile" or "series") what became of their change."""
+        profile = what == "profile"
         if self.applied:
-            return f"{what.capitalize()} saved."
+            return str(_("Profile saved.") if profile else _("Series saved."))
         if self.revision is not None:
-            return f"Your changes are saved and wait for an editor: readers see the {what} as it was until an editor approves them."
-        return f"Nothing to review: this is the {what} readers see."
+            if profile:
+                return str(_("Your changes are saved and wait for an editor: readers see the profile as it was until an editor approves them."))
+            return str(_("Your changes are saved and wait for an editor: readers see the series as it was until an editor approves them."))
+        return str(_("Nothing to review: this is the profile readers see.") if profile else _("Nothing to review: this is the series readers see."))
 
 
 # --- the live version, as a proposal would hold it ----------------------------------------------------
@@ -93,6 +114,7 @@ def profile_values(artist: Artist) -> dict[str, Any]:
             {"id": link.id, "kind": link.kind.value, "label": link.label, "url": link.url, "is_primary": link.is_primary}
             for link in sorted(artist.links, key=lambda link: link.position)
         ],
+        "translations": profile_texts(artist),
         "picture": "keep",
     }
 
@@ -107,6 +129,7 @@ def series_values(series: Series) -> dict[str, Any]:
         "status": series.status.value,
         "content_warning": series.content_warning,
         "artist_id": series.artist_id,
+        "translations": series_texts(series),
         "picture": "keep",
     }
 
@@ -238,14 +261,14 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
     Every item of the review checklist must be confirmed, and the audit entry keeps them.
     """
     if not user.is_staff:
-        raise RevisionRefused("Only editors approve changes.")
+        raise RevisionRefused(_("Only editors approve changes."))
     _require_pending(revision)
     missing = unconfirmed(confirmed)
     if missing:
         raise RevisionRefused(checklist_refusal(missing))
     target = revision_target(revision)
     if target is None:
-        raise RevisionRefused("The profile or series this change was for no longer exists.")
+        raise RevisionRefused(_("The profile or series this change was for no longer exists."))
     if isinstance(target, Series):
         problems = series_problems(target, revision.proposed)
         if problems:
@@ -270,10 +293,10 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
 def return_revision(revision: Revision, user: User, comment: str) -> set[str]:
     """Send a pending revision back to its artist with the editor's comment; nothing of it goes live."""
     if not user.is_staff:
-        raise RevisionRefused("Only editors review changes.")
+        raise RevisionRefused(_("Only editors review changes."))
     _require_pending(revision)
     if not comment.strip():
-        raise RevisionRefused("Say what the artist should change: the comment is what they will read.")
+        raise RevisionRefused(_("Say what the artist should change: the comment is what they will read."))
     target = revision_target(revision)
     stale = _close(revision, user, RevisionState.RETURNED, comment)
     label = _revision_label(target, revision) if target is not None else f"revision {revision.id}"
@@ -284,7 +307,7 @@ def return_revision(revision: Revision, user: User, comment: str) -> set[str]:
 def withdraw_revision(revision: Revision, user: User) -> set[str]:
     """Take back a pending revision, by its artist (or an editor); nothing of it goes live."""
     if not may_edit_artist(user, revision.artist_id):
-        raise RevisionRefused("Only the artist or an editor can take this change back.")
+        raise RevisionRefused(_("Only the artist or an editor can take this change back."))
     _require_pending(revision)
     target = revision_target(revision)
     stale = _close(revision, user, RevisionState.WITHDRAWN)
@@ -306,7 +329,7 @@ def forget_revisions(kind: str, target_id: int) -> set[str]:
 
 def _require_pending(revision: Revision) -> None:
     if revision.state != RevisionState.PENDING:
-        raise RevisionRefused(f"This change is no longer waiting for review: it was {revision.state.value}.")
+        raise RevisionRefused(_("This change is no longer waiting for review: it was %(state)s.", state=state_label(revision.state)))
 
 
 def _close(revision: Revision, user: User, state: RevisionState, comment: str = "") -> set[str]:
@@ -327,151 +350,3 @@ def _artist_id(target: Target) -> int:
 def _revision_label(target: Target | None, revision: Revision) -> str:
     name = target_label(target) if target is not None else f"{revision.target_type} {revision.target_id}"
     return f"{name} (revision {revision.id})"
-
-
-# --- applying a version -------------------------------------------------------------------------------
-
-
-def apply(target: Target, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
-    """Write a version onto the live profile or series and audit every change; return stale files."""
-    if isinstance(target, Artist):
-        return apply_profile(target, values, image, user, note)
-    return apply_series(target, values, image, user, note)
-
-
-def apply_profile(artist: Artist, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
-    """Write a profile version onto the artist and their links (updated in place, so ids and counts survive)."""
-    changes: list[str] = []
-    if values["display_name"] != artist.display_name:
-        changes.append(f"display name “{artist.display_name}” → “{values['display_name']}”")
-        artist.display_name = values["display_name"]
-    if values["bio_markdown"] != artist.bio_markdown:
-        changes.append("about text changed")
-        artist.bio_markdown = values["bio_markdown"]
-    link_changes = _apply_links(artist, values["links"])
-    if link_changes and link_changes[-1] == "order":
-        link_changes.pop()
-        changes.append("links reordered")
-    avatar, stale, picture_change = _replace_picture(artist.avatar, values, image)
-    artist.avatar = avatar
-    if picture_change:
-        changes.append(picture_change)
-    db.session.flush()
-    suffix = f" ({note})" if note else ""
-    if changes:
-        record(user, AuditAction.PROFILE_CHANGE, "artist", artist.id, artist.display_name, "; ".join(changes) + suffix)
-    for change_text in link_changes:
-        record(user, AuditAction.LINK_CHANGE, "artist", artist.id, artist.display_name, change_text + suffix)
-    return stale
-
-
-def _apply_links(artist: Artist, rows: list[dict[str, Any]]) -> list[str]:
-    """Make the artist's links these rows, in order; return one audit line per link added, changed or
-    removed, each with its old and new address, and "order" last when only the order changed too."""
-    own = {link.id: link for link in artist.links}
-    before = [link.id for link in sorted(artist.links, key=lambda link: link.position)]
-    lines: list[str] = []
-    kept: list[ArtistLink] = []
-    for position, row in enumerate(rows, start=1):
-        link = own.get(row["id"]) if row.get("id") is not None else None
-        if link is None:
-            link = ArtistLink(kind=LinkKind(row["kind"]), label=row["label"], url=row["url"], is_primary=bool(row["is_primary"]))
-            artist.links.append(link)
-            lines.append(f"link added: “{row['label']}” ({row['kind']}) {row['url']}")
-        else:
-            differences = []
-            if link.url != row["url"]:
-                differences.append(f"address {link.url} → {row['url']}")
-            if link.label != row["label"]:
-                differences.append(f"label “{link.label}” → “{row['label']}”")
-            if link.kind.value != row["kind"]:
-                differences.append(f"kind {link.kind.value} → {row['kind']}")
-            if link.is_primary != bool(row["is_primary"]):
-                differences.append("now the primary link" if row["is_primary"] else "no longer the primary link")
-            if differences:
-                lines.append(f"link {link.id} “{row['label']}”: " + "; ".join(differences))
-            link.kind, link.label, link.url, link.is_primary = LinkKind(row["kind"]), row["label"], row["url"], bool(row["is_primary"])
-        link.position = position
-        kept.append(link)
-    for link in list(artist.links):
-        if not any(link is other for other in kept):
-            lines.append(f"link {link.id} removed: “{link.label}” {link.url}")
-            artist.links.remove(link)
-    # The links that were there before and still are: did any of them move past another?
-    staying = {link.id for link in kept if link.id is not None}
-    if [link_id for link_id in before if link_id in staying] != [link.id for link in kept if link.id in staying]:
-        lines.append("order")
-    return lines
-
-
-def series_problems(series: Series, values: dict[str, Any]) -> list[str]:
-    """Return why a series version cannot be saved as it stands (its web address taken, say)."""
-    slug = values["slug"]
-    if not slug:
-        return ["Web address: make one from letters or digits, like the-lantern-road."]
-    taken = db.session.scalar(select(Series.id).where(Series.slug == slug, Series.id != series.id)) if series.id else (
-        db.session.scalar(select(Series.id).where(Series.slug == slug))
-    )
-    if taken is not None:
-        return [f"Web address: /series/{slug}/ is taken by another series; choose another."]
-    return []
-
-
-def apply_series(series: Series, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
-    """Write a series version onto the series (a new one is added to the session) and audit the change."""
-    creating = series.id is None
-    problems = series_problems(series, values)
-    if problems:
-        raise RevisionRefused(" ".join(problems))
-    changes = [] if creating else [
-        _describe(key, getattr(series, key) if key != "status" else series.status.value, values[key])
-        for key in SERIES_FIELDS
-        if values[key] != (series.status.value if key == "status" else getattr(series, key))
-    ]
-    series.title = values["title"]
-    series.slug = values["slug"]
-    series.summary = values["summary"]
-    series.language = values["language"]
-    series.status = SeriesStatus(values["status"])
-    series.content_warning = values["content_warning"]
-    series.artist_id = values["artist_id"]
-    cover, stale, picture_change = _replace_picture(series.cover, values, image, "cover")
-    series.cover = cover
-    if picture_change and not creating:
-        changes.append(picture_change)
-    db.session.add(series)
-    db.session.flush()
-    suffix = f" ({note})" if note else ""
-    if creating:
-        record(user, AuditAction.SERIES_CHANGE, "series", series.id, series.title, "created" + suffix)
-    elif changes:
-        record(user, AuditAction.SERIES_CHANGE, "series", series.id, series.title, "; ".join(changes) + suffix)
-    return stale
-
-
-def _describe(key: str, old: Any, new: Any) -> str:
-    """Return one field's change for the audit log: short values in full, long texts by name only."""
-    name = FIELD_NAMES[key].lower()
-    if key in ("summary", "bio_markdown"):
-        return f"{name} changed"
-    if key == "artist_id":
-        old, new = artist_name(old), artist_name(new)
-    return f"{name} “{old or ''}” → “{new or ''}”"
-
-
-def artist_name(artist_id: int | None) -> str:
-    """Return an artist's display name by id ("" for none), as the review page and the log show it."""
-    artist = db.session.get(Artist, artist_id) if artist_id is not None else None
-    return artist.display_name if artist is not None else ""
-
-
-def _replace_picture(
-    current: StoredImage | None, values: dict[str, Any], image: StoredImage | None, what: str = "picture"
-) -> tuple[StoredImage | None, set[str], str]:
-    """Return the picture after a version is applied, the stale files, and how the change reads."""
-    if image is not None:
-        stale = delete_images([current]) if current is not None else set()
-        return image, stale, f"{what} {'replaced' if current is not None else 'added'}"
-    if values.get("picture") == "remove" and current is not None:
-        return None, delete_images([current]), f"{what} removed"
-    return current, set(), ""

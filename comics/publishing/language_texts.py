@@ -1,0 +1,80 @@
+"""A series' title and summary, and an artist's name and bio, in the site's other languages, as the
+studio's forms send them and as a revision holds them: {"ko": {"title": ..., "summary": ...}}.
+
+They travel inside the series' or profile's proposal (comics.publishing.revisions), so an editor
+approves them with the rest; an empty language is no translation, and saving it removes the row.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+
+from artists.models import Artist, ArtistTranslation
+from comics.models import Series, SeriesTranslation
+
+Texts = dict[str, dict[str, str]]
+SERIES_KEYS = ("title", "summary")
+PROFILE_KEYS = ("display_name", "bio_markdown")
+# The form's field names: title-ko, summary-ko; name-ko, bio-ko.
+FORM_NAMES = {"title": "title", "summary": "summary", "display_name": "name", "bio_markdown": "bio"}
+LIMITS = {"title": 200, "summary": 5000, "display_name": 120, "bio_markdown": 10_000}
+
+
+def series_texts(series: Series) -> Texts:
+    """Return a series' live translations, by language."""
+    return {t.language: {"title": t.title, "summary": t.summary} for t in series.translations}
+
+
+def profile_texts(artist: Artist) -> Texts:
+    """Return an artist's live translations, by language."""
+    return {t.language: {"display_name": t.display_name, "bio_markdown": t.bio_markdown} for t in artist.translations}
+
+
+def texts_from_form(form: Mapping[str, str], languages: Iterable[str], keys: tuple[str, str]) -> tuple[Texts, list[str]]:
+    """Read the words in each language from a form (empty languages left out); return them and the
+    reasons to refuse them: too long, or a summary or bio without the title or name it belongs to."""
+    texts: Texts = {}
+    reasons: list[str] = []
+    for language in languages:
+        values = {key: (form.get(f"{FORM_NAMES[key]}-{language}") or "").strip() for key in keys}
+        if not any(values.values()):
+            continue
+        for key, value in values.items():
+            if len(value) > LIMITS[key]:
+                reasons.append(_("%(language)s: keep it under %(limit)s characters.", language=language, limit=LIMITS[key]))
+        if keys == SERIES_KEYS and not values["title"]:
+            reasons.append(_("%(language)s: give the title in this language too, or leave its summary empty.", language=language))
+        texts[language] = values
+    return texts, reasons
+
+
+def apply_series_texts(series: Series, texts: Texts) -> bool:
+    """Make the series' translations these, updating rows in place; return whether anything changed."""
+    return _apply(series.translations, texts, SERIES_KEYS, lambda language: SeriesTranslation(language=language))
+
+
+def apply_profile_texts(artist: Artist, texts: Texts) -> bool:
+    """Make the artist's translations these, updating rows in place; return whether anything changed."""
+    return _apply(artist.translations, texts, PROFILE_KEYS, lambda language: ArtistTranslation(language=language))
+
+
+def _apply(rows: list[Any], texts: Texts, keys: tuple[str, str], new: Any) -> bool:
+    changed = False
+    by_language = {row.language: row for row in rows}
+    for language, row in by_language.items():
+        if language not in texts:
+            rows.remove(row)
+            changed = True
+    for language, values in texts.items():
+        row = by_language.get(language)
+        if row is None:
+            row = new(language)
+            rows.append(row)
+            changed = True
+        for key in keys:
+            if getattr(row, key) != values.get(key, ""):
+                setattr(row, key, values.get(key, ""))
+                changed = True
+    return changed
