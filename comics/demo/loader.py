@@ -1,19 +1,24 @@
-"""The demo artist and series, drawn by comics.demo_art and loaded through the real pipeline."""
+"""The demo artist and series, drawn by comics.demo.art and loaded through the real pipeline.
+
+The series is written in English; each episode also has its Korean version, lettered in Hangul
+(comics.demo.script_ko), published with it, and the series and artist have their words in Korean.
+"""
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import click
 from PIL.Image import Image
 from sqlalchemy import select
 
-from artists.models import Artist, ArtistLink, LinkKind
+from artists.models import Artist, ArtistLink, ArtistTranslation, LinkKind
 from comics.clock import utcnow
-from comics.demo import art
-from comics.images.ingest import Upload, create_episode, store_single_image
-from comics.models import Series, SeriesStatus
+from comics.demo import art, script_ko
+from comics.demo.script import EPISODE_SCRIPTS, DemoEpisode
+from comics.images.ingest import Upload, create_episode, create_version, store_single_image
+from comics.models import Episode, Series, SeriesStatus, SeriesTranslation
 from extensions import db
 
 DEMO_LINKS = (
@@ -35,9 +40,13 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
     script = art.DEMO_SERIES
     if db.session.scalar(select(Series).where(Series.slug == script.slug)) is not None:
         return False
+    korean = script_ko.series_in_korean()
     artist = db.session.scalar(select(Artist).where(Artist.slug == script.artist_slug))
     if artist is None:
         artist = Artist(slug=script.artist_slug, display_name=script.artist_name, bio_markdown=script.artist_bio_markdown)
+        artist.translations.append(
+            ArtistTranslation(language=korean.language, display_name=korean.artist_name, bio_markdown=korean.artist_bio_markdown)
+        )
         artist.avatar = store_single_image(png_upload(art.draw_avatar(), "avatar.png"))
         for position, (kind, label, url, *primary) in enumerate(DEMO_LINKS, start=1):
             artist.links.append(ArtistLink(kind=kind, label=label, url=url, position=position, is_primary=bool(primary)))
@@ -51,6 +60,7 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
         artist=artist,
         cover=store_single_image(png_upload(art.draw_cover(), "cover.png")),
     )
+    series.translations.append(SeriesTranslation(language=korean.language, title=korean.title, summary=korean.summary))
     db.session.add(series)
     start = utcnow() - timedelta(days=7 * len(script.episodes))
     for demo_episode in script.episodes:
@@ -59,14 +69,28 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
             png_upload(art.draw_panel(demo_episode.number, index), f"{index + 1:02d}.png", alt, transcript)
             for index, (alt, transcript) in enumerate(demo_episode.panels)
         ]
-        create_episode(
-            series,
-            demo_episode.title,
-            uploads,
-            author_note=demo_episode.author_note,
-            publish_at=start + timedelta(days=7 * demo_episode.number),
+        published = start + timedelta(days=7 * demo_episode.number)
+        original, _notes = create_episode(
+            series, demo_episode.title, uploads, author_note=demo_episode.author_note, publish_at=published
         )
+        progress(f"Lettering episode {demo_episode.number} in Korean")
+        load_korean_version(original, demo_episode.number, korean.episodes[demo_episode.number - 1], published)
     return True
+
+
+def load_korean_version(original: Episode, number: int, words: DemoEpisode, published: datetime) -> None:
+    """Draw the episode again with its Korean lettering, and publish it as the original's Korean version."""
+    lettering = script_ko.in_korean(EPISODE_SCRIPTS[number - 1])
+    uploads = [
+        png_upload(
+            art.draw_panel(number, index, letters=lettering.panels[index].letters, language="ko"),
+            f"{index + 1:02d}.png",
+            alt,
+            transcript,
+        )
+        for index, (alt, transcript) in enumerate(words.panels)
+    ]
+    create_version(original, "ko", words.title, uploads, author_note=words.author_note, publish_at=published)
 
 
 @click.command("demo")

@@ -20,6 +20,24 @@ Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
+class TranscriptWords:
+    """The words a transcript puts before each item of lettering, in one language."""
+
+    caption: str
+    letter: str
+    sound: str
+    title: str
+    thinking: str  # follows a speaker's name, space included where the language wants one
+
+
+# Korean follows docs/translating.md: a screen reader says these before each line of 대사 전문.
+TRANSCRIPT_WORDS: dict[str, TranscriptWords] = {
+    "en": TranscriptWords("Caption", "Letter", "Sound", "Title", " (thinking)"),
+    "ko": TranscriptWords("해설", "편지", "효과음", "제목", "(속마음)"),
+}
+
+
+@dataclass(frozen=True)
 class DemoEpisode:
     """One published episode: its text and an (alt text, transcript) pair per panel."""
 
@@ -70,7 +88,12 @@ class Caption:
     @property
     def transcript(self) -> str:
         """Return how a screen reader should hear it."""
-        return f"{'Letter' if self.style == 'letter' else 'Caption'}: {self.text}"
+        return self.transcript_in("en")
+
+    def transcript_in(self, language: str) -> str:
+        """Return how a screen reader should hear it, introduced in the language's words."""
+        words = TRANSCRIPT_WORDS[language]
+        return f"{words.letter if self.style == 'letter' else words.caption}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +111,11 @@ class Speech:
     @property
     def transcript(self) -> str:
         """Return how a screen reader should hear it."""
-        return f"{self.speaker}{' (thinking)' if self.thought else ''}: {self.text}"
+        return self.transcript_in("en")
+
+    def transcript_in(self, language: str) -> str:
+        """Return how a screen reader should hear it, introduced in the language's words."""
+        return f"{self.speaker}{TRANSCRIPT_WORDS[language].thinking if self.thought else ''}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -105,7 +132,11 @@ class Sfx:
     @property
     def transcript(self) -> str:
         """Return how a screen reader should hear it."""
-        return f"Sound: {self.text}"
+        return self.transcript_in("en")
+
+    def transcript_in(self, language: str) -> str:
+        """Return how a screen reader should hear it, introduced in the language's words."""
+        return f"{TRANSCRIPT_WORDS[language].sound}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +150,11 @@ class Title:
     @property
     def transcript(self) -> str:
         """Return how a screen reader should hear it."""
-        return f"Title: {self.kicker + ': ' if self.kicker else ''}{self.text}"
+        return self.transcript_in("en")
+
+    def transcript_in(self, language: str) -> str:
+        """Return how a screen reader should hear it, introduced in the language's words."""
+        return f"{TRANSCRIPT_WORDS[language].title}: {self.kicker + ': ' if self.kicker else ''}{self.text}"
 
 
 Lettering = Caption | Speech | Sfx | Title
@@ -147,7 +182,11 @@ class PanelScript:
     @property
     def transcript(self) -> str:
         """Return all lettering in reading order, one item per line."""
-        return "\n".join(item.transcript for item in self.letters)
+        return self.transcript_in("en")
+
+    def transcript_in(self, language: str) -> str:
+        """Return all lettering in reading order, one item per line, introduced in the language's words."""
+        return "\n".join(item.transcript_in(language) for item in self.letters)
 
 
 @dataclass(frozen=True)

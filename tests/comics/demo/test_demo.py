@@ -58,3 +58,25 @@ def test_reader_reaches_series_episode_and_profile_from_home(demo_app: Flask) ->
     profile_path = found_path(r'href="(/artists/[^/"]+/)"', episode_page)
     profile = client.get(profile_path).get_data(as_text=True)
     assert "button-primary" in profile and "Support" in profile
+
+
+def test_every_demo_episode_has_a_korean_version_lettered_and_described_in_korean(demo_app: Flask) -> None:
+    from comics.demo import script_ko
+
+    korean = script_ko.series_in_korean()
+    with demo_app.app_context():
+        series = db.session.scalar(select(Series))
+        assert series is not None and series.title_in("ko") == korean.title
+        assert series.artist.name_in("ko") == korean.artist_name
+        for original in series.episodes:
+            version = original.version_in("ko")
+            assert version is not original and version.is_public and version.language == "ko"
+            words = korean.episodes[original.number - 1]
+            assert version.title == words.title
+            assert [panel.alt_text for panel in version.panels] == [alt for alt, _ in words.panels]
+            assert [panel.transcript for panel in version.panels] == [transcript for _, transcript in words.panels]
+            # Lettered anew: the Korean panels are other pictures than the English ones.
+            assert {panel.image.master for panel in version.panels}.isdisjoint(panel.image.master for panel in original.panels)
+    page = demo_app.test_client().get("/ko/series/the-lantern-road/1/").get_data(as_text=True)
+    assert korean.episodes[0].title in page and 'class="language-notice"' not in page
+    assert f'alt="{korean.episodes[0].panels[0][0]}"' in page
