@@ -3,6 +3,25 @@
 Whether something is public is never stored in the index: every search joins the live tables
 (Series.is_public, Episode.is_public), so a draft is never found and a scheduled episode is found
 from the moment it goes public. The index itself is comics.discovery.search_index.
+
+How words match, the same on SQLite (FTS5) and PostgreSQL (tsquery), in English and in Korean:
+every word of the query must begin a word of the document (a prefix query, "term"* or term:*).
+
+- English: "lant" finds "lantern", "cross" finds "crossing". There is no stemming (neither engine
+  stems the same way as the other, and no stemmer is installed), so "crossings" does not find
+  "crossing": a query word longer than the text's word never matches.
+- Korean: particles are written onto the word they follow (할머니가, 할머니의, 엄마는), and both
+  engines' tokenizers keep each spaced word (eojeol) one token. The noun is the beginning of that
+  token, so 할머니 typed bare finds 할머니가 and 할머니의, and 엄마 finds 엄마는, with no
+  morphological analysis and no Korean-specific index.
+
+What that costs, on purpose:
+- Nothing is found inside a word: 할머니 does not find 외할머니 or 우리할머니 (spacing left out),
+  and 머니 does not find 할머니. Indexing each run of Hangul as syllable bigrams would find
+  those, at the price of re-folding every document, a larger index, and false positives (a query's
+  bigrams, ANDed, can match across words; 머니 "money" would find every 할머니 and 어머니).
+- A particle typed in the query is part of the word: 할머니는 does not find 할머니가.
+- A one-syllable query is broad: 강 (river) finds 강을 and also 강아지 (puppy).
 """
 from __future__ import annotations
 
@@ -12,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnClause,
@@ -94,7 +114,9 @@ def search_terms(query: str) -> list[str]:
 def check_query(query: str) -> None:
     """Raise SearchQueryError for a query too long to be a search."""
     if len(query) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(f"Search for at most {MAX_QUERY_LENGTH} characters; that search had {len(query)}.")
+        raise SearchQueryError(
+            _("Search for at most %(most)s characters; that search had %(length)s.", most=MAX_QUERY_LENGTH, length=len(query))
+        )
 
 
 def _visible() -> Any:
@@ -112,7 +134,11 @@ _FTS = table("search_fts", column("rowid"))
 
 
 def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
-    """Return (from clause, match condition, rank ordering) for the engine in use."""
+    """Return (from clause, match condition, rank ordering) for the engine in use.
+
+    Both match every term as the beginning of a word: that is what finds a Korean noun before its
+    particle (see the module's docstring), and what must stay the same on both engines.
+    """
     if dialect == "sqlite":
         # Each term quoted (so it is a word, never an operator) and a prefix: "lant" finds "lantern".
         expression = " ".join(f'"{term}"*' for term in terms)
@@ -170,7 +196,7 @@ def search(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
 def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode | Artist]:
     """Load the things a page of results names, with what the results page shows of them."""
     ids: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    for kind, ref_id, *_ in rows:
+    for kind, ref_id, *_rest in rows:
         ids[kind].append(ref_id)
     items: dict[tuple[str, int], Series | Episode | Artist] = {}
     if ids["series"]:

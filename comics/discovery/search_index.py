@@ -13,7 +13,9 @@ everywhere. title and body keep the text as written, for the excerpts shown with
 
 Both are made by create_search_index(), which runs after search_document is created (so create_all
 makes them) and which a migration calls the same way. 'simple' (no stemming, no stop words) because
-series are written in Korean as well as English: no single language's rules fit them all.
+series are written in Korean as well as English: no single language's rules fit them all. Korean
+needs nothing more in the index: each spaced word (a noun with its particle, 할머니가) is one token
+on both engines, and the query matches the beginnings of tokens (comics.discovery.search says how).
 
 Searching the index is comics.discovery.search.
 """
@@ -27,18 +29,21 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import (
     DDL,
+    Select,
+    and_,
     delete,
     event,
     func,
     insert,
+    or_,
     select,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from artists.models import Artist
+from artists.models import Artist, ArtistTranslation
 from comics.discovery.models import SearchDocument
-from comics.models import Episode, Panel, Series
+from comics.models import Episode, EpisodeStatus, Panel, Series, SeriesTranslation
 from web.markup import render_markdown
 
 # --- the engine's index ----------------------------------------------------------------------------
@@ -101,25 +106,70 @@ def plain_text(markdown: str | None) -> str:
 
 
 def _documents(connection: Connection, kind: str, ids: set[int]) -> list[dict[str, Any]]:
-    """Return the search_document rows of these ids of one kind, read from the live tables."""
+    """Return the search_document rows of these ids of one kind, read from the live tables.
+
+    A document holds its subject's words in every language: a series' and an artist's translations,
+    and an episode's versions in other languages once approved (a version has no document of its own:
+    it is found through its original, whose page shows each reader their language's version).
+    """
     if kind == "series":
+        translations = _grouped(
+            connection, select(SeriesTranslation.series_id, SeriesTranslation.title, SeriesTranslation.summary), ids
+        )
         rows = connection.execute(select(Series.id, Series.title, Series.summary).where(Series.id.in_(ids)))
-        return [{"kind": kind, "ref_id": id, "title": title, "body": summary or ""} for id, title, summary in rows]
+        return [
+            _document(kind, id, [title, *(t for t, _ in translations.get(id, []))], [summary, *(s for _, s in translations.get(id, []))])
+            for id, title, summary in rows
+        ]
     if kind == "artist":
+        translations = _grouped(
+            connection, select(ArtistTranslation.artist_id, ArtistTranslation.display_name, ArtistTranslation.bio_markdown), ids
+        )
         rows = connection.execute(select(Artist.id, Artist.display_name, Artist.bio_markdown).where(Artist.id.in_(ids)))
-        return [{"kind": kind, "ref_id": id, "title": name, "body": plain_text(bio)} for id, name, bio in rows]
-    episodes = connection.execute(select(Episode.id, Episode.title, Episode.author_note).where(Episode.id.in_(ids))).all()
+        return [
+            _document(
+                kind,
+                id,
+                [name, *(n for n, _ in translations.get(id, []))],
+                [plain_text(bio), *(plain_text(b) for _, b in translations.get(id, []))],
+            )
+            for id, name, bio in rows
+        ]
+    versions = connection.execute(
+        select(Episode.id, Episode.original_id, Episode.title, Episode.author_note).where(
+            or_(
+                and_(Episode.id.in_(ids), Episode.original_id.is_(None)),
+                and_(Episode.original_id.in_(ids), Episode.status == EpisodeStatus.PUBLISHED),
+            )
+        )
+    ).all()
     words: dict[int, list[str]] = {}
     for episode_id, alt_text, transcript in connection.execute(
         select(Panel.episode_id, Panel.alt_text, Panel.transcript)
-        .where(Panel.episode_id.in_(ids))
+        .where(Panel.episode_id.in_([version.id for version in versions]))
         .order_by(Panel.episode_id, Panel.position)
     ):
         words.setdefault(episode_id, []).extend(text for text in (transcript, alt_text) if text)
-    return [
-        {"kind": kind, "ref_id": id, "title": title, "body": " ".join([plain_text(note), *words.get(id, [])])}
-        for id, title, note in episodes
-    ]
+    titles: dict[int, list[str]] = {}
+    bodies: dict[int, list[str]] = {}
+    for id, original_id, title, note in sorted(versions, key=lambda version: version.original_id is not None):
+        owner = original_id or id
+        titles.setdefault(owner, []).append(title)
+        bodies.setdefault(owner, []).extend([plain_text(note), *words.get(id, [])])
+    return [_document(kind, id, titles[id], bodies[id]) for id in titles if id in ids]
+
+
+def _grouped(connection: Connection, query: Select[int, str, str], ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """Return (title, body) pairs of translation rows by the id of what they translate."""
+    owner = query.selected_columns[0]
+    grouped: dict[int, list[tuple[str, str]]] = {}
+    for owner_id, title, body in connection.execute(query.where(owner.in_(ids))):
+        grouped.setdefault(owner_id, []).append((title or "", body or ""))
+    return grouped
+
+
+def _document(kind: str, ref_id: int, titles: list[str], bodies: list[str]) -> dict[str, Any]:
+    return {"kind": kind, "ref_id": ref_id, "title": " · ".join(t for t in titles if t), "body": " ".join(b for b in bodies if b)}
 
 
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
@@ -128,11 +178,20 @@ def with_terms(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def refresh_documents(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
-    """Rewrite the documents of these (kind, id) pairs; those whose row is gone are removed."""
+    """Rewrite the documents of these (kind, id) pairs; those whose row is gone are removed.
+
+    A version of an episode stands for its original, whose document holds its words.
+    """
     by_kind: dict[str, set[int]] = {}
     for kind, ref_id in keys:
         if ref_id is not None:
             by_kind.setdefault(kind, set()).add(ref_id)
+    if by_kind.get("episode"):
+        episode_ids = by_kind["episode"]
+        originals = set(
+            connection.scalars(select(Episode.original_id).where(Episode.id.in_(episode_ids), Episode.original_id.is_not(None)))
+        )
+        by_kind["episode"] = episode_ids | {id for id in originals if id is not None}
     for kind, ids in by_kind.items():
         for chunk in _chunks(sorted(ids), 500):
             connection.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id.in_(chunk)))
@@ -146,7 +205,7 @@ def rebuild_search_documents(connection: Connection) -> int:
     connection.execute(delete(SearchDocument))
     keys = chain(
         (("series", id) for id in connection.scalars(select(Series.id))),
-        (("episode", id) for id in connection.scalars(select(Episode.id))),
+        (("episode", id) for id in connection.scalars(select(Episode.id).where(Episode.original_id.is_(None)))),
         (("artist", id) for id in connection.scalars(select(Artist.id))),
     )
     refresh_documents(connection, list(keys))
@@ -166,10 +225,16 @@ def _note_changes(session: Session, flush_context: Any) -> None:
             stale.add(("series", instance.id))
         elif isinstance(instance, Episode):
             stale.add(("episode", instance.id))
+            if instance.original_id is not None:
+                stale.add(("episode", instance.original_id))
         elif isinstance(instance, Panel):
             stale.add(("episode", instance.episode_id))
         elif isinstance(instance, Artist):
             stale.add(("artist", instance.id))
+        elif isinstance(instance, SeriesTranslation):
+            stale.add(("series", instance.series_id))
+        elif isinstance(instance, ArtistTranslation):
+            stale.add(("artist", instance.artist_id))
 
 
 def _refresh_after_flush(session: Session, flush_context: Any) -> None:

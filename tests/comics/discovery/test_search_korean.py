@@ -1,0 +1,131 @@
+"""Korean search: a word typed without the particle that follows it in the text still finds it.
+
+Korean writes particles onto the word they follow (할머니가, 할머니의, 엄마는), so the engines see
+one token per spaced word; search matches the beginnings of those tokens, which is what finds the
+word typed bare. These run on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set (tests/engines.py).
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from comics.discovery.search import search, snippet
+from comics.models import Episode, Series
+from extensions import db
+from tests.conftest import SiteBuilder
+
+
+def found(query: str) -> list[str]:
+    """Return what a search finds, as 'kind:slug' strings in result order."""
+    names = []
+    for hit in search(query, per_page=50).hits:
+        item = hit.item
+        slug = item.series.slug if isinstance(item, Episode) else item.slug
+        names.append(f"{hit.kind}:{slug}")
+    return names
+
+
+def build(site: SiteBuilder) -> Series:
+    """A Korean series (title and summary) with a Korean episode, beside an English one."""
+    artist = site.artist(slug="jun", name="Jun", bio="혜산에서 자랐고 지금은 서울에서 그린다.")
+    series = site.series(artist, slug="deungbul", title="할머니의 등불")
+    series.summary = "할머니가 창가에 등불을 켜 둔다. 엄마는 강을 건넜다."
+    episode = site.episode(series, panels=1, title="첫 번째 밤")
+    episode.panels[0].transcript = "할머니: 얘야, lantern을 들고 가거라."
+    english = site.series(site.artist(slug="mina", name="Mina"), slug="lantern", title="The Lantern Road")
+    english.summary = "Grandmother keeps a lantern burning in her window."
+    site.episode(english, panels=1, title="The crossing")
+    db.session.commit()
+    return series
+
+
+def test_a_word_is_found_without_the_particles_after_it(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    # 할머니의 (title), 할머니가 (summary) and 할머니: (transcript) all begin with the word typed.
+    assert set(found("할머니")) == {"series:deungbul", "episode:deungbul"}
+    assert found("할머니")[0] == "series:deungbul"  # in the title: ranked first
+    assert found("등불") == ["series:deungbul"]  # 등불을 in the summary, 등불 in the title
+
+
+def test_a_two_syllable_word_is_found_before_its_particle(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    assert found("엄마") == ["series:deungbul"]  # 엄마는
+    assert found("서울") == ["artist:jun"]  # 서울에서, in the bio
+
+
+def test_a_mixed_korean_and_english_query_needs_both(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    # "lantern을": the particle is written onto the English word, and the tokenizers keep it one token.
+    assert found("할머니 lantern") == ["episode:deungbul"]
+    assert found("LANTERN 할머니") == ["episode:deungbul"]
+    assert found("할머니 zebra") == []
+
+
+def test_what_a_korean_query_does_not_find(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    assert found("할아버지") == []  # shares only its first syllable with 할머니
+    # Matching is by word beginnings, never inside a word: 머니 is not a word of the text, only the
+    # end of 할머니; and 할머니 does not find 외할머니 (see comics.discovery.search for why).
+    assert found("머니") == []
+    maternal = site.series(site.artist(slug="ara", name="Ara"), slug="oe", title="여름")
+    maternal.summary = "외할머니도 왔다."
+    site.episode(maternal, panels=1, title="마당")
+    db.session.commit()
+    assert "series:oe" not in found("할머니") and found("외할머니") == ["series:oe"]
+    # A particle typed in the query is part of the word: 할머니는 does not find 할머니가.
+    assert found("할머니는") == []
+
+
+def test_english_matches_word_beginnings_as_before(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    assert found("lantern")[0] == "series:lantern"
+    assert found("grandmother window") == ["series:lantern"]
+    assert found("cross") == ["episode:lantern"]  # crossing
+    assert found("LANT")[0] == "series:lantern"
+    # No stemming: a query word longer than the text's word does not find it.
+    assert found("crossings") == []
+
+
+def test_snippets_mark_the_word_as_written_before_its_particle(app: Flask, site: SiteBuilder) -> None:
+    build(site)
+    (hit,) = search("엄마").hits
+    assert str(hit.snippet) == "할머니가 창가에 등불을 켜 둔다. <mark>엄마</mark>는 강을 건넜다."
+    assert str(snippet("할머니의 등불, 할머니가 켠다", ["할머니"])) == "<mark>할머니</mark>의 등불, <mark>할머니</mark>가 켠다"
+    assert str(snippet("Ｌａｎｔｅｒｎ을 든 할머니", ["lantern", "할머니"])) == "<mark>Ｌａｎｔｅｒｎ</mark>을 든 <mark>할머니</mark>"
+
+
+def test_search_page_finds_and_marks_a_korean_word(client: FlaskClient, site: SiteBuilder) -> None:
+    build(site)
+    response = client.get("/search", query_string={"q": "할머니"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<mark>할머니</mark>가 창가에" in page  # the series' summary
+    assert "<mark>할머니</mark>: 얘야" in page  # the episode's transcript
+    assert "2 results for “할머니”" in page
+
+
+def test_words_in_other_languages_are_found(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
+    """A series' and an artist's translations and an approved version's words find the original."""
+    from artists.models import ArtistTranslation
+    from comics.models import SeriesTranslation
+    from tests.comics.test_reader_languages import add_version
+
+    series = site.series(title="The Lantern Road")
+    original = site.episode(series, title="The river")
+    add_version(original, title="할머니의 강")
+    series.translations.append(SeriesTranslation(language="ko", title="등불 길", summary="할머니가 준 등불"))
+    series.artist.translations.append(ArtistTranslation(language="ko", display_name="김하늘", bio_markdown="그림을 그려요"))
+    db.session.commit()
+    assert client.get("/ko/search?q=등불").status_code == 200
+    assert "/ko/series/river/" in client.get("/ko/search?q=등불").get_data(as_text=True)
+    assert "/ko/series/river/1/" in client.get("/ko/search?q=할머니의").get_data(as_text=True)
+    assert "/ko/series/river/1/" in client.get("/ko/search?q=대사").get_data(as_text=True)
+    assert "/ko/artists/mina/" in client.get("/ko/search?q=김하늘").get_data(as_text=True)
+
+
+def test_a_draft_version_is_never_found(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
+    from tests.comics.test_reader_languages import add_version
+
+    original = site.episode(site.series(), title="The river")
+    add_version(original, title="비밀 번역", publish=False)
+    assert "/series/river/1/" not in client.get("/ko/search?q=비밀").get_data(as_text=True)
