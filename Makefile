@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving clean \
+.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving lighthouse clean \
 	translations translations-update
 
 $(BIN)/python:
@@ -92,6 +92,10 @@ bench: install
 # Needs PostgreSQL and Redis on 127.0.0.1 and wrk; writes its figures into docs/performance.md.
 bench-serving: install-test
 	$(BIN)/python bench/bench_serving.py
+
+# Lighthouse (npm, bench/lighthouse) with Debian's Chromium on the demo's pages; writes its scores into docs/performance.md.
+lighthouse: install
+	$(BIN)/python bench/bench_lighthouse.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
