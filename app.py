@@ -118,10 +118,13 @@ def configure_blueprints(app: Flask) -> None:
     from comics.discovery.search_page import bp as search_bp
     from comics.discovery.share_cards import bp as share_cards_bp
     from comics.discovery.sitemap import bp as sitemap_bp
+    from comics.editions.downloads import bp as editions_downloads_bp
+    from comics.editions.opds import bp as opds_bp
     from comics.giving.page import bp as giving_bp
     from comics.giving.studio import bp as giving_studio_bp
     from comics.images.media import bp as media_bp
     from comics.reader import bp as reader_bp
+    from comics.saving import bp as saving_bp
     from comics.studio import bp as studio_bp
     from web.converters import register_converters
 
@@ -129,7 +132,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (
         reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
         outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp, security_bp,
-        giving_bp, giving_studio_bp,
+        editions_downloads_bp, opds_bp, giving_bp, giving_studio_bp, saving_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -220,6 +223,7 @@ def configure_template_helpers(app: Flask) -> None:
     from comics.images.media import media_url
     from comics.studio.forms import studio_time
     from web.absolute_urls import absolute
+    from web.byte_sizes import byte_size
     from web.languages import language_links, language_name, og_locale, other_language_links, page_language, url_for_language
     from web.markup import render_markdown
     from web.static_assets import static_url
@@ -231,6 +235,7 @@ def configure_template_helpers(app: Flask) -> None:
         app.add_template_global(function)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(absolute, "absolute")
+    app.add_template_filter(byte_size, "byte_size")
     app.add_template_filter(json_ld_script, "json_ld")
     app.add_template_filter(display_host, "link_host")
     app.add_template_filter(studio_time, "studio_time")
@@ -242,6 +247,7 @@ def configure_cli(app: Flask) -> None:
     """Register the operators' flask commands."""
     from artists.accounts import create_user_command
     from comics.demo.loader import demo_command
+    from comics.editions.commands import export_offline_command
     from comics.images.commands import (
         import_episode_command,
         media_gc_command,
@@ -251,6 +257,6 @@ def configure_cli(app: Flask) -> None:
 
     for command in (
         import_episode_command, media_gc_command, render_worker_command, render_requeue_command,
-        demo_command, create_user_command,
+        demo_command, create_user_command, export_offline_command,
     ):
         app.cli.add_command(command)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import click
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -38,6 +40,41 @@ PASSWORD_MIN_SCORE = 3
 PASSWORD_JUDGED_LENGTH = 72
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# zxcvbn's feedback, which it writes in English only: each sentence as the interface says it in the
+# page's language. A sentence missing here (a newer zxcvbn) is shown as zxcvbn wrote it.
+ZXCVBN_FEEDBACK = {
+    "Use a few words, avoid common phrases.": _l("Use a few words, avoid common phrases."),
+    "No need for symbols, digits, or uppercase letters.": _l("No need for symbols, digits, or uppercase letters."),
+    "Add another word or two. Uncommon words are better.": _l("Add another word or two. Uncommon words are better."),
+    "Straight rows of keys are easy to guess.": _l("Straight rows of keys are easy to guess."),
+    "Short keyboard patterns are easy to guess.": _l("Short keyboard patterns are easy to guess."),
+    "Use a longer keyboard pattern with more turns.": _l("Use a longer keyboard pattern with more turns."),
+    'Repeats like "aaa" are easy to guess.': _l('Repeats like "aaa" are easy to guess.'),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': _l(
+        'Repeats like "abcabcabc" are only slightly harder to guess than "abc".'
+    ),
+    "Avoid repeated words and characters.": _l("Avoid repeated words and characters."),
+    'Sequences like "abc" or "6543" are easy to guess.': _l('Sequences like "abc" or "6543" are easy to guess.'),
+    "Avoid sequences.": _l("Avoid sequences."),
+    "Recent years are easy to guess.": _l("Recent years are easy to guess."),
+    "Avoid recent years.": _l("Avoid recent years."),
+    "Avoid years that are associated with you.": _l("Avoid years that are associated with you."),
+    "Dates are often easy to guess.": _l("Dates are often easy to guess."),
+    "Avoid dates and years that are associated with you.": _l("Avoid dates and years that are associated with you."),
+    "This is a top-10 common password.": _l("This is a top-10 common password."),
+    "This is a top-100 common password.": _l("This is a top-100 common password."),
+    "This is a very common password.": _l("This is a very common password."),
+    "This is similar to a commonly used password.": _l("This is similar to a commonly used password."),
+    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
+    "Names and surnames by themselves are easy to guess.": _l("Names and surnames by themselves are easy to guess."),
+    "Common names and surnames are easy to guess.": _l("Common names and surnames are easy to guess."),
+    "Capitalization doesn't help very much.": _l("Capitalization doesn't help very much."),
+    "All-uppercase is almost as easy to guess as all-lowercase.": _l("All-uppercase is almost as easy to guess as all-lowercase."),
+    "Reversed words aren't much harder to guess.": _l("Reversed words aren't much harder to guess."),
+    "Predictable substitutions like '@' instead of 'a' don't help very much.": _l(
+        "Predictable substitutions like '@' instead of 'a' don't help very much."
+    ),
+}
 
 
 
@@ -67,15 +104,15 @@ def password_problem(password: str, account: Sequence[str] = ()) -> str | None:
     account: the words of the account it is for (account_words), which count as easy to guess.
     """
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters; a few words in a row make a good password."
+        return str(_("Use at least %(count)s characters; a few words in a row make a good password.", count=PASSWORD_MIN_LENGTH))
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return str(_("Use at most %(count)s characters.", count=PASSWORD_MAX_LENGTH))
     judged = zxcvbn(password[:PASSWORD_JUDGED_LENGTH], user_inputs=list(account))
     if judged["score"] >= PASSWORD_MIN_SCORE:
         return None
     feedback = judged["feedback"]
-    advice = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
-    return "This password would be easy to guess. " + (advice or "Add another word or two; uncommon words are better.")
+    advice = " ".join(str(ZXCVBN_FEEDBACK.get(part, part)) for part in [feedback["warning"], *feedback["suggestions"]] if part)
+    return str(_("This password would be easy to guess. %(advice)s", advice=advice or _("Add another word or two; uncommon words are better.")))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -112,11 +149,11 @@ def create_invitation(
     """Add an invitation to the session and return it with its token, which is shown once and never stored."""
     email = normalise_email(email)
     if not EMAIL_PATTERN.fullmatch(email):
-        raise InvitationRefused("Enter an email address such as name@example.org.")
+        raise InvitationRefused(_("Enter an email address such as name@example.org."))
     if find_user_by_email(email) is not None:
-        raise InvitationRefused("An account with this email already exists.")
+        raise InvitationRefused(_("An account with this email already exists."))
     if artist is not None and db.session.scalar(select(User.id).where(User.artist_id == artist.id)) is not None:
-        raise InvitationRefused(f"{artist.display_name} already has an account.")
+        raise InvitationRefused(_("%(artist)s already has an account.", artist=artist.display_name))
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         token_hash=hash_token(token),
@@ -155,12 +192,12 @@ def accept_invitation(invitation: Invitation, password: str, display_name: str =
     if problem:
         raise InvitationRefused(problem)
     if find_user_by_email(invitation.email) is not None:
-        raise InvitationRefused("An account with this email already exists.")
+        raise InvitationRefused(_("An account with this email already exists."))
     artist = invitation.artist
     if invitation.role == Role.ARTIST and artist is None:
         name = display_name.strip()
         if not name:
-            raise InvitationRefused("Choose the name readers will see (a pen name is fine).")
+            raise InvitationRefused(_("Choose the name readers will see (a pen name is fine)."))
         artist = Artist(slug=unique_artist_slug(name), display_name=name[:120])
         db.session.add(artist)
     # An editor or admin names themselves for the artists (never shown their email); empty: "An editor".

@@ -23,6 +23,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
@@ -62,11 +65,7 @@ from web.errors import error_answer
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
-FAILED_LOGIN = "That email and password do not match an account. Check both and try again."
-WAIT_BEFORE_TRYING = (
-    "The last attempt for this email failed, so the next one waits a little longer each time. "
-    "Try again in {seconds} second{s}."
-)
+FAILED_LOGIN = _l("That email and password do not match an account. Check both and try again.")
 # Endpoints whose answers are the same for everyone and cached as immutable even for the signed-in.
 SHARED_ENDPOINTS = {"static", "media.file"}
 
@@ -110,7 +109,8 @@ def configure_login() -> None:
     """Tell Flask-Login how to find the signed-in account and where to send everyone else."""
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to open the studio."
+    login_manager.login_message = _l("Sign in to open the studio.")
+    login_manager.localize_callback = str  # flashed in the page's language, as a plain string the session can keep
     login_manager.login_message_category = "info"
     # Flask-Login's session protection compares a SHA-512 of the client's address and user agent, kept
     # in the cookie: a readable trace of where a device was. Sessions on the server do its work (a
@@ -151,7 +151,13 @@ def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] 
         wait = seconds_to_wait(subject)
         if wait:
             # Refused unread: no password is checked while the wait lasts.
-            error = WAIT_BEFORE_TRYING.format(seconds=wait, s="" if wait == 1 else "s")
+            error = ngettext(
+                "The last attempt for this email failed, so the next one waits a little longer each time. "
+                "Try again in %(num)d second.",
+                "The last attempt for this email failed, so the next one waits a little longer each time. "
+                "Try again in %(num)d seconds.",
+                wait,
+            )
             return render_template("auth/login.html", form=form, error=error), 429, {"Retry-After": str(wait)}
         user = authenticate(email, form.password.data or "")
         if user is None:
@@ -199,7 +205,7 @@ def logout() -> BaseResponse:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -209,16 +215,22 @@ def accept(token: str) -> BaseResponse | tuple[BaseResponse | str, int] | str:
     invitation = find_open_invitation(token)
     if invitation is None:
         return error_answer(
-            "This invitation link has expired, was already used, or was withdrawn. "
-            "Ask the person who invited you for a new one.",
+            _(
+                "This invitation link has expired, was already used, or was withdrawn. "
+                "Ask the person who invited you for a new one."
+            ),
             404,
-            "Invitation not found",
+            _("Invitation not found"),
         )
     if current_user.is_authenticated:
         return error_answer(
-            f"You are signed in as {current_user.email}. Sign out first to accept an invitation for {invitation.email}.",
+            _(
+                "You are signed in as %(email)s. Sign out first to accept an invitation for %(invited)s.",
+                email=current_user.email,
+                invited=invitation.email,
+            ),
             409,
-            "Already signed in",
+            _("Already signed in"),
         )
     names = [invitation.artist.display_name] if invitation.artist else []
     form = AcceptInvitationForm(account=account_words(invitation.email, *names))
@@ -239,7 +251,7 @@ def accept(token: str) -> BaseResponse | tuple[BaseResponse | str, int] | str:
             db.session.commit()
             return redirect(second_step.begin(user, url_for("studio.dashboard")), code=303)
         response = finish_sign_in(user, url_for("studio.dashboard"))
-        flash("Welcome! Your account is ready.", "success")
+        flash(_("Welcome! Your account is ready."), "success")
         return response
     return render_template("auth/accept.html", form=form, invitation=invitation, needs_name=needs_name)
 
@@ -259,7 +271,7 @@ def change_password() -> BaseResponse | tuple[str, int] | str:
         if not form.validate():
             return render_template("auth/password.html", form=form), 400
         if not user.check_password(form.current_password.data or ""):
-            form.current_password.errors = ["That is not your current password."]
+            form.current_password.errors = [_("That is not your current password.")]
             return render_template("auth/password.html", form=form), 400
         user.set_password(form.password.data or "")
         ended = end_sessions(user, keep=current_sign_in())
@@ -267,7 +279,7 @@ def change_password() -> BaseResponse | tuple[str, int] | str:
         if ended:
             record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, f"{ended} other session(s), at the password change")
         db.session.commit()
-        flash("Your password is changed. Other devices were signed out.", "success")
+        flash(_("Your password is changed. Other devices were signed out."), "success")
         return redirect(url_for("studio.dashboard"), code=303)
     return render_template("auth/password.html", form=form)
 
@@ -298,7 +310,7 @@ def end_other_sessions() -> BaseResponse:
     if ended:
         record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, f"{ended} other session(s), signed out by their owner")
     db.session.commit()
-    flash(f"Signed out everywhere else ({ended} session{'' if ended == 1 else 's'}).", "success")
+    flash(ngettext("Signed out everywhere else (%(num)d session).", "Signed out everywhere else (%(num)d sessions).", ended), "success")
     return redirect(url_for("auth.sessions"), code=303)
 
 
@@ -310,7 +322,7 @@ def end_one_session(session_id: int) -> BaseResponse:
     sign_in = next((each for each in sessions_of(user) if each.id == session_id), None)
     if sign_in is None:
         # Another account's session, or one already ended: the same answer, nothing changed.
-        flash("That session had already ended.", "info")
+        flash(_("That session had already ended."), "info")
         return redirect(url_for("auth.sessions"), code=303)
     current = current_sign_in()
     if current is not None and sign_in.id == current.id:
@@ -318,7 +330,7 @@ def end_one_session(session_id: int) -> BaseResponse:
     end_session(sign_in)
     record(user, AuditAction.SESSION_REVOKE, "user", user.id, user.label, "1 other session, signed out by its owner")
     db.session.commit()
-    flash("That session is signed out.", "success")
+    flash(_("That session is signed out."), "success")
     return redirect(url_for("auth.sessions"), code=303)
 
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
@@ -30,13 +31,13 @@ from artists.models import LinkKind
 def email_address(form: FlaskForm, field: StringField) -> None:
     """Refuse anything that is not shaped like an email address."""
     if not EMAIL_PATTERN.fullmatch((field.data or "").strip()):
-        raise ValidationError("Enter an email address such as name@example.org.")
+        raise ValidationError(_l("Enter an email address such as name@example.org."))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX_LENGTH)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)]
     )
 
 
@@ -59,13 +60,13 @@ class NewPasswordForm(FlaskForm):
 
 class AcceptInvitationForm(NewPasswordForm):
     display_name = StringField(
-        "Name readers will see",
-        description="A pen name is fine. You can change it later.",
-        validators=[Length(max=120, message="Keep the name under 120 characters.")],
+        _l("Name readers will see"),
+        description=_l("A pen name is fine. You can change it later."),
+        validators=[Length(max=120, message=_l("Keep the name under 120 characters."))],
     )
-    password = PasswordField("Choose a password")
+    password = PasswordField(_l("Choose a password"))
     confirm = PasswordField(
-        "Type it again", validators=[EqualTo("password", message="The two passwords are not the same.")]
+        _l("Type it again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))]
     )
 
     def account_words(self) -> list[str]:
@@ -75,22 +76,29 @@ class AcceptInvitationForm(NewPasswordForm):
 
 class PasswordChangeForm(NewPasswordForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX_LENGTH)]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX_LENGTH)]
     )
-    password = PasswordField("New password")
+    password = PasswordField(_l("New password"))
     confirm = PasswordField(
-        "Type it again", validators=[EqualTo("password", message="The two passwords are not the same.")]
+        _l("Type it again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))]
     )
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField("Their email", validators=[DataRequired("Enter their email address."), email_address, Length(max=254)])
-    role = SelectField("Role", choices=[])
+    email = EmailField(_l("Their email"), validators=[DataRequired(_l("Enter their email address.")), email_address, Length(max=254)])
+    role = SelectField(_l("Role"), choices=[])
     # "" means a new artist profile, made from the name they choose when they accept.
-    artist = SelectField("Artist profile", choices=[], validate_choice=True)
+    artist = SelectField(_l("Artist profile"), choices=[], validate_choice=True)
 
 
 MAX_LINKS = 12
+# How the profile form names each kind of link.
+LINK_KIND_LABELS = {
+    LinkKind.SUPPORT: _l("Support"),
+    LinkKind.SOCIAL: _l("Social"),
+    LinkKind.WEBSITE: _l("Website"),
+    LinkKind.SHOP: _l("Shop"),
+}
 
 
 def link_url_rule(form: Form, field: StringField) -> None:
@@ -104,18 +112,20 @@ def link_url_rule(form: Form, field: StringField) -> None:
 class LinkForm(Form):
     # A subform: the profile form carries the CSRF token for all of them.
     id = HiddenField()
-    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.value.capitalize()) for k in LinkKind], default=LinkKind.SUPPORT.value)
-    label = StringField("Label", validators=[Length(max=80, message="Keep the label under 80 characters.")])
-    url = StringField("Address", validators=[Length(max=2000, message="Keep the address under 2000 characters.")])
-    position = StringField("Order")
-    primary = BooleanField("Primary")
-    remove = BooleanField("Remove")
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, LINK_KIND_LABELS.get(k, k.value.capitalize())) for k in LinkKind], default=LinkKind.SUPPORT.value
+    )
+    label = StringField(_l("Label"), validators=[Length(max=80, message=_l("Keep the label under 80 characters."))])
+    url = StringField(_l("Address"), validators=[Length(max=2000, message=_l("Keep the address under 2000 characters."))])
+    position = StringField(_l("Order"))
+    primary = BooleanField(_l("Primary"))
+    remove = BooleanField(_l("Remove"))
 
     def validate_label(self, field: StringField) -> None:
         if self.is_blank() or self.remove.data:
             return
         if not (field.data or "").strip():
-            raise ValidationError("Give the link a label, such as “Support me on Patreon”.")
+            raise ValidationError(_l("Give the link a label, such as “Support me on Patreon”."))
 
     def validate_url(self, field: StringField) -> None:
         if self.is_blank() or self.remove.data:
@@ -125,7 +135,7 @@ class LinkForm(Form):
     def validate_position(self, field: StringField) -> None:
         position = (field.data or "").strip()
         if position and not re.fullmatch(r"-?\d{1,4}", position):
-            raise ValidationError("The order is a whole number.")
+            raise ValidationError(_l("The order is a whole number."))
 
     def is_blank(self) -> bool:
         """Tell whether this is an empty row for a new link, left unused."""
@@ -134,21 +144,21 @@ class LinkForm(Form):
 
 class ProfileForm(FlaskForm):
     display_name = StringField(
-        "Display name", validators=[DataRequired("Give the name readers will see."), Length(max=120)]
+        _l("Display name"), validators=[DataRequired(_l("Give the name readers will see.")), Length(max=120)]
     )
     bio_markdown = TextAreaField(
-        "About you", description="Markdown works: *italics*, **bold**, [links](https://example.org).", validators=[Length(max=10_000)]
+        _l("About you"), description=_l("Markdown works: *italics*, **bold**, [links](https://example.org)."), validators=[Length(max=10_000)]
     )
-    avatar = FileField("Picture")
-    remove_avatar = BooleanField("Remove the picture")
+    avatar = FileField(_l("Picture"))
+    remove_avatar = BooleanField(_l("Remove the picture"))
     links = FieldList(FormField(LinkForm), max_entries=MAX_LINKS + 3)
 
     def validate_links(self, field: FieldList) -> None:
         kept = [entry.form for entry in field.entries if not entry.form.is_blank() and not entry.form.remove.data]
         if len(kept) > MAX_LINKS:
-            raise ValidationError(f"Keep at most {MAX_LINKS} links.")
+            raise ValidationError(_l("Keep at most %(count)s links.", count=MAX_LINKS))
         if sum(1 for link in kept if link.primary.data) > 1:
-            raise ValidationError("Mark at most one link as primary: it is the big button readers see.")
+            raise ValidationError(_l("Mark at most one link as primary: it is the big button readers see."))
 
 
 # --- second factors (artists.security) -------------------------------------------------------------
@@ -161,8 +171,8 @@ class SecondFactorForm(FlaskForm):
     """A code from an authenticator app or a recovery code, or a passkey's answer: whichever was sent."""
 
     code = StringField(
-        "Code",
-        validators=[Optional(), Length(max=64, message="That is longer than any code.")],
+        _l("Code"),
+        validators=[Optional(), Length(max=64, message=_l("That is longer than any code."))],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"},
     )
     credential = HiddenField(validators=[Length(max=PASSKEY_ANSWER_MAX)])
@@ -170,11 +180,11 @@ class SecondFactorForm(FlaskForm):
 
 class TotpSetupForm(FlaskForm):
     name = StringField(
-        "Name", description="To tell it apart later, such as “Phone”.", validators=[Length(max=60, message="Keep the name under 60 characters.")]
+        _l("Name"), description=_l("To tell it apart later, such as “Phone”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
     )
     code = StringField(
-        "Code the app shows",
-        validators=[DataRequired("Type the 6-digit code the app shows now."), Length(max=16)],
+        _l("Code the app shows"),
+        validators=[DataRequired(_l("Type the 6-digit code the app shows now.")), Length(max=16)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     # The new secret, sealed by the server (artists.second_factors.seal): the form carries it back.
@@ -183,16 +193,16 @@ class TotpSetupForm(FlaskForm):
 
 class PasskeySetupForm(FlaskForm):
     name = StringField(
-        "Name", description="To tell it apart later, such as “Laptop”.", validators=[Length(max=60, message="Keep the name under 60 characters.")]
+        _l("Name"), description=_l("To tell it apart later, such as “Laptop”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
     )
-    credential = HiddenField(validators=[DataRequired("Your browser made no passkey. Try again."), Length(max=PASSKEY_ANSWER_MAX)])
+    credential = HiddenField(validators=[DataRequired(_l("Your browser made no passkey. Try again.")), Length(max=PASSKEY_ANSWER_MAX)])
 
 
 class DisplayNameForm(FlaskForm):
     """An editor's or admin's name as artists see it (User.label), in place of their email."""
 
     display_name = StringField(
-        "Your name as artists see it",
-        description="Shown beside your comments and decisions instead of your email. Empty: “An editor”.",
-        validators=[Length(max=120, message="Keep the name under 120 characters.")],
+        _l("Your name as artists see it"),
+        description=_l("Shown beside your comments and decisions instead of your email. Empty: “An editor”."),
+        validators=[Length(max=120, message=_l("Keep the name under 120 characters."))],
     )

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
+from flask_babel import gettext as _
 from sqlalchemy import select
 from webauthn import (
     generate_authentication_options,
@@ -95,7 +96,7 @@ def register(user: User, credential_json: str, name: str) -> SecondFactor:
     """Check the browser's answer to registration_options() and add the passkey it made."""
     started = session.pop(REGISTRATION, None)
     if not isinstance(started, dict) or started.get("user") != user.id:
-        raise PasskeyRefused("This page was open too long or in another tab. Reload it and try again.")
+        raise PasskeyRefused(_("This page was open too long or in another tab. Reload it and try again."))
     rp_id, origin = relying_party()
     try:
         verified = verify_registration_response(
@@ -105,10 +106,10 @@ def register(user: User, credential_json: str, name: str) -> SecondFactor:
             expected_origin=origin,
         )
     except MALFORMED:
-        raise PasskeyRefused("Your browser's answer could not be checked. Try again, or use another passkey.") from None
+        raise PasskeyRefused(_("Your browser's answer could not be checked. Try again, or use another passkey.")) from None
     credential_id = bytes_to_base64url(verified.credential_id)
     if db.session.scalar(select(SecondFactor.id).where(SecondFactor.credential_id == credential_id)) is not None:
-        raise PasskeyRefused("This passkey is already added.")
+        raise PasskeyRefused(_("This passkey is already added."))
     factor = SecondFactor(
         user_id=user.id,
         kind=FactorKind.PASSKEY,
@@ -144,8 +145,8 @@ def authenticate(user: User, credential_json: str, except_id: int | None = None)
     """Check the browser's answer to authentication_options(); return the passkey that answered."""
     started = session.pop(AUTHENTICATION, None)
     if not isinstance(started, dict) or started.get("user") != user.id:
-        raise PasskeyRefused("This page was open too long or in another tab. Reload it and try again.")
-    refused = PasskeyRefused("That passkey did not prove it is yours. Try again, or use a code.")
+        raise PasskeyRefused(_("This page was open too long or in another tab. Reload it and try again."))
+    refused = PasskeyRefused(_("That passkey did not prove it is yours. Try again, or use a code."))
     try:
         answer = json.loads(credential_json)
         # In the form the id was stored in, whatever padding the browser's encoding had.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -164,7 +165,7 @@ def require_sign_in() -> BaseResponse | tuple[Response | str, int] | None:
         g.media_endpoint = "studio.media"
         return None
     if wants_json() or request.method not in ("GET", "HEAD"):
-        return error_answer("Your session has ended. Sign in again; nothing was changed.", 401, "Sign in needed")
+        return error_answer(_("Your session has ended. Sign in again; nothing was changed."), 401, _("Sign in needed"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

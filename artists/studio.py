@@ -14,8 +14,10 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -36,11 +38,13 @@ from comics.clock import utcnow
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
+    refusal_text,
     rollback_and_discard,
     single_image_from,
 )
 from comics.images.opening import RejectedImage
 from comics.publishing.audit import AuditAction, record
+from comics.publishing.language_texts import PROFILE_KEYS, profile_texts, texts_from_form
 from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (
     RevisionRefused,
@@ -94,7 +98,7 @@ def profile_form_for(artist: Artist, values: dict[str, Any] | None = None) -> Pr
         for index, row in enumerate(values["links"], start=1)
     ]
     form = ProfileForm(formdata=None, display_name=values["display_name"], bio_markdown=values["bio_markdown"], links=links)
-    for _ in range(BLANK_LINK_ROWS):
+    for _row in range(BLANK_LINK_ROWS):
         form.links.append_entry()
     return form
 
@@ -106,9 +110,15 @@ def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str
     reviewed = needs_review(user, artist)
     pending = pending_revision("artist", artist.id)
     latest = latest_revision("artist", artist.id)
+    shown = pending.proposed if pending is not None and reviewed else None
     if form is None:
-        form = profile_form_for(artist, pending.proposed if pending is not None and reviewed else None)
+        form = profile_form_for(artist, shown)
+        texts = shown["translations"] if shown is not None and "translations" in shown else profile_texts(artist)
+    else:
+        texts = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[0]
     return {
+        "profile_languages": profile_languages(),
+        "texts": texts,
         "artist": artist,
         "form": form,
         "reviewed": reviewed,
@@ -130,8 +140,11 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
         return refuse("studio/profile.html", profile_context(artist, form), form_errors(form))
     own = {link.id: link for link in artist.links}
     ids = [entry.form.id.data for entry in form.links.entries if entry.form.id.data]
+    word_problems = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[1]
+    if word_problems:
+        return refuse("studio/profile.html", profile_context(artist, form), word_problems)
     if any(not raw.isdigit() or int(raw) not in own for raw in ids):
-        return refuse("studio/profile.html", profile_context(artist, form), ["The form names links that are not this artist's; reload the page and try again."])
+        return refuse("studio/profile.html", profile_context(artist, form), [_("The form names links that are not this artist's; reload the page and try again.")])
     user = signed_in_user()
     try:
         image = single_image_from(form.avatar.data, "a profile picture")
@@ -141,9 +154,13 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
         db.session.flush()
     except (IngestError, RejectedImage, RevisionRefused) as refusal:
         rollback_and_discard()
-        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
+        reasons = (
+            refusal.reasons if isinstance(refusal, IngestError)
+            else [refusal_text(refusal)] if isinstance(refusal, RejectedImage)
+            else [str(refusal)]
+        )
         if not isinstance(refusal, RevisionRefused):
-            reasons = ["Picture: " + reason for reason in reasons]
+            reasons = [_("Picture: %(reason)s", reason=reason) for reason in reasons]
         return refuse("studio/profile.html", profile_context(get_artist_for_edit(artist_id), form), reasons)
     db.session.commit()
     discard_unreferenced(outcome.stale)
@@ -173,8 +190,15 @@ def profile_proposal(form: ProfileForm) -> dict[str, Any]:
         "display_name": (form.display_name.data or "").strip(),
         "bio_markdown": form.bio_markdown.data or "",
         "links": [link for _, _, link in sorted(rows, key=lambda item: item[:2])],
+        "translations": texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[0],
         "picture": "remove" if form.remove_avatar.data else "keep",
     }
+
+
+def profile_languages() -> list[str]:
+    """Return the languages a profile's name and bio may be given in besides the ones every reader
+    sees where none is given: all the site's (an artist's own words carry no language tag)."""
+    return list(current_app.config["LANGUAGES"])
 
 
 # --- people --------------------------------------------------------------------------------------
@@ -236,7 +260,7 @@ def set_display_name() -> Response | tuple[Response | str, int]:
     me.display_name = (form.display_name.data or "").strip()
     record(me, AuditAction.PROFILE_CHANGE, "user", me.id, account_label(me), "name shown to artists changed")
     db.session.commit()
-    return done(url_for("artist_studio.people"), f"Artists now see you as “{me.label}”.")
+    return done(url_for("artist_studio.people"), _("Artists now see you as “%(name)s”.", name=me.label))
 
 
 @bp.post("/people/invite")
@@ -275,7 +299,7 @@ def revoke_invitation(invitation_id: int) -> Response:
     if invitation.is_open:
         invitation.revoked_at = utcnow()
         db.session.commit()
-    return done(url_for("artist_studio.people"), f"The invitation for {invitation.email} no longer works.")
+    return done(url_for("artist_studio.people"), _("The invitation for %(email)s no longer works.", email=invitation.email))
 
 
 def _set_active(user_id: int, active: bool) -> Response | tuple[Response | str, int]:
@@ -284,7 +308,7 @@ def _set_active(user_id: int, active: bool) -> Response | tuple[Response | str, 
     if account is None:
         abort(404)
     if account.id == me.id:
-        return refuse("studio/people.html", people_context(invitation_form()), ["You cannot turn off your own account."])
+        return refuse("studio/people.html", people_context(invitation_form()), [_("You cannot turn off your own account.")])
     account.active = active
     # Off means signed out everywhere at once, not merely refused at the next sign-in.
     ended = end_sessions(account)

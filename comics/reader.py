@@ -6,11 +6,12 @@ the page's language where they have been written in it.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
+from comics.data_saver import data_saver_source, episode_cost, prefetch_sources
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.stats.counting import counts_episode_views
@@ -144,13 +145,21 @@ def series_detail(slug: str) -> str:
 @bp.get("/series/<slug>/<episode_number:number>/")
 @counts_episode_views  # outside the cache, so pages served from it are counted too
 @cached_page
-def episode_detail(slug: str, number: int) -> str:
-    """Show an episode's panels top to bottom, with the artist's card at the end."""
+def episode_detail(slug: str, number: int) -> Response:
+    """Show an episode's panels top to bottom, with the artist's card at the end.
+
+    In data-saver mode (comics.data_saver) each panel offers only its narrowest rendition and the
+    next episode is not prefetched; the page says what it costs in either mode.
+    """
     series = get_series_or_404(slug)
     original = get_public_episode_or_404(series, number)
     language = page_language()
     episode = version_to_show(original, language)
-    return render_template(
+    saver = data_saver_source()
+    next_episode = neighbour(series, number, after=True)
+    # reader.js prefetches these near the end of the episode, unless the reader saves data.
+    next_panels = prefetch_sources(version_to_show(next_episode, language).panels) if next_episode and not saver else []
+    page = render_template(
         "comics/episode.html",
         series=series,
         episode=episode,
@@ -159,7 +168,13 @@ def episode_detail(slug: str, number: int) -> str:
         # The page's language has no version of its own yet: the original is shown, and says so.
         untranslated=episode.language != language,
         previous=neighbour(series, number, after=False),
-        next=neighbour(series, number, after=True),
+        next=next_episode,
+        next_panels=next_panels,
         artist=series.artist,
+        saver=saver,
+        cost=episode_cost(episode.panels),
     )
+    response = make_response(page)
+    response.vary.add("Save-Data")
+    return response
 

@@ -6,6 +6,8 @@ a user sends gets a bare error or a traceback.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
@@ -18,8 +20,10 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_answer(message: str, status: int, title: str = "That did not work") -> tuple[Response | str, int]:
-    """Answer an error as JSON to the studio's script, else as a page, always with a message."""
+def error_answer(message: str, status: int, title: str | None = None) -> tuple[Response | str, int]:
+    """Answer an error as JSON to the studio's script, else as a page, always with a message (both translated)."""
+    if title is None:
+        title = _("That did not work")
     if wants_json():
         return jsonify(ok=False, error=message), status
     return render_template("auth/error.html", title=title, message=message, status=status), status
@@ -38,19 +42,21 @@ def server_error(error: Exception) -> tuple[str, int]:
 def csrf_failed(error: CSRFError) -> tuple[Response | str, int]:
     """Answer a form sent without a valid CSRF token: nothing was changed."""
     return error_answer(
-        "This form was out of date or not sent from this site, so nothing was changed. "
-        "Reload the page and try again.",
+        _(
+            "This form was out of date or not sent from this site, so nothing was changed. "
+            "Reload the page and try again."
+        ),
         400,
-        "Form expired",
+        _("Form expired"),
     )
 
 
 def too_many_requests(error: TooManyRequests) -> tuple[Response | str, int]:
     """Answer a rate-limited request with a message saying when to try again."""
     return error_answer(
-        "Too many sign-in attempts from your connection. Wait a few minutes, then try again.",
+        _("Too many sign-in attempts from your connection. Wait a few minutes, then try again."),
         429,
-        "Too many attempts",
+        _("Too many attempts"),
     )
 
 
@@ -58,23 +64,26 @@ def too_large(error: Exception) -> tuple[Response | str, int]:
     """Answer a request bigger than MAX_CONTENT_LENGTH: nothing of it was read or saved."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return error_answer(
-        f"These files are too large to send together (at most {limit / 1_000_000:.1f} MB in one go). "
-        "Nothing was saved: send fewer files at a time.",
+        _(
+            "These files are too large to send together (at most %(megabytes)s MB in one go). "
+            "Nothing was saved: send fewer files at a time.",
+            megabytes=format_decimal(limit / 1_000_000, "0.0"),
+        ),
         413,
-        "Upload too large",
+        _("Upload too large"),
     )
 
 
 def conflict(error: HTTPException) -> tuple[Response | str, int]:
-    return error_answer(error.description or "That cannot be done right now.", 409, "Not yet")
+    return error_answer(error.description or _("That cannot be done right now."), 409, _("Not yet"))
 
 
 def unauthorised(error: Exception) -> tuple[Response | str, int]:
-    return error_answer("Sign in to do that.", 401, "Sign in needed")
+    return error_answer(_("Sign in to do that."), 401, _("Sign in needed"))
 
 
 def forbidden(error: Exception) -> tuple[Response | str, int]:
-    return error_answer("Your account may not do that. Ask an editor or an admin if you think it should.", 403, "Not allowed")
+    return error_answer(_("Your account may not do that. Ask an editor or an admin if you think it should."), 403, _("Not allowed"))
 
 
 def register_error_pages(app: Flask) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from flask import flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from web.errors import wants_json
@@ -51,17 +52,22 @@ def refuse(
 
 
 def form_errors(form: Any) -> list[str]:
-    """Return a form's error messages as "Field: message" lines."""
+    """Return a form's error messages as "Field: message" lines (in the page's language)."""
     messages: list[str] = []
     for name, errors in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
-        prefix = f"{label.text}: " if label is not None else ""
+
+        def line(message: object, label: Any = label) -> str:
+            if label is None:
+                return str(message)
+            return str(_("%(field)s: %(message)s", field=str(label.text), message=str(message)))
+
         for error in errors:
             if isinstance(error, dict):  # a subform's errors (the links of a profile)
                 for sub_errors in error.values():
-                    messages.extend(f"{prefix}{message}" for message in sub_errors)
+                    messages.extend(line(message) for message in sub_errors)
             elif isinstance(error, list):
-                messages.extend(f"{prefix}{message}" for message in error)
+                messages.extend(line(message) for message in error)
             else:
-                messages.append(f"{prefix}{error}")
+                messages.append(line(error))
     return messages

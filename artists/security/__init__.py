@@ -16,6 +16,8 @@ factor is not counted: its code proves only a key the page itself has just shown
 from __future__ import annotations
 
 from flask import Blueprint, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response  # what redirect() is typed to return
@@ -23,7 +25,7 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return
 from artists import passkeys, second_step
 from artists.auth import failed
 from artists.forms import SecondFactorForm
-from artists.models import SecondFactor, User
+from artists.models import FactorKind, SecondFactor, User
 from artists.passkeys import PasskeyRefused
 from artists.second_factors import use_code
 from comics.publishing.audit import AuditAction, record
@@ -41,7 +43,7 @@ def never_store(response: Response) -> Response:
 
 # How long a new authenticator app's secret, carried sealed in its setup form, stays valid.
 TOTP_SETUP_SECONDS = 15 * 60
-WRONG_CODE = (
+WRONG_CODE = _l(
     "That code did not work. Type the code your app shows now (each works only once), "
     "or one of your recovery codes."
 )
@@ -85,15 +87,21 @@ def check_proof(user: User, form: SecondFactorForm, except_id: int | None = None
         return f"passkey “{factor.name}”"
     code = (form.code.data or "").strip()
     if not code:
-        raise ProofRefused("Type a code, or use your passkey.")
+        raise ProofRefused(_("Type a code, or use your passkey."))
     proof = use_code(user.id, code, except_id)
     if proof is None:
-        raise ProofRefused(WRONG_CODE)
+        raise ProofRefused(str(WRONG_CODE))
     return proof
 
 
 def describe(factor: SecondFactor) -> str:
+    """Name a factor for the audit log, in English like the rest of the log."""
     return f"{factor.kind.label} “{factor.name}”"
+
+
+def kind_label(kind: FactorKind) -> str:
+    """Name a kind of factor as the interface does, in the page's language."""
+    return str(_("Passkey") if kind is FactorKind.PASSKEY else _("Authenticator app"))
 
 
 def audit(user: User, action: AuditAction, label: str, comment: str = "") -> None:

@@ -9,6 +9,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response  # what redirect() is typed to return
@@ -27,7 +28,7 @@ from artists.second_factors import (
     remove_factor,
 )
 from artists.second_factors import make_recovery_codes as new_recovery_codes
-from artists.security import Page, ProofRefused, audit, bp, check_proof, describe, limit_attempts
+from artists.security import Page, ProofRefused, audit, bp, check_proof, describe, kind_label, limit_attempts
 from artists.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
 from comics.publishing.audit import AuditAction
 from extensions import db
@@ -67,7 +68,7 @@ def show_new_codes_or_return(user: User, factor: SecondFactor) -> Page:
         return render_template("security/recovery_codes.html", codes=codes, added=factor)
     db.session.commit()
     second_step.note_proof()
-    flash(f"{describe(factor)} is added.", "success")
+    flash(_("%(kind)s “%(name)s” is added.", kind=kind_label(factor.kind), name=factor.name), "success")
     return redirect(url_for("security.overview"), code=303)
 
 
@@ -95,10 +96,10 @@ def confirm() -> Page:
     if not has_factor(user.id):
         return redirect(target, code=303)
     context = {
-        "title": "Confirm it is you",
-        "intro": "Before changing how you sign in, use your passkey or type a code from your authenticator app.",
+        "title": _("Confirm it is you"),
+        "intro": _("Before changing how you sign in, use your passkey or type a code from your authenticator app."),
         "action": url_for("security.confirm", next=target),
-        "submit": "Confirm",
+        "submit": _("Confirm"),
         "cancel": url_for("security.overview"),
     }
     form = SecondFactorForm()
@@ -164,13 +165,15 @@ def remove(factor_id: int) -> Page:
     if not may_remove(user, factor):
         return render_template("security/remove_refused.html", factor=factor), 409
     context = {
-        "title": f"Remove {describe(factor)}",
-        "intro": (
-            f"To remove {describe(factor)}, prove it is you with another of your factors or a recovery code. "
-            "A code from the app you are removing does not count."
+        "title": _("Remove %(kind)s “%(name)s”", kind=kind_label(factor.kind), name=factor.name),
+        "intro": _(
+            "To remove %(kind)s “%(name)s”, prove it is you with another of your factors or a recovery code. "
+            "A code from the app you are removing does not count.",
+            kind=kind_label(factor.kind),
+            name=factor.name,
         ),
         "action": url_for("security.remove", factor_id=factor.id),
-        "submit": "Remove it",
+        "submit": _("Remove it"),
         "cancel": url_for("security.overview"),
         "removing": factor,
     }
@@ -184,11 +187,12 @@ def remove(factor_id: int) -> Page:
             db.session.rollback()
             return render_proof(context, user, form, factor.id, str(refusal), 401)
         label = describe(factor)
+        removed = _("%(kind)s “%(name)s” is removed.", kind=kind_label(factor.kind), name=factor.name)
         remove_factor(factor)
         audit(user, AuditAction.FACTOR_REMOVE, label, f"confirmed with {proof}")
         db.session.commit()
         second_step.note_proof()
-        flash(f"{label} is removed.", "success")
+        flash(removed, "success")
         return redirect(url_for("security.overview"), code=303)
     return render_proof(context, user, form, factor.id)
 
@@ -199,7 +203,7 @@ def recovery_codes() -> Page:
     """Replace the account's recovery codes with new ones, shown once."""
     user = signed_in_user()
     if not has_factor(user.id):
-        flash("Add a passkey or an authenticator app first: recovery codes stand in for one.", "info")
+        flash(_("Add a passkey or an authenticator app first: recovery codes stand in for one."), "info")
         return redirect(url_for("security.overview"), code=303)
     stale = stale_proof(user, then=url_for("security.overview"))
     if stale is not None:

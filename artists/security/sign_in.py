@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response  # what redirect() is typed to return
 
@@ -71,7 +73,7 @@ def sign_out_accounts_missing_a_factor() -> Response | None:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("Your account now needs a second factor. Sign in again to set one up.", "info")
+    flash(_("Your account now needs a second factor. Sign in again to set one up."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -81,7 +83,7 @@ def sign_out_accounts_missing_a_factor() -> Response | None:
 def restart_sign_in() -> Response:
     """Send someone whose second step has expired (or never began) back to the password."""
     second_step.forget()
-    flash("Sign in again: that step took too long or was already finished.", "info")
+    flash(_("Sign in again: that step took too long or was already finished."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -99,10 +101,10 @@ def render_proof(template_context: dict[str, Any], user: User, form: SecondFacto
 
 def verify_context() -> dict[str, Any]:
     return {
-        "title": "Confirm it is you",
-        "intro": "Your password was right. Now use your passkey, or type the code from your authenticator app.",
+        "title": _("Confirm it is you"),
+        "intro": _("Your password was right. Now use your passkey, or type the code from your authenticator app."),
         "action": url_for("security.verify"),
-        "submit": "Sign in",
+        "submit": _("Sign in"),
         "cancel": url_for("auth.login"),
     }
 
@@ -130,7 +132,14 @@ def verify() -> Page:
         second_step.note_proof()
         if proof == RECOVERY_PROOF:
             left = recovery_codes_left(user.id)
-            flash(f"You signed in with a recovery code; {left} are left. Make new ones on your Security page if you are running out.", "info")
+            flash(
+                ngettext(
+                    "You signed in with a recovery code; %(num)d is left. Make new ones on your Security page if you are running out.",
+                    "You signed in with a recovery code; %(num)d are left. Make new ones on your Security page if you are running out.",
+                    left,
+                ),
+                "info",
+            )
         return response
     return render_proof(verify_context(), user, form)
 
@@ -150,7 +159,7 @@ def totp_setup(user: User, form: TotpSetupForm | None = None) -> dict[str, Any]:
         "sealed": seal(f"{user.id}:{secret}"),
         "key": grouped_secret(secret),
         "uri": uri,
-        "qr": qr_code_svg(uri, "QR code for your authenticator app"),
+        "qr": qr_code_svg(uri, _("QR code for your authenticator app")),
     }
 
 
@@ -160,11 +169,11 @@ def add_totp_from(user: User, form: TotpSetupForm) -> SecondFactor | str:
         return " ".join(form_errors(form))
     opened = unseal(form.secret.data or "", TOTP_SETUP_SECONDS)
     if opened is None or not opened.startswith(f"{user.id}:"):
-        return "This setup page was open too long. A new key is shown below: add it to your app again."
+        return str(_("This setup page was open too long. A new key is shown below: add it to your app again."))
     secret = opened.split(":", 1)[1]
     step = matching_step(secret, "".join((form.code.data or "").split()))
     if step is None:
-        return "That is not the code the app shows now. Check that the app has the key below and the phone's clock is right, then try again."
+        return str(_("That is not the code the app shows now. Check that the app has the key below and the phone's clock is right, then try again."))
     return add_totp_factor(user, secret, form.name.data or "", step)
 
 

@@ -18,7 +18,7 @@ from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
 
 # How the studio's audit log names each action (the entries keep the action itself, in any language).
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, object] = {
     AuditAction.SUBMIT: _l("submitted for review"),
     AuditAction.WITHDRAW: _l("taken back"),
     AuditAction.RETURN: _l("returned"),
@@ -45,12 +45,13 @@ ACTION_LABELS = {
     AuditAction.REVISION_APPROVE: _l("changes approved"),
     AuditAction.REVISION_RETURN: _l("changes returned"),
     AuditAction.GIVE_PAGE_CHANGE: _l("Give page changed"),
+    AuditAction.EDITION_EXPORT: _l("offline edition exported"),
 }
 
 
 def action_label(action: AuditAction | str) -> str:
     """Return how the audit log names an action, in the page's language (its value when unknown)."""
-    return str(ACTION_LABELS.get(action, action))  # type: ignore[call-overload]
+    return str(ACTION_LABELS.get(action, action))
 
 
 # What an email address looks like (artists.accounts.EMAIL_PATTERN), found anywhere in a label.

@@ -9,6 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# The built-in items (settings.DEFAULT_REVIEW_CHECKLIST), marked here so that they are extracted into the
+# catalogues: the setting stays plain data, and item_label() translates an item as it is shown.
+DEFAULT_ITEMS_TRANSLATED = (
+    _l("No real names or faces of people who could be identified"),
+    _l("No places, routes or dates that could identify a crossing"),
+    _l("Facts checked"),
+    _l("Alt text and transcripts describe every panel"),
+)
 
 
 def review_checklist() -> list[str]:
@@ -22,7 +33,18 @@ def unconfirmed(confirmed: Iterable[str]) -> list[str]:
     return [item for item in review_checklist() if item.strip() not in ticked]
 
 
+def item_label(item: str) -> str:
+    """Return a checklist item in the page's language: its translation, or its words as configured.
+
+    The form's values and the audit log keep the configured words; only what is shown is translated.
+    """
+    return str(_(item)) if item else item
+
+
 def checklist_refusal(missing: Iterable[str], doing: str = "approving") -> str:
-    """Return the message that refuses a decision with items unconfirmed, naming them."""
-    names = "; ".join(f"“{item}”" for item in missing)
-    return f"Confirm every item of the checklist before {doing}. Not confirmed yet: {names}."
+    """Return the message that refuses a decision with items unconfirmed, naming them (doing is
+    "approving" or "publishing")."""
+    names = "; ".join(_("“%(item)s”", item=item_label(item)) for item in missing)
+    if doing == "publishing":
+        return str(_("Confirm every item of the checklist before publishing. Not confirmed yet: %(items)s.", items=names))
+    return str(_("Confirm every item of the checklist before approving. Not confirmed yet: %(items)s.", items=names))

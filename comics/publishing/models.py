@@ -47,6 +47,8 @@ class AuditAction(enum.StrEnum):
     REVISION_RETURN = "revision-return"
     # The organisation's Give page (comics.giving).
     GIVE_PAGE_CHANGE = "give-page-change"
+    # Offline editions built in the studio (comics.studio.editions): who exported which series and languages.
+    EDITION_EXPORT = "edition-export"
 
 
 class AuditEntry(Model):

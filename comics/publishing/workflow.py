@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from artists.models import User
 from artists.permissions import may_publish
 from comics.clock import utcnow
@@ -29,6 +32,16 @@ class WorkflowError(ValueError):
     """A step that cannot be taken now, with the reason to show."""
 
 
+# How the studio names each stage (stage() returns the key, which is also the page's CSS class).
+STAGE_LABELS = {
+    "draft": _l("draft"),
+    "returned": _l("returned"),
+    "in review": _l("in review"),
+    "scheduled": _l("scheduled"),
+    "published": _l("published"),
+}
+
+
 # ----- states -----------------------------------------------------------------------------------
 
 def stage(episode: Episode) -> str:
@@ -38,6 +51,11 @@ def stage(episode: Episode) -> str:
     if episode.status == EpisodeStatus.SUBMITTED:
         return "in review"
     return episode.status.value
+
+
+def stage_label(key: str) -> str:
+    """Return a stage's name in the page's language: stage_label(stage(episode))."""
+    return str(STAGE_LABELS.get(key, key))
 
 
 def image_state(image: StoredImage) -> str:
@@ -55,13 +73,13 @@ def image_state(image: StoredImage) -> str:
 def publish_blockers(episode: Episode) -> list[str]:
     """Return why the episode cannot go out yet; empty when it can."""
     if not episode.panels:
-        return ["Add at least one panel."]
+        return [_("Add at least one panel.")]
     states = [image_state(panel.image) for panel in episode.panels]
     blockers = []
     if "failed" in states:
-        blockers.append(f"{states.count('failed')} panel(s) could not be processed: replace or remove them.")
+        blockers.append(_("%(count)s panel(s) could not be processed: replace or remove them.", count=states.count("failed")))
     if "processing" in states:
-        blockers.append(f"{states.count('processing')} panel(s) are still being processed; try again in a minute.")
+        blockers.append(_("%(count)s panel(s) are still being processed; try again in a minute.", count=states.count("processing")))
     return blockers
 
 
@@ -76,6 +94,7 @@ def _require_publishable(episode: Episode) -> None:
 
 
 def _require_checklist(confirmed: Sequence[str], doing: str) -> None:
+    """Refuse unless every checklist item is confirmed; doing is "approving" or "publishing"."""
     missing = unconfirmed(confirmed)
     if missing:
         raise WorkflowError(checklist_refusal(missing, doing))
@@ -86,7 +105,7 @@ def _require_checklist(confirmed: Sequence[str], doing: str) -> None:
 def submit(episode: Episode, user: User, comment: str = "") -> None:
     """Send a draft or returned episode to the editors for review."""
     if episode.status not in (EpisodeStatus.DRAFT, EpisodeStatus.RETURNED):
-        raise WorkflowError("Only a draft or a returned episode can be submitted for review.")
+        raise WorkflowError(_("Only a draft or a returned episode can be submitted for review."))
     _require_publishable(episode)
     episode.status = EpisodeStatus.SUBMITTED
     record(user, AuditAction.SUBMIT, "episode", episode.id, _label(episode), comment.strip())
@@ -95,7 +114,7 @@ def submit(episode: Episode, user: User, comment: str = "") -> None:
 def withdraw(episode: Episode, user: User) -> None:
     """Take a submitted episode back to draft, to change it before review."""
     if episode.status != EpisodeStatus.SUBMITTED:
-        raise WorkflowError("Only an episode in review can be withdrawn.")
+        raise WorkflowError(_("Only an episode in review can be withdrawn."))
     episode.status = EpisodeStatus.DRAFT
     record(user, AuditAction.WITHDRAW, "episode", episode.id, _label(episode))
 
@@ -103,11 +122,11 @@ def withdraw(episode: Episode, user: User) -> None:
 def return_to_artist(episode: Episode, user: User, comment: str) -> None:
     """Send a submitted episode back to its artist with the editor's comment."""
     if not user.is_staff:
-        raise WorkflowError("Only editors review episodes.")
+        raise WorkflowError(_("Only editors review episodes."))
     if episode.status != EpisodeStatus.SUBMITTED:
-        raise WorkflowError("Only an episode in review can be returned.")
+        raise WorkflowError(_("Only an episode in review can be returned."))
     if not comment.strip():
-        raise WorkflowError("Say what the artist should change: the comment is what they will read.")
+        raise WorkflowError(_("Say what the artist should change: the comment is what they will read."))
     episode.status = EpisodeStatus.RETURNED
     record(user, AuditAction.RETURN, "episode", episode.id, _label(episode), comment.strip())
 
@@ -120,9 +139,9 @@ def approve(
     confirmed must hold every item of the review checklist; the approval's audit entry keeps them.
     """
     if not user.is_staff:
-        raise WorkflowError("Only editors approve episodes.")
+        raise WorkflowError(_("Only editors approve episodes."))
     if episode.status != EpisodeStatus.SUBMITTED:
-        raise WorkflowError("Only an episode in review can be approved.")
+        raise WorkflowError(_("Only an episode in review can be approved."))
     _require_publishable(episode)
     _require_checklist(confirmed, "approving")
     record(user, AuditAction.APPROVE, "episode", episode.id, _label(episode), comment.strip(), checklist=review_checklist())
@@ -136,9 +155,9 @@ def publish(episode: Episode, user: User, publish_at: datetime | None = None, co
     their own work included, since the people in a story are no safer for skipping the editor.
     """
     if not may_publish(user):
-        raise WorkflowError("Episodes on this site are published by an editor: submit it for review.")
+        raise WorkflowError(_("Episodes on this site are published by an editor: submit it for review."))
     if episode.is_public:
-        raise WorkflowError("This episode is already published.")
+        raise WorkflowError(_("This episode is already published."))
     _require_publishable(episode)
     _require_checklist(confirmed, "publishing")
     _go_live(episode, user, publish_at, checklist=review_checklist())
@@ -166,7 +185,7 @@ def unpublish(episode: Episode, user: User, comment: str = "") -> None:
     able to pull their own work at once, whatever the site's review rules.
     """
     if episode.status != EpisodeStatus.PUBLISHED:
-        raise WorkflowError("This episode is not published or scheduled.")
+        raise WorkflowError(_("This episode is not published or scheduled."))
     episode.status = EpisodeStatus.DRAFT
     record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), comment.strip())
 
@@ -185,15 +204,20 @@ def note_edit(episode: Episode, user: User) -> str | None:
     episode.status = EpisodeStatus.SUBMITTED
     record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), "changed by the artist: back in review")
     record(user, AuditAction.SUBMIT, "episode", episode.id, _label(episode), "changes to an approved episode")
-    return "Your changes are saved and the episode is back in review: readers will see it again once an editor approves it."
+    return str(_("Your changes are saved and the episode is back in review: readers will see it again once an editor approves it."))
 
 
 # ----- deleting ---------------------------------------------------------------------------------
 
-def _episode_images(episode: Episode) -> list[StoredImage]:
-    images = {panel.image.id: panel.image for panel in episode.panels}
-    if episode.thumbnail is not None:
-        images[episode.thumbnail.id] = episode.thumbnail
+def _let_go_of_images(episode: Episode) -> list[StoredImage]:
+    """Return the images of an episode and of its versions in other languages, which are deleted with
+    it, and let go of their thumbnails (each one of those images) so the rows can go first."""
+    images: dict[int, StoredImage] = {}
+    for version in (episode, *episode.translations):
+        images.update((panel.image.id, panel.image) for panel in version.panels)
+        if version.thumbnail is not None:
+            images[version.thumbnail.id] = version.thumbnail
+            version.thumbnail = None
     return list(images.values())
 
 
@@ -203,10 +227,8 @@ def delete_episode(episode: Episode, user: User) -> None:
     if episode.status == EpisodeStatus.PUBLISHED:
         unpublish(episode, user, "before deleting")
         db.session.commit()
-    images = _episode_images(episode)
     record(user, AuditAction.DELETE, "episode", episode.id, label)
-    # The thumbnail points at one of the images about to go: let go of it first.
-    episode.thumbnail = None
+    images = _let_go_of_images(episode)
     db.session.flush()
     db.session.delete(episode)
     names = delete_images(images)
@@ -223,8 +245,7 @@ def delete_series(series: Series, user: User) -> None:
         db.session.commit()
     images: list[StoredImage] = []
     for episode in series.episodes:
-        images.extend(_episode_images(episode))
-        episode.thumbnail = None
+        images.extend(_let_go_of_images(episode))
     if series.cover is not None:
         images.append(series.cover)
         series.cover = None

@@ -6,7 +6,7 @@ escaped, so the studio's stats page (or a test) can draw them from any data.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
@@ -44,9 +44,19 @@ def _day_label(day: date) -> str:
 
 
 def line_chart(
-    title: str, days: Sequence[date], lines: Sequence[Line], *, element_id: str = "chart", width: int = 720, height: int = 260
+    title: str,
+    days: Sequence[date],
+    lines: Sequence[Line],
+    *,
+    element_id: str = "chart",
+    width: int = 720,
+    height: int = 260,
+    day_label: Callable[[date], str] = _day_label,
 ) -> str:
-    """Return an SVG line chart of daily counts, one line per series, with axes and a legend."""
+    """Return an SVG line chart of daily counts, one line per series, with axes and a legend.
+
+    day_label names a day under the axis ("1 Jan" unless given: the caller knows the reader's language).
+    """
     left, right, top, bottom = 48, 16, 16, 40
     legend_rows = math.ceil(len(lines) / 2) if len(lines) > 1 else 0
     total_height = height + legend_rows * 20
@@ -82,7 +92,7 @@ def line_chart(
             anchor = "start" if index == 0 else "end" if index == len(days) - 1 else "middle"
             parts.append(
                 f'<text x="{x(index):.1f}" y="{height - bottom + 18}" font-size="11" text-anchor="{anchor}" fill="#444">'
-                f"{escape(_day_label(days[index]))}</text>"
+                f"{escape(day_label(days[index]))}</text>"
             )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#888" stroke-width="1"/>')
     for number, line in enumerate(lines):

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -40,7 +42,7 @@ class CountRow:
     @property
     def trend(self) -> Markup:
         """Return a sparkline of the daily counts."""
-        return Markup(sparkline(self.daily, f"{self.label}: {self.total} over the period"))
+        return Markup(sparkline(self.daily, _("%(name)s: %(total)s over the period", name=self.label, total=self.total)))
 
 
 @dataclass
@@ -64,32 +66,46 @@ class StatsReport:
     def views_chart(self) -> Markup:
         """Return the chart of daily views: the most-read episodes, the rest together."""
         return Markup(line_chart(
-            f"Views per day, {self._period}", self.days, chart_lines(self.episodes), element_id="views-chart"
+            _("Views per day, %(period)s", period=self._period),
+            self.days,
+            chart_lines(self.episodes),
+            element_id="views-chart",
+            day_label=chart_day_label,
         ))
 
     @property
     def clicks_chart(self) -> Markup:
         """Return the chart of daily clicks on each link."""
         return Markup(line_chart(
-            f"Link clicks per day, {self._period}", self.days, chart_lines(self.links), element_id="clicks-chart"
+            _("Link clicks per day, %(period)s", period=self._period),
+            self.days,
+            chart_lines(self.links),
+            element_id="clicks-chart",
+            day_label=chart_day_label,
         ))
 
     @property
     def _period(self) -> str:
-        return f"{self.days[0].isoformat()} to {self.days[-1].isoformat()}" if self.days else ""
+        return _("%(first)s to %(last)s", first=self.days[0].isoformat(), last=self.days[-1].isoformat()) if self.days else ""
+
+
+def chart_day_label(day: date) -> str:
+    """Name a day under a chart's axis in the page's language ("1 Jan"; in Korean "1월 1일")."""
+    # Translators: a CLDR date pattern for the days under a chart (d: day, MMM: short month name).
+    return str(format_date(day, _("d MMM")))
 
 
 def chart_lines(rows: list[CountRow]) -> list[Line]:
     """Return chart lines for the busiest rows, the others summed into one, quiet rows left out."""
     busy = sorted((row for row in rows if row.total), key=lambda row: row.total, reverse=True)
     if not busy:
-        return [Line("No views or clicks yet", [0] * (len(rows[0].daily) if rows else 0))] if rows else []
+        return [Line(_("No views or clicks yet"), [0] * (len(rows[0].daily) if rows else 0))] if rows else []
     shown, rest = busy[: CHART_LINES - 1], busy[CHART_LINES - 1 :]
     if len(rest) == 1:
         shown, rest = busy, []
     lines = [Line(row.label, row.daily) for row in shown]
     if rest:
-        lines.append(Line(f"{len(rest)} others", [sum(day) for day in zip(*(row.daily for row in rest), strict=True)]))
+        lines.append(Line(_("%(count)s others", count=len(rest)), [sum(day) for day in zip(*(row.daily for row in rest), strict=True)]))
     return lines
 
 
@@ -116,10 +132,10 @@ def build_stats_report(artist: Artist, days: int = DEFAULT_RANGE, end: date | No
             continue
         report.episodes.append(
             CountRow(
-                label=f"{episode.series.title} · {episode.number}. {episode.title}",
+                label=_("%(series)s · %(number)s. %(title)s", series=episode.series.title, number=episode.number, title=episode.title),
                 total=sum(daily),
                 daily=daily,
-                detail="" if episode.is_public else "not public now",
+                detail="" if episode.is_public else _("not public now"),
             )
         )
 
@@ -127,7 +143,8 @@ def build_stats_report(artist: Artist, days: int = DEFAULT_RANGE, end: date | No
     links = db.session.scalars(select(ArtistLink).where(ArtistLink.artist_id == artist.id).order_by(ArtistLink.position))
     for link in links:
         daily = [clicks.get(link.id, {}).get(day, 0) for day in range_days]
-        detail = display_host(link.url) + (" · primary" if link.is_primary else "")
+        host = display_host(link.url)
+        detail = _("%(host)s · primary", host=host) if link.is_primary else host
         report.links.append(CountRow(label=link.label, total=sum(daily), daily=daily, detail=detail))
     return report
 

@@ -5,6 +5,7 @@ from flask import render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from artists.models import User
 from artists.permissions import require_staff, signed_in_user
 from comics.clock import utcnow
 from comics.models import Episode, Series
@@ -22,7 +23,11 @@ AUDIT_PER_PAGE = 50
 @bp.get("/")
 def dashboard() -> str:
     """Show the account's series and episodes by stage; editors see everyone's, review queue first."""
-    user = signed_in_user()
+    return render_template("studio/dashboard.html", **dashboard_context(signed_in_user()))
+
+
+def dashboard_context(user: User) -> dict[str, object]:
+    """Return what the dashboard shows this account (also the page a refused language switch answers with)."""
     series_query = select(Series).options(joinedload(Series.artist)).order_by(Series.title)
     episode_query = (
         select(Episode)
@@ -56,7 +61,25 @@ episode_query.where(~Episode.is_public)).unique().all()
         ).unique()
     )
     waiting = pending_revisions(user)
-    return render_template("studio/dashboard.html", user=user, series_list=series_list, groups=groups, stage=stage, waiting_changes=waiting)
+    rows = {key: with_versions_under(episodes) for key, episodes in groups.items()}
+    return {"user": user, "series_list": series_list, "groups": groups, "rows": rows, "stage": stage, "waiting_changes": waiting}
+
+
+def with_versions_under(episodes: list[Episode]) -> list[tuple[Episode, list[Episode]]]:
+    """Return the episodes as rows of (episode, its versions in other languages listed under it).
+
+    A version goes under its original when the original is in the same list; otherwise it is a row of
+    its own, in the list's order, and the page names its language.
+    """
+    present = {episode.id for episode in episodes}
+    under: dict[int, list[Episode]] = {}
+    rows: list[tuple[Episode, list[Episode]]] = []
+    for episode in episodes:
+        if episode.original_id is not None and episode.original_id in present:
+            under.setdefault(episode.original_id, []).append(episode)
+        else:
+            rows.append((episode, under.setdefault(episode.id, [])))
+    return rows
 
 
 @bp.get("/audit")

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from comics.images import opening
 from comics.images.ingest import (
     IngestError,
     Upload,
     add_panels,
     delete_images,
+    in_page_language,
 )
 from comics.models import Episode, Panel
 from extensions import db
@@ -55,7 +58,7 @@ def append_uploads(episode: Episode, uploads: Sequence[Upload]) -> list[FileResu
         try:
             notes = add_panels(episode, [upload])
         except opening.RejectedImage as refusal:
-            results.append(FileResult(upload.filename, "refused", reason=refusal.reason))
+            results.append(FileResult(upload.filename, "refused", reason=in_page_language(refusal.reason)))
             continue
         except IngestError as refusal:
             results.append(FileResult(upload.filename, "refused", reason="; ".join(refusal.reasons)))
@@ -88,7 +91,7 @@ def reorder(episode: Episode, panel_ids: Sequence[int]) -> bool:
     """Put the episode's panels in the order of these ids; return whether anything moved."""
     by_id = {panel.id: panel for panel in episode.panels}
     if sorted(panel_ids) != sorted(by_id):
-        raise EditRefused(["The new order must list each of this episode's panels exactly once."])
+        raise EditRefused([_("The new order must list each of this episode's panels exactly once.")])
     if list(panel_ids) == [panel.id for panel in episode.panels]:
         return False
     place_panels(episode, [by_id[panel_id] for panel_id in panel_ids])

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from itertools import zip_longest
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -19,8 +21,9 @@ from artists.permissions import (
     require_staff,
     signed_in_user,
 )
-from comics.images.ingest import Upload, discard_unreferenced, next_episode_number
+from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
 from comics.images.media import send_media, stored_path
+from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.models import Episode, EpisodeStatus, Series, has_public_work
 from comics.publishing.audit import history, latest_comment
 from comics.publishing.models import AuditAction
@@ -55,13 +58,12 @@ from comics.studio.forms import (
     EpisodeForm,
     PublishForm,
     ReviewForm,
+    VersionForm,
     from_utc,
 )
 from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
 
-MAX_ALT_TEXT = 2000
-MAX_TRANSCRIPT = 20_000
 PANEL_FIELD = re.compile(r"(?:alt|transcript|position|remove|replace)-(\d+)")
 
 
@@ -112,8 +114,27 @@ def episode_context(episode: Episode, **extra: object) -> dict[str, object]:
         "confirm_form": ConfirmForm(formdata=None),
         "published_at": from_utc(episode.published_at),
         "first_public": goes_public_with(episode),
+        **versions_context(episode),
         **extra,
     }
+
+
+def versions_context(episode: Episode) -> dict[str, object]:
+    """Return what the episode page shows of its languages: the other versions and where each stands,
+    the site's languages it lacks (an original's), its panels without alt text, and, on a version, its
+    panels beside the original's."""
+    present = {version.language for version in episode.versions()}
+    return {
+        "other_versions": [(version, stage(version)) for version in episode.versions() if version is not episode],
+        "languages_to_add": [code for code in current_app.config["LANGUAGES"] if code not in present] if episode.is_original else [],
+        "missing_alt": missing_alt_text(episode),
+        "pairs": list(zip_longest(episode.original.panels, episode.panels)) if episode.original is not None else [],
+    }
+
+
+def episode_form(episode: Episode) -> EpisodeForm:
+    """Return the episode's form: a version's has its translator too."""
+    return EpisodeForm(obj=episode) if episode.is_original else VersionForm(obj=episode)
 
 
 def goes_public_with(episode: Episode) -> dict[str, bool]:
@@ -141,7 +162,7 @@ def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
     uploads = uploads_from(request.files.getlist("files"), request.form.getlist("alt_text"), request.form.getlist("transcript"))
     reasons = form_errors(form) if not form.validate() else []
     if not uploads:
-        reasons.append("Choose at least one image file (PNG, JPEG, WebP, GIF or AVIF).")
+        reasons.append(_("Choose at least one image file (PNG, JPEG, WebP, GIF or AVIF)."))
     if reasons:
         return refuse("studio/episode_new.html", context, reasons)
     episode = Episode(
@@ -156,13 +177,13 @@ def new_episode(series_id: int) -> Response | tuple[Response | str, int] | str:
     problems = refused(results)
     if problems:
         abandon(episode)
-        return refuse("studio/episode_new.html", context, ["Nothing was saved: fix or remove these files and send them again.", *problems], results)
+        return refuse("studio/episode_new.html", context, [_("Nothing was saved: fix or remove these files and send them again."), *problems], results)
     try:
         db.session.commit()
     except IntegrityError:
         abandon(episode)
-        return refuse("studio/episode_new.html", context, ["Another episode was created at the same moment; send it again."], status=409)
-    return done(url_for("studio.edit_episode", episode_id=episode.id), f"Saved “{episode.title}” as a draft with {len(episode.panels)} panels.", results)
+        return refuse("studio/episode_new.html", context, [_("Another episode was created at the same moment; send it again.")], status=409)
+    return done(url_for("studio.edit_episode", episode_id=episode.id), _("Saved “%(title)s” as a draft with %(panels)s panels.", title=episode.title, panels=len(episode.panels)), results)
 
 
 @bp.route("/episodes/<row_id:episode_id>/", methods=["GET", "POST"])
@@ -170,7 +191,7 @@ def edit_episode(episode_id: int) -> Response | tuple[Response | str, int] | str
     """Edit an episode: title, note, alt texts and transcripts, panel order, replace, remove, add panels."""
     episode = get_episode_for_edit(episode_id)
     user = signed_in_user()
-    form = EpisodeForm(obj=episode)
+    form = episode_form(episode)
     if showing_form():
         return render_template("studio/episode_edit.html", form=form, **episode_context(episode))
     try:
@@ -182,18 +203,18 @@ def edit_episode(episode_id: int) -> Response | tuple[Response | str, int] | str
     message = note_edit(episode, user) if changed else None
     db.session.commit()
     discard_unreferenced(discard)
-    return done(url_for("studio.edit_episode", episode_id=episode.id), message or "Your changes are saved.", results)
+    return done(url_for("studio.edit_episode", episode_id=episode.id), message or _("Your changes are saved."), results)
 
 
 def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple[list[FileResult], set[str], bool]:
     """Apply the edit form to the session; return file results, files to discard after commit, and whether anything changed."""
     if episode.status == EpisodeStatus.SUBMITTED and not may_publish(user):
-        raise EditRefused(["This episode is in review. Take it back from review to change it."])
+        raise EditRefused([_("This episode is in review. Take it back from review to change it.")])
     reasons = form_errors(form) if not form.validate() else []
     panels = {panel.id: panel for panel in episode.panels}
     mentioned = {int(m.group(1)) for key in [*request.form, *request.files] if (m := PANEL_FIELD.fullmatch(key))}
     if mentioned - panels.keys():
-        reasons.append("The form names panels that are not in this episode; reload the page and try again.")
+        reasons.append(_("The form names panels that are not in this episode; reload the page and try again."))
     if reasons:
         raise EditRefused(reasons)
 
@@ -201,16 +222,18 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
     title, note = (form.title.data or "").strip(), form.author_note.data or ""
     if (title, note) != (episode.title, episode.author_note):
         episode.title, episode.author_note, changed = title, note, True
+    if isinstance(form, VersionForm) and (form.translator.data or "").strip() != episode.translator:
+        episode.translator, changed = (form.translator.data or "").strip(), True
     for panel in episode.panels:
         alt = request.form.get(f"alt-{panel.id}")
         transcript = request.form.get(f"transcript-{panel.id}")
         if alt is not None and alt.strip() != panel.alt_text:
             if len(alt) > MAX_ALT_TEXT:
-                reasons.append(f"Panel {panel.position}: keep the alt text under {MAX_ALT_TEXT} characters.")
+                reasons.append(_("Panel %(number)s: keep the alt text under %(limit)s characters.", number=panel.position, limit=MAX_ALT_TEXT))
             panel.alt_text, changed = alt.strip(), True
         if transcript is not None and transcript.strip() != panel.transcript:
             if len(transcript) > MAX_TRANSCRIPT:
-                reasons.append(f"Panel {panel.position}: keep the transcript under {MAX_TRANSCRIPT} characters.")
+                reasons.append(_("Panel %(number)s: keep the transcript under %(limit)s characters.", number=panel.position, limit=MAX_TRANSCRIPT))
             panel.transcript, changed = transcript.strip(), True
 
     order = requested_order(episode, reasons)
@@ -223,7 +246,7 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
     keeping = len(episode.panels) - len(removing)
     new_uploads = uploads_from(request.files.getlist("files"), request.form.getlist("alt_text"), request.form.getlist("transcript"))
     if episode.status == EpisodeStatus.PUBLISHED and keeping + len(new_uploads) == 0:
-        raise EditRefused(["A published episode needs at least one panel: unpublish or delete it instead."])
+        raise EditRefused([_("A published episode needs at least one panel: unpublish or delete it instead.")])
 
     discard: set[str] = set()
     results: list[FileResult] = []
@@ -238,7 +261,7 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
     results.extend(append_uploads(episode, new_uploads))
     problems = refused(results)
     if problems:
-        raise EditRefused(["Nothing was saved: fix or remove these files and send them again.", *problems], results)
+        raise EditRefused([_("Nothing was saved: fix or remove these files and send them again."), *problems], results)
     changed = changed or bool(removing or results)
     return results, discard, changed
 
@@ -252,10 +275,10 @@ def requested_order(episode: Episode, reasons: list[str]) -> list[int]:
             keyed.append((float(index + 1), index, panel.id))
             continue
         if not re.fullmatch(r"-?\d{1,5}", raw):
-            reasons.append(f"Panel {index + 1}: its place in the order must be a whole number.")
+            reasons.append(_("Panel %(number)s: its place in the order must be a whole number.", number=index + 1))
             continue
         keyed.append((float(raw), index, panel.id))
-    return [panel_id for _, _, panel_id in sorted(keyed)]
+    return [panel_id for *_order, panel_id in sorted(keyed)]
 
 
 @bp.get("/episodes/<row_id:episode_id>/preview")
@@ -292,7 +315,7 @@ def workflow_step(episode: Episode, action: Callable[[], object], message: str, 
     except WorkflowError as refusal:
         db.session.rollback()
         episode = get_episode_for_edit(episode.id)
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, **forms)}, [str(refusal)])
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, **forms)}, [str(refusal)])
     db.session.commit()
     return done(url_for("studio.edit_episode", episode_id=episode.id), message)
 
@@ -303,9 +326,9 @@ def submit_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     episode = get_episode_for_edit(episode_id)
     form = CommentForm()
     if not form.validate():
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode)}, form_errors(form))
     user = signed_in_user()
-    return workflow_step(episode, lambda: submit(episode, user, form.comment.data or ""), "Sent for review. An editor will read it soon.")
+    return workflow_step(episode, lambda: submit(episode, user, form.comment.data or ""), _("Sent for review. An editor will read it soon."))
 
 
 @bp.post("/episodes/<row_id:episode_id>/withdraw")
@@ -313,7 +336,7 @@ def withdraw_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     """Take the episode back from review."""
     episode = get_episode_for_edit(episode_id)
     user = signed_in_user()
-    return workflow_step(episode, lambda: withdraw(episode, user), "Taken back from review: it is a draft again.")
+    return workflow_step(episode, lambda: withdraw(episode, user), _("Taken back from review: it is a draft again."))
 
 
 @bp.post("/episodes/<row_id:episode_id>/publish")
@@ -325,10 +348,10 @@ def publish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
         abort(403)
     form = PublishForm()
     if not form.validate():
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, publish_form=form)}, form_errors(form))
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, publish_form=form)}, form_errors(form))
     when = form.publish_time()
     confirmed = form.checklist.data or []
-    message = "Scheduled." if when else "Published: readers can see it now."
+    message = _("Scheduled.") if when else _("Published: readers can see it now.")
     return workflow_step(episode, lambda: publish(episode, user, when, confirmed), message, publish_form=form)
 
 
@@ -340,13 +363,13 @@ def review_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     user = signed_in_user()
     form = ReviewForm()
     if not form.validate():
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode, review_form=form)}, form_errors(form))
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, review_form=form)}, form_errors(form))
     comment = form.comment.data or ""
     if form.decision.data == "return":
-        return workflow_step(episode, lambda: return_to_artist(episode, user, comment), "Sent back to the artist with your comment.")
+        return workflow_step(episode, lambda: return_to_artist(episode, user, comment), _("Sent back to the artist with your comment."))
     when = form.publish_time()
     confirmed = form.checklist.data or []
-    message = "Approved and scheduled." if when else "Approved and published: readers can see it now."
+    message = _("Approved and scheduled.") if when else _("Approved and published: readers can see it now.")
     return workflow_step(episode, lambda: approve(episode, user, when, comment, confirmed), message, review_form=form)
 
 
@@ -356,9 +379,9 @@ def unpublish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
     episode = get_episode_for_edit(episode_id)
     form = CommentForm()
     if not form.validate():
-        return refuse("studio/episode_edit.html", {"form": EpisodeForm(obj=episode), **episode_context(episode)}, form_errors(form))
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode)}, form_errors(form))
     user = signed_in_user()
-    return workflow_step(episode, lambda: unpublish(episode, user, form.comment.data or ""), "Unpublished: readers no longer see it.")
+    return workflow_step(episode, lambda: unpublish(episode, user, form.comment.data or ""), _("Unpublished: readers no longer see it."))
 
 
 @bp.route("/episodes/<row_id:episode_id>/delete", methods=["GET", "POST"])
@@ -371,5 +394,5 @@ def delete_episode_view(episode_id: int) -> Response | tuple[Response | str, int
     series_id = episode.series_id
     title = episode.title
     delete_episode(episode, signed_in_user())
-    return done(url_for("studio.series_overview", series_id=series_id), f"Deleted “{title}” and its images.")
+    return done(url_for("studio.series_overview", series_id=series_id), _("Deleted “%(title)s” and its images.", title=title))
 

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
@@ -28,6 +30,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from comics.models import SeriesStatus
 from comics.publishing.checklist import checklist_refusal, unconfirmed
 
+STATUS_NAMES = {SeriesStatus.ONGOING: _l("Ongoing"), SeriesStatus.COMPLETED: _l("Completed")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A BCP 47 tag as people write them: "en", "ko", "ko-KR", "zh-Hant".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -35,12 +38,12 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 def slug_rule(form: Form, field: StringField) -> None:
     if field.data and not SLUG.fullmatch(field.data):
-        raise ValidationError("Use lower-case letters, digits and single hyphens, like the-lantern-road.")
+        raise ValidationError(_l("Use lower-case letters, digits and single hyphens, like the-lantern-road."))
 
 
 def language_rule(form: Form, field: StringField) -> None:
     if not LANGUAGE_TAG.fullmatch(field.data or ""):
-        raise ValidationError("Use a language tag such as en, ko or ko-KR.")
+        raise ValidationError(_l("Use a language tag such as en, ko or ko-KR."))
 
 
 def slugify(text: str) -> str:
@@ -67,51 +70,69 @@ def from_utc(moment: datetime | None) -> datetime | None:
 
 
 def studio_time(moment: datetime | None) -> str:
-    """Show a stored UTC time in the studio's time zone."""
+    """Show a stored UTC time in the studio's time zone, as the page's language writes dates.
+
+    English keeps the studio's compact form ("2030-05-01 09:00 KST"); other languages get their
+    locale's medium date and time ("2030. 5. 1. 오전 9:00:00 KST"). The zone's abbreviation follows
+    either way, as people schedule in STUDIO_TIMEZONE.
+    """
     local = from_utc(moment)
-    return "" if local is None else f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    if local is None:
+        return ""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return f"{format_datetime(local, 'medium', rebase=False)} {local.tzname()}"
 
 
 class SeriesForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give the series a title."), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the series a title.")), Length(max=200)])
     slug = StringField(
-        "Web address",
-        description="The part of the series' URL after /series/. Leave empty to make it from the title.",
+        _l("Web address"),
+        description=_l("The part of the series' URL after /series/. Leave empty to make it from the title."),
         validators=[Optional(), Length(max=80), slug_rule],
     )
-    summary = TextAreaField("Summary", validators=[Length(max=5000)])
-    language = StringField("Language", default="en", validators=[DataRequired("Give the language."), language_rule])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
+    language = StringField(_l("Language"), default="en", validators=[DataRequired(_l("Give the language.")), language_rule])
     status = SelectField(
-        "Status", choices=[SelectChoice(s.value, s.value.capitalize()) for s in SeriesStatus], default=SeriesStatus.ONGOING.value
+        _l("Status"), choices=[SelectChoice(s.value, STATUS_NAMES[s]) for s in SeriesStatus], default=SeriesStatus.ONGOING.value
     )
-    content_warning = StringField("Content warning", validators=[Length(max=300)])
-    cover = FileField("Cover image")
-    remove_cover = BooleanField("Remove the cover")
-    artist = SelectField("Artist", coerce=int, choices=[])
+    content_warning = StringField(_l("Content warning"), validators=[Length(max=300)])
+    cover = FileField(_l("Cover image"))
+    remove_cover = BooleanField(_l("Remove the cover"))
+    artist = SelectField(_l("Artist"), coerce=int, choices=[])
 
 
 class EpisodeForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give the episode a title."), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the episode a title.")), Length(max=200)])
     author_note = TextAreaField(
-        "Author's note", description="Shown under the episode. Markdown works.", validators=[Length(max=10_000)]
+        _l("Author's note"), description=_l("Shown under the episode. Markdown works."), validators=[Length(max=10_000)]
+    )
+
+
+class VersionForm(EpisodeForm):
+    """An episode's version in another language: its title and note in that language, and its translator."""
+
+    translator = StringField(
+        _l("Translator"), description=_l("Shown as the translator's credit. A pen name is fine."), validators=[Length(max=200)]
     )
 
 
 class CommentForm(FlaskForm):
-    comment = TextAreaField("Comment", validators=[Length(max=5000)])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 
 def checklist_field() -> SelectMultipleField:
     """Return the review checklist's field: one checkbox per REVIEW_CHECKLIST item, drawn by the
     checklist macro (templates/studio/_forms.html); the items are the values, so a ticked box names
     the very sentence the editor confirmed."""
-    return SelectMultipleField("Checklist", choices=[], validate_choice=False)
+    return SelectMultipleField(_l("Checklist"), choices=[], validate_choice=False)
 
 
 class PublishForm(FlaskForm):
-    when = RadioField("When", choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now")
-    publish_at = DateTimeLocalField("Date and time", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    comment = TextAreaField("Comment", validators=[Length(max=5000)])
+    when = RadioField(_l("When"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))], default="now")
+    publish_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     checklist = checklist_field()
 
     def validate_checklist(self, field: SelectMultipleField) -> None:
@@ -123,9 +144,9 @@ class PublishForm(FlaskForm):
         if self.when.data != "later":
             return
         if field.data is None:
-            raise ValidationError("Pick the date and time it should appear.")
+            raise ValidationError(_l("Pick the date and time it should appear."))
         if to_utc(field.data) <= datetime.now(UTC).replace(tzinfo=None):
-            raise ValidationError("That time has passed: pick a later one, or choose Now.")
+            raise ValidationError(_l("That time has passed: pick a later one, or choose Now."))
 
     def publish_time(self) -> datetime | None:
         """Return the chosen time in naive UTC, or None for now."""
@@ -141,7 +162,7 @@ class DecisionRules:
 
     def validate_comment(self, field: TextAreaField) -> None:
         if self.decision.data == "return" and not (field.data or "").strip():
-            raise ValidationError("Say what the artist should change: the comment is what they will read.")
+            raise ValidationError(_l("Say what the artist should change: the comment is what they will read."))
 
     def validate_checklist(self, field: SelectMultipleField) -> None:
         missing = unconfirmed(field.data or [])
@@ -151,9 +172,9 @@ class DecisionRules:
 
 class ReviewForm(DecisionRules, PublishForm):
     decision = RadioField(
-        "Decision",
-        choices=[SelectChoice("approve", "Approve"), SelectChoice("return", "Send back to the artist")],
-        validators=[DataRequired("Choose to approve or to send it back.")],
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("return", _l("Send back to the artist"))],
+        validators=[DataRequired(_l("Choose to approve or to send it back."))],
     )
 
 
@@ -161,11 +182,11 @@ class RevisionDecisionForm(DecisionRules, FlaskForm):
     """An editor's decision on a changed profile or series: approve (every checklist item) or return."""
 
     decision = RadioField(
-        "Decision",
-        choices=[SelectChoice("approve", "Approve: readers see the new version"), SelectChoice("return", "Send back to the artist")],
-        validators=[DataRequired("Choose to approve or to send it back.")],
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve: readers see the new version")), SelectChoice("return", _l("Send back to the artist"))],
+        validators=[DataRequired(_l("Choose to approve or to send it back."))],
     )
-    comment = TextAreaField("Comment", validators=[Length(max=5000)])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     checklist = checklist_field()
 
 

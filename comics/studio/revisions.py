@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from artists.permissions import get_revision_for_edit, require_staff, signed_in_user
 from comics.images.ingest import discard_unreferenced
 from comics.images.models import StoredImage
+from comics.publishing.applying import artist_name
 from comics.publishing.models import Revision
 from comics.publishing.revisions import (
-    FIELD_NAMES,
+    FIELD_LABELS,
     PROFILE_FIELDS,
     SERIES_FIELDS,
     RevisionRefused,
     approve_revision,
-    artist_name,
     changed_fields,
     live_picture,
     live_values,
@@ -64,7 +65,7 @@ def field_rows(revision: Revision) -> tuple[list[FieldRow], bool]:
         old, new = live[key], proposed[key]
         if key == "artist_id":
             old, new = artist_name(old), artist_name(new)
-        rows.append(FieldRow(key, FIELD_NAMES[key], old, new, key in changed))
+        rows.append(FieldRow(key, str(FIELD_LABELS.get(key, key)), old, new, key in changed))
     return rows, target is not None
 
 
@@ -77,7 +78,7 @@ def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
     return {
         "revision": revision,
         "target": target,
-        "target_name": target_label(target) if target is not None else "(deleted)",
+        "target_name": target_label(target) if target is not None else _("(deleted)"),
         "rows": rows,
         "exists": exists,
         "live_picture": current,
@@ -96,7 +97,7 @@ def revisions() -> str:
     user = signed_in_user()
     waiting = pending_revisions(user)
     targets = {revision.id: revision_target(revision) for revision in waiting}
-    labels = {revision_id: target_label(target) if target is not None else "(deleted)" for revision_id, target in targets.items()}
+    labels = {revision_id: target_label(target) if target is not None else _("(deleted)") for revision_id, target in targets.items()}
     return render_template("studio/revisions.html", revisions=waiting, labels=labels)
 
 
@@ -130,10 +131,10 @@ def decide_revision(revision_id: int) -> Response | tuple[Response | str, int]:
         return refuse("studio/revision.html", revision_context(revision, decision_form=form), form_errors(form))
     comment = form.comment.data or ""
     if form.decision.data == "return":
-        return revision_step(revision, lambda: return_revision(revision, user, comment), "Sent back to the artist with your comment.", decision_form=form)
+        return revision_step(revision, lambda: return_revision(revision, user, comment), _("Sent back to the artist with your comment."), decision_form=form)
     confirmed = form.checklist.data or []
     return revision_step(
-        revision, lambda: approve_revision(revision, user, confirmed, comment), "Approved: readers see the new version now.", decision_form=form
+        revision, lambda: approve_revision(revision, user, confirmed, comment), _("Approved: readers see the new version now."), decision_form=form
     )
 
 
@@ -145,4 +146,4 @@ def withdraw_revision_view(revision_id: int) -> Response | tuple[Response | str,
     if not form.validate():
         return refuse("studio/revision.html", revision_context(revision), form_errors(form))
     user = signed_in_user()
-    return revision_step(revision, lambda: withdraw_revision(revision, user), "Taken back: nothing of it will reach readers.")
+    return revision_step(revision, lambda: withdraw_revision(revision, user), _("Taken back: nothing of it will reach readers."))

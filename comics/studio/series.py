@@ -4,7 +4,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -14,11 +15,13 @@ from artists.permissions import editable_artists, get_series_for_edit, signed_in
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
+    refusal_text,
     rollback_and_discard,
     single_image_from,
 )
 from comics.images.opening import RejectedImage
 from comics.models import Episode, Series
+from comics.publishing.language_texts import SERIES_KEYS, Texts, series_texts, texts_from_form
 from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (
     RevisionRefused,
@@ -43,7 +46,7 @@ def series_form(series: Series | None = None, values: dict[str, Any] | None = No
     form = SeriesForm(obj=SimpleNamespace(**values) if values is not None and showing_form() else series)
     artists = editable_artists(user)
     if not artists:
-        abort(409, "There is no artist profile to create a series for yet: invite an artist first (People).")
+        abort(409, _("There is no artist profile to create a series for yet: invite an artist first (People)."))
     form.artist.choices = [SelectChoice(artist.id, artist.display_name) for artist in artists]
     if showing_form() or form.artist.data is None:
         # A form sent without the field (one artist to choose from) keeps the series' artist.
@@ -57,16 +60,35 @@ def series_context(series: Series | None, form: SeriesForm) -> dict[str, Any]:
     """Return what the series form page shows besides the form: the version waiting for review, if any,
     and an editor's answer to the last one."""
     if series is None:
-        return {"form": form, "series": None, "reviewed": False, "public": False, "pending": None, "returned": None}
+        return {"form": form, "series": None, "reviewed": False, "public": False, "pending": None, "returned": None,
+                **words_context(form, None)}
     latest = latest_revision("series", series.id)
+    reviewed = needs_review(signed_in_user(), series)
+    pending = pending_revision("series", series.id)
+    shown = pending.proposed if pending is not None and reviewed else None
     return {
         "form": form,
         "series": series,
-        "reviewed": needs_review(signed_in_user(), series),
+        "reviewed": reviewed,
         "public": is_public(series),
-        "pending": pending_revision("series", series.id),
+        "pending": pending,
         "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
+        **words_context(form, shown.get("translations") if shown is not None and "translations" in shown else series_texts(series)),
     }
+
+
+def other_languages(form: SeriesForm) -> list[str]:
+    """Return the site's languages besides the series' own, which take a translated title and summary."""
+    own = (form.language.data or "").strip()
+    return [code for code in current_app.config["LANGUAGES"] if code != own]
+
+
+def words_context(form: SeriesForm, texts: Texts | None) -> dict[str, Any]:
+    """Return the title and summary in each other language to fill the form with: as sent, or as stored."""
+    languages = other_languages(form)
+    if not showing_form():
+        texts = texts_from_form(request.form, languages, SERIES_KEYS)[0]
+    return {"other_languages": languages, "texts": texts or {}}
 
 
 def series_proposal(form: SeriesForm) -> dict[str, Any]:
@@ -79,6 +101,7 @@ def series_proposal(form: SeriesForm) -> dict[str, Any]:
         "status": form.status.data,
         "content_warning": (form.content_warning.data or "").strip() or None,
         "artist_id": form.artist.data,
+        "translations": texts_from_form(request.form, other_languages(form), SERIES_KEYS)[0],
         "picture": "remove" if form.remove_cover.data else "keep",
     }
 
@@ -90,7 +113,7 @@ def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Re
     if not form.validate():
         return refuse(template, context, form_errors(form))
     proposed = series_proposal(form)
-    reasons = series_problems(series, proposed)
+    reasons = series_problems(series, proposed) + texts_from_form(request.form, other_languages(form), SERIES_KEYS)[1]
     if reasons:
         return refuse(template, context, reasons)
     creating = series.id is None
@@ -102,11 +125,15 @@ def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Re
         db.session.flush()
     except (IngestError, RejectedImage, RevisionRefused) as refusal:
         rollback_and_discard()
-        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
+        reasons = (
+            refusal.reasons if isinstance(refusal, IngestError)
+            else [refusal_text(refusal)] if isinstance(refusal, RejectedImage)
+            else [str(refusal)]
+        )
         return refuse(template, context, reasons)
     db.session.commit()
     discard_unreferenced(outcome.stale)
-    message = "Series created. Add its first episode." if creating else outcome.message("series")
+    message = _("Series created. Add its first episode.") if creating else outcome.message("series")
     return done(url_for("studio.series_overview", series_id=series.id), message)
 
 
@@ -139,7 +166,7 @@ def series_overview(series_id: int) -> str:
     """List a series' episodes with where each stands."""
     series = get_series_for_edit(series_id)
     episodes = db.session.scalars(
-        select(Episode).where(Episode.series_id == series.id).options(joinedload(Episode.thumbnail)).order_by(Episode.number.desc())
+        select(Episode).where(Episode.series_id == series.id, Episode.original_id.is_(None)).options(joinedload(Episode.thumbnail)).order_by(Episode.number.desc())
     ).unique().all()
     return render_template("studio/series.html", series=series, episodes=episodes, stage=stage)
 
@@ -153,4 +180,4 @@ def delete_series_view(series_id: int) -> Response | tuple[Response | str, int] 
         return render_template("studio/series_delete.html", series=series, form=form, stage=stage)
     title = series.title
     delete_series(series, signed_in_user())
-    return done(url_for("studio.dashboard"), f"Deleted the series “{title}”, its episodes and their images.")
+    return done(url_for("studio.dashboard"), _("Deleted the series “%(title)s”, its episodes and their images.", title=title))

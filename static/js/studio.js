@@ -17,6 +17,49 @@
     return node;
   }
 
+  // The uploader's words; the page gives them in its language (data-words on [data-uploader]).
+  const ENGLISH = {
+    refused: "Refused: {reason}",
+    acceptedPanels: "Accepted ({panels} panels)",
+    accepted: "Accepted",
+    unsaved: "Fine, but not saved: another file was refused",
+    sending: "{percent}% sent",
+    processing: "Sent, processing…",
+    waiting: "{size}, ready to upload",
+    altFor: "Alt text for {name}",
+    transcriptFor: "Transcript for {name}",
+    altText: "Alt text",
+    transcriptOptional: "Transcript (optional)",
+    wordsInPanel: "Words in this panel",
+    moveUp: "Move {name} up",
+    moveDown: "Move {name} down",
+    removeFile: "Remove {name}",
+    up: "↑ Up",
+    down: "↓ Down",
+    remove: "Remove",
+    nothingChanged: "Nothing was changed",
+    uploading: "Uploading…",
+    uploaded: "Uploaded. Processing the images…",
+    saved: "Saved.",
+    tooLarge: "These files are too large to send together. Send fewer at a time.",
+    serverAnswered: "The server answered {status}. Nothing was changed; try again.",
+    connectionFailed: "The connection failed before the upload finished. Nothing was changed; try again.",
+  };
+
+  function wordsOf(element) {
+    let given = {};
+    try {
+      given = JSON.parse(element.dataset.words || "{}") || {};
+    } catch (error) {
+      given = {};
+    }
+    const words = Object.assign({}, ENGLISH, given);
+    // say("refused", { reason }) → the word with each {name} filled in.
+    return function say(key, values) {
+      return String(words[key]).replace(/\{(\w+)\}/g, (whole, name) => (values && name in values ? String(values[name]) : whole));
+    };
+  }
+
   function formatSize(bytes) {
     return bytes >= MB ? (bytes / MB).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1000)) + " kB";
   }
@@ -88,6 +131,7 @@
     const bar = progress.querySelector("progress");
     const label = progress.querySelector("[data-progress-label]");
     const text = progress.querySelector("[data-progress-text]");
+    const say = wordsOf(fieldset);
     let entries = [];
     let sending = false;
 
@@ -102,12 +146,12 @@
     }
 
     function statusText(entry) {
-      if (entry.status === "refused") return "Refused: " + entry.reason;
-      if (entry.status === "accepted") return entry.panels > 1 ? `Accepted (${entry.panels} panels)` : "Accepted";
-      if (entry.status === "unsaved") return "Fine, but not saved: another file was refused";
-      if (entry.status === "sending") return entry.percent + "% sent";
-      if (entry.status === "processing") return "Sent, processing…";
-      return formatSize(entry.file.size) + ", ready to upload";
+      if (entry.status === "refused") return say("refused", { reason: entry.reason });
+      if (entry.status === "accepted") return entry.panels > 1 ? say("acceptedPanels", { panels: entry.panels }) : say("accepted");
+      if (entry.status === "unsaved") return say("unsaved");
+      if (entry.status === "sending") return say("sending", { percent: entry.percent });
+      if (entry.status === "processing") return say("processing");
+      return say("waiting", { size: formatSize(entry.file.size) });
     }
 
     function render() {
@@ -115,10 +159,10 @@
       list.replaceChildren();
       entries.forEach((entry, index) => {
         const number = index + 1;
-        const alt = el("textarea", { rows: 2, id: `new-alt-${number}`, "aria-label": `Alt text for ${entry.file.name}` });
+        const alt = el("textarea", { rows: 2, id: `new-alt-${number}`, "aria-label": say("altFor", { name: entry.file.name }) });
         alt.value = entry.alt;
         alt.addEventListener("input", () => (entry.alt = alt.value));
-        const transcript = el("textarea", { rows: 2, id: `new-transcript-${number}`, "aria-label": `Transcript for ${entry.file.name}` });
+        const transcript = el("textarea", { rows: 2, id: `new-transcript-${number}`, "aria-label": say("transcriptFor", { name: entry.file.name }) });
         transcript.value = entry.transcript;
         transcript.addEventListener("input", () => (entry.transcript = transcript.value));
         const status = el("p", { class: `file-status file-status-${entry.status}`, "data-file-status": entry.status, text: statusText(entry) });
@@ -127,15 +171,15 @@
           { class: "file-row", draggable: "true", "data-file-index": index },
           el("span", { class: "file-name", text: `${number}. ${entry.file.name}` }),
           status,
-          el("label", { for: alt.id, text: "Alt text" }),
+          el("label", { for: alt.id, text: say("altText") }),
           alt,
-          el("details", {}, el("summary", { text: "Transcript (optional)" }), el("label", { for: transcript.id, text: "Words in this panel" }), transcript),
+          el("details", {}, el("summary", { text: say("transcriptOptional") }), el("label", { for: transcript.id, text: say("wordsInPanel") }), transcript),
           el(
             "span",
             { class: "move-buttons" },
-            el("button", { type: "button", class: "button small", "data-move": "up", "aria-label": `Move ${entry.file.name} up`, text: "↑ Up" }),
-            el("button", { type: "button", class: "button small", "data-move": "down", "aria-label": `Move ${entry.file.name} down`, text: "↓ Down" }),
-            el("button", { type: "button", class: "button small", "data-remove-file": "", "aria-label": `Remove ${entry.file.name}`, text: "Remove" }),
+            el("button", { type: "button", class: "button small", "data-move": "up", "aria-label": say("moveUp", { name: entry.file.name }), text: say("up") }),
+            el("button", { type: "button", class: "button small", "data-move": "down", "aria-label": say("moveDown", { name: entry.file.name }), text: say("down") }),
+            el("button", { type: "button", class: "button small", "data-remove-file": "", "aria-label": say("removeFile", { name: entry.file.name }), text: say("remove") }),
           ),
         );
         entry.row = row;
@@ -177,7 +221,7 @@
         box = el("div", { class: "notice notice-error", role: "alert", tabindex: "-1", "data-script-problems": "" });
         form.parentNode.insertBefore(box, form);
       }
-      box.replaceChildren(el("h2", { text: "Nothing was changed" }), el("ul", {}, ...messages.map((m) => el("li", { text: m }))));
+      box.replaceChildren(el("h2", { text: say("nothingChanged") }), el("ul", {}, ...messages.map((m) => el("li", { text: m }))));
       box.focus();
     }
 
@@ -229,7 +273,7 @@
       const submit = form.querySelector('[type="submit"]');
       submit.disabled = true;
       progress.hidden = false;
-      label.textContent = "Uploading…";
+      label.textContent = say("uploading");
       setProgress(0, 1);
 
       const request = new XMLHttpRequest();
@@ -240,7 +284,7 @@
       });
       request.upload.addEventListener("load", () => {
         bar.value = 100;
-        label.textContent = "Uploaded. Processing the images…";
+        label.textContent = say("uploaded");
         text.textContent = "100%";
       });
       request.addEventListener("load", () => {
@@ -254,7 +298,7 @@
         submit.disabled = false;
         if (answer && answer.ok) {
           applyResults(answer.files);
-          label.textContent = "Saved.";
+          label.textContent = say("saved");
           window.location.assign(answer.redirect);
           return;
         }
@@ -263,16 +307,16 @@
           applyResults(answer.files);
           showProblems(answer.errors || [answer.error]);
         } else if (request.status === 413) {
-          showProblems(["These files are too large to send together. Send fewer at a time."]);
+          showProblems([say("tooLarge")]);
         } else {
-          showProblems([`The server answered ${request.status}. Nothing was changed; try again.`]);
+          showProblems([say("serverAnswered", { status: request.status })]);
         }
       });
       request.addEventListener("error", () => {
         sending = false;
         submit.disabled = false;
         progress.hidden = true;
-        showProblems(["The connection failed before the upload finished. Nothing was changed; try again."]);
+        showProblems([say("connectionFailed")]);
       });
       request.send(data);
     });

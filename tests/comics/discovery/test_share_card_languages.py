@@ -18,7 +18,7 @@ from tests.conftest import SiteBuilder
 def card(client: FlaskClient, path: str) -> bytes:
     with client.get(path) as response:
         assert response.status_code == 200 and response.mimetype == "image/jpeg", path
-        return response.data
+        return bytes(response.data)
 
 
 def test_a_series_has_a_card_per_language(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:

@@ -209,6 +209,17 @@ def test_delete_unpublishes_first_and_removes_files_after_commit(people: dict, s
     assert log[-2:] == [AuditAction.UNPUBLISH, AuditAction.DELETE]
 
 
+def test_deleting_an_original_removes_its_versions_and_their_files(people: dict, studio_app: Flask) -> None:
+    from tests.comics.test_reader_languages import add_version
+
+    version = add_version(people["episode"], publish=False)
+    names = {name for panel in version.panels for name in panel.image.file_names()}
+    assert names <= media_files(studio_app)
+    delete_episode(people["episode"], people["artist"])
+    assert counts() == {"episodes": 0, "panels": 0, "images": 0}
+    assert not names & media_files(studio_app)
+
+
 def test_delete_keeps_files_another_image_still_uses(people: dict, studio_app: Flask) -> None:
     series = people["series"]
     twin = SiteBuilder().episode(series, panels=2, publish=False, title="Twin")  # the same pictures, same files
