@@ -21,6 +21,7 @@ from artists.permissions import (
     require_staff,
     signed_in_user,
 )
+from comics.data_saver import episode_cost
 from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
 from comics.images.media import send_media, stored_path
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
@@ -287,13 +288,20 @@ def preview_episode(episode_id: int) -> str:
     episode = get_episode_for_edit(episode_id)
     series = episode.series
     g.media_endpoint = "studio.media"
+    # The reader's page as it will be for this version: no notice, no other versions, nothing to prefetch.
     return render_template(
         "studio/preview.html",
         series=series,
         episode=episode,
+        original=episode.original_version,
+        other_versions=[],
+        untranslated=False,
         previous=neighbour(series, episode.number, after=False),
         next=neighbour(series, episode.number, after=True),
+        next_panels=[],
         artist=series.artist,
+        saver=None,
+        cost=episode_cost(episode.panels),
         stage=stage(episode),
     )
 

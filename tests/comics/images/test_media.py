@@ -143,7 +143,8 @@ def test_preview_is_the_readers_page(studio_app: Flask) -> None:
     reader_page = studio_app.test_client().get("/series/river/1/").get_data(as_text=True)
     sign_in(client, "mina@example.org")
     preview = client.get(f"/studio/episodes/{episode.id}/preview").get_data(as_text=True)
-    strip = reader_page[reader_page.index('<div class="strip">') : reader_page.index("</div>", reader_page.index('<div class="strip">'))]
+    start = reader_page.index('<div class="strip"')
+    strip = reader_page[start : reader_page.index("</div>", start)]
     assert strip.replace('"/media/', '"/studio/media/').replace(" /media/", " /studio/media/") in preview
     assert "<em>reading</em>" in preview and "Preview of a published episode" in preview
 
