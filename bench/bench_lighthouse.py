@@ -117,6 +117,8 @@ def make_app(instance: Path) -> Any:
             "CACHE_DIR": str(cache_dir),
             "RENDER_QUEUE": "inline",
             "RATELIMIT_ENABLED": False,
+            # Views are written as they come, not in a batch flushed at exit, after the instance is gone.
+            "STATS_FLUSH_INTERVAL": 0,
         }
     )
     with app.app_context():
