@@ -94,7 +94,7 @@ bench-serving: install-test
 	$(BIN)/python bench/bench_serving.py
 
 # Lighthouse (npm, bench/lighthouse) with Debian's Chromium on the demo's pages; writes its scores into docs/performance.md.
-lighthouse: install
+lighthouse: install-test
 	$(BIN)/python bench/bench_lighthouse.py
 
 clean:

@@ -31,17 +31,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages import from the checkout
+
+from tests.browser import live_server  # noqa: E402  (the browser tests' server: the same threaded werkzeug)
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
 LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -127,22 +126,6 @@ def make_app(instance: Path) -> Any:
         if load_demo(progress=lambda message: print(message, file=sys.stderr)):
             print(f"Demo loaded in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return app
-
-
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve the app on a free loopback port with a threaded werkzeug server; yield its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def warm(base: str, path: str) -> None:
@@ -248,7 +231,7 @@ def main() -> None:
         instance.mkdir(parents=True, exist_ok=True)
         app = make_app(instance.resolve())
         reports: dict[str, list[dict[str, Any]]] = {page: [] for page in pages}
-        with serve(app) as base:
+        with live_server(app) as base:
             for page in pages:
                 warm(base, page)
             # Interleaved (each page once, then again) so that a burst of other load spreads over all pages.

@@ -504,3 +504,21 @@ def adobe_rgb_to_srgb(rgb: Sequence[int]) -> tuple[int, int, int]:
         value = 12.92 * value if value <= 0.0031308 else 1.055 * value ** (1 / 2.4) - 0.055
         out.append(round(value * 255))
     return out[0], out[1], out[2]
+
+
+def glyph_shapes(picture: Image.Image, *, dark_ink: bool = True) -> list[bytes]:
+    """Return the ink of each run of inked columns (roughly one per glyph), as black-and-white pixels.
+
+    dark_ink: letters darker than the ground (a balloon); False for light letters on a dark card.
+    """
+    ink = picture.convert("L").point(lambda value: 255 if (value < 128) == dark_ink else 0)
+    columns = [ink.crop((x, 0, x + 1, ink.height)).getbbox() is not None for x in range(ink.width)]
+    shapes: list[bytes] = []
+    start: int | None = None
+    for x, inked in enumerate([*columns, False]):
+        if inked and start is None:
+            start = x
+        elif not inked and start is not None:
+            shapes.append(ink.crop((start, 0, x, ink.height)).tobytes())
+            start = None
+    return shapes

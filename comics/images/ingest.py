@@ -240,6 +240,21 @@ def create_episode(
         title=title.strip(),
         author_note=author_note,
     )
+    return episode, commit_new_episode(episode, uploads, publish_at, progress)
+
+
+def commit_new_episode(
+    episode: Episode,
+    uploads: Sequence[Upload],
+    publish_at: datetime | None,
+    progress: Callable[[Upload], None] | None,
+    clash: str | None = None,
+) -> list[str]:
+    """Add a new episode or version with its panels and commit; return the notes, or store nothing.
+
+    clash is the refusal to give when the database's unique constraints refuse the row (a request
+    that made the same version a moment before); without one, that error goes up as it came.
+    """
     if publish_at is not None:
         episode.status = EpisodeStatus.PUBLISHED
         episode.published_at = publish_at
@@ -251,10 +266,15 @@ def create_episode(
     except opening.RejectedImage as refusal:
         rollback_and_discard()
         raise IngestError([refusal_text(refusal)]) from refusal
+    except IntegrityError as conflict:
+        rollback_and_discard()
+        if clash is None:
+            raise
+        raise IngestError([clash]) from conflict
     except BaseException:
         rollback_and_discard()
         raise
-    return episode, notes
+    return notes
 
 
 def version_refusals(original: Episode, language: str) -> list[str]:
@@ -321,23 +341,9 @@ def create_version(
         translator=translator.strip(),
         author_note=author_note,
     )
-    if publish_at is not None:
-        version.status = EpisodeStatus.PUBLISHED
-        version.published_at = publish_at
-    db.session.add(version)
-    try:
-        notes = add_panels(version, uploads, progress, in_background=publish_at is None and renders_in_background())
-        db.session.commit()
-    except opening.RejectedImage as refusal:
-        rollback_and_discard()
-        raise IngestError([refusal_text(refusal)]) from refusal
-    except IntegrityError as clash:
-        # Another request made the same version a moment ago: the unique (series, number, language) held.
-        rollback_and_discard()
-        raise IngestError([_("Episode %(number)s has a version in “%(language)s” already: edit that one instead.", number=original.number, language=language)]) from clash
-    except BaseException:
-        rollback_and_discard()
-        raise
+    # Another request may make the same version a moment before: the unique (series, number, language) holds.
+    clash = _("Episode %(number)s has a version in “%(language)s” already: edit that one instead.", number=original.number, language=language)
+    notes = commit_new_episode(version, uploads, publish_at, progress, clash)
     return version, notes
 
 

@@ -12,27 +12,13 @@ from comics.demo import pen as demo_pen
 from comics.demo.pen import HANGUL_FACE, LATIN_FACE, Pen, face_for
 from comics.demo.script import Caption, Speech, Title
 from comics.fonts.line_breaks import break_lines
+from tests.imagegen import glyph_shapes
 
 KOREAN_LINES = ["그럼 할머니는 등불 없이 어떻게 길을 찾으세요?", "이 길은 눈을 감고도 안단다."]
 
 
 def blank_canvas(language: str) -> Pen:
     return Pen(Image.new("RGB", (800, 600), "white"), scale=2, language=language)
-
-
-def glyph_shapes(picture: Image.Image) -> list[bytes]:
-    """Return the ink of each run of inked columns (roughly one per glyph), as black-and-white pixels."""
-    ink = picture.convert("L").point(lambda value: 255 if value < 128 else 0)
-    columns = [ink.crop((x, 0, x + 1, ink.height)).getbbox() is not None for x in range(ink.width)]
-    shapes: list[bytes] = []
-    start: int | None = None
-    for x, inked in enumerate([*columns, False]):
-        if inked and start is None:
-            start = x
-        elif not inked and start is not None:
-            shapes.append(ink.crop((start, 0, x, ink.height)).tobytes())
-            start = None
-    return shapes
 
 
 def test_the_language_picks_the_face() -> None:

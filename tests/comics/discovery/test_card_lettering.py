@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from comics import fonts
 from comics.discovery import card_drawing
 from comics.discovery.card_drawing import bundled_font, font_for, load_font, make_share_card, wrap_text
+from tests.imagegen import glyph_shapes
 
 KOREAN_TITLE = "등불 길"
 # A Latin-only font a configured SHARE_CARD_FONT might be; Debian's fonts-dejavu-core has it.
@@ -51,21 +52,6 @@ def title_region(title: str) -> tuple[int, int, int, int]:
     return box
 
 
-def glyph_shapes(picture: Image.Image) -> list[bytes]:
-    """Return the ink of each run of inked columns (roughly one per glyph), as black-and-white pixels."""
-    ink = picture.convert("L").point(lambda value: 255 if value > 128 else 0)
-    columns = [ink.crop((x, 0, x + 1, ink.height)).getbbox() is not None for x in range(ink.width)]
-    shapes: list[bytes] = []
-    start: int | None = None
-    for x, inked in enumerate([*columns, False]):
-        if inked and start is None:
-            start = x
-        elif not inked and start is not None:
-            shapes.append(ink.crop((start, 0, x, ink.height)).tobytes())
-            start = None
-    return shapes
-
-
 def test_korean_title_is_lettered_in_distinct_hangul_glyphs(monkeypatch: pytest.MonkeyPatch) -> None:
     with lettered_in_pillows_font(monkeypatch):
         tofu_card, tofu_box = card(KOREAN_TITLE), title_region(KOREAN_TITLE)
@@ -74,8 +60,8 @@ def test_korean_title_is_lettered_in_distinct_hangul_glyphs(monkeypatch: pytest.
     assert ImageChops.difference(korean, card("").crop(box)).getbbox() is not None
     assert ImageChops.difference(korean, tofu_card.crop(box)).getbbox() is not None
     # Three syllables, three different shapes; the boxes of a font without Hangul are all alike.
-    assert len(set(glyph_shapes(korean))) >= 3
-    assert len(set(glyph_shapes(tofu_card.crop(tofu_box)))) < 3
+    assert len(set(glyph_shapes(korean, dark_ink=False))) >= 3
+    assert len(set(glyph_shapes(tofu_card.crop(tofu_box), dark_ink=False))) < 3
 
 
 def test_each_syllable_of_the_title_has_a_glyph_of_its_own() -> None:
