@@ -38,11 +38,9 @@ from comics.clock import utcnow
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
-    refusal_text,
     rollback_and_discard,
     single_image_from,
 )
-from comics.images.opening import RejectedImage
 from comics.publishing.audit import AuditAction, record
 from comics.publishing.language_texts import PROFILE_KEYS, profile_texts, texts_from_form
 from comics.publishing.models import RevisionState
@@ -152,13 +150,10 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
             db.session.add(image)  # so a refusal below discards its files
         outcome = change(artist, profile_proposal(form), image, user)
         db.session.flush()
-    except (IngestError, RejectedImage, RevisionRefused) as refusal:
+    # store_single_image turns a refused picture into an IngestError, in the page's language.
+    except (IngestError, RevisionRefused) as refusal:
         rollback_and_discard()
-        reasons = (
-            refusal.reasons if isinstance(refusal, IngestError)
-            else [refusal_text(refusal)] if isinstance(refusal, RejectedImage)
-            else [str(refusal)]
-        )
+        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
         if not isinstance(refusal, RevisionRefused):
             reasons = [_("Picture: %(reason)s", reason=reason) for reason in reasons]
         return refuse("studio/profile.html", profile_context(get_artist_for_edit(artist_id), form), reasons)

@@ -15,11 +15,9 @@ from artists.permissions import editable_artists, get_series_for_edit, signed_in
 from comics.images.ingest import (
     IngestError,
     discard_unreferenced,
-    refusal_text,
     rollback_and_discard,
     single_image_from,
 )
-from comics.images.opening import RejectedImage
 from comics.models import Episode, Series
 from comics.publishing.language_texts import SERIES_KEYS, Texts, series_texts, texts_from_form
 from comics.publishing.models import RevisionState
@@ -123,13 +121,10 @@ def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Re
             db.session.add(image)  # so a refusal below discards its files
         outcome = change(series, proposed, image, signed_in_user())
         db.session.flush()
-    except (IngestError, RejectedImage, RevisionRefused) as refusal:
+    # store_single_image turns a refused picture into an IngestError, in the page's language.
+    except (IngestError, RevisionRefused) as refusal:
         rollback_and_discard()
-        reasons = (
-            refusal.reasons if isinstance(refusal, IngestError)
-            else [refusal_text(refusal)] if isinstance(refusal, RejectedImage)
-            else [str(refusal)]
-        )
+        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
         return refuse(template, context, reasons)
     db.session.commit()
     discard_unreferenced(outcome.stale)
