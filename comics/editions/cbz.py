@@ -12,12 +12,7 @@ from collections.abc import Sequence
 from comics.editions.archives import write_zip
 from comics.editions.comic_info import ComicInfo, PageInfo, comic_info_xml
 from comics.editions.content import NEUTRAL, EpisodeContent, Imprint
-from comics.editions.jpeg import EncodedPage
-
-
-def page_name(index: int) -> str:
-    """Return the archive name of a page: numbered from 1, zero-padded so names sort in reading order."""
-    return f"{index + 1:04d}.jpg"
+from comics.editions.jpeg import EncodedPage, page_name
 
 
 def episode_comic_info(episode: EpisodeContent, pages: Sequence[EncodedPage], imprint: Imprint = NEUTRAL) -> ComicInfo:

@@ -131,7 +131,7 @@ def public_series(slugs: Sequence[str]) -> list[Series]:
     """Return the series asked for (all public ones when none), or refuse naming what is missing."""
     query = select(Series).order_by(Series.title, Series.slug)
     if not slugs:
-        found = list(db.session.scalars(query.where(Series.is_public)))
+        found = list(db.session.scalars(Series.public().order_by(Series.title, Series.slug)))
         if not found:
             raise EditionRefused("Nothing is published yet: an edition holds published episodes only.")
         return found

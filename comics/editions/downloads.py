@@ -28,7 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from comics.editions.cbz import build_cbz
 from comics.editions.content import episode_content
-from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page, is_baseline
+from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page
 from comics.images.encoding import scaled_height
 from comics.images.ingest import open_master
 from comics.images.media import media_store, media_url
@@ -139,26 +139,23 @@ def version_panels(version: Episode) -> Sequence[Panel]:
     )
 
 
-def baseline_page(image: StoredImage, width: int) -> bytes:
-    """Return a panel as a baseline JPEG at most width wide: its rendition when baseline, else re-encoded."""
+def baseline_page(image: StoredImage, width: int) -> EncodedPage:
+    """Return a panel as an edition page, a baseline JPEG at most width wide, encoded once and cached.
+
+    From the master: the site's JPEG renditions are progressive, which some comic apps cannot show.
+    The key names the master's content hash, so a cached page is never stale.
+    """
     key = f"editions/page/{image.master}/{width}"
-    cached: bytes | None = cache.get(key)
-    if cached is not None:
-        return cached
-    data: bytes | None = None
-    for rendition in image.sources("jpeg"):
-        if rendition.width == min(width, image.width):
-            stored = media_store().path_of(rendition.file).read_bytes()
-            data = stored if is_baseline(stored) else None
-    if data is None:
-        data = encode_page(open_master(image), max_width=width).data
-    cache.set(key, data)
-    return data
+    page: EncodedPage | None = cache.get(key)
+    if page is None:
+        page = encode_page(open_master(image), max_width=width)
+        cache.set(key, page)
+    return page
 
 
 def episode_pages(version: Episode, max_width: int = EDITION_MAX_WIDTH) -> list[EncodedPage]:
-    """Return every panel of a version as an edition page (narrowed to max_width, baseline JPEG)."""
-    return [encode_page(open_master(panel.image), max_width=max_width) for panel in version_panels(version)]
+    """Return every panel of a version as an edition page (the pages page streaming sends too)."""
+    return [baseline_page(panel.image, max_width) for panel in version_panels(version)]
 
 
 def episode_cbz(shown: ShownEpisode) -> bytes:
@@ -196,7 +193,7 @@ def stream_page(episode_id: int, lang: str, page: int) -> Response:
             f"This episode has {len(panels)} pages, numbered from 0 to {len(panels) - 1}; there is no page {page}.", 404
         )
     width = named_width(int(raw) if raw else EDITION_MAX_WIDTH)
-    return binary_answer(baseline_page(panels[page].image, width), "image/jpeg")
+    return binary_answer(baseline_page(panels[page].image, width).data, "image/jpeg")
 
 
 def stream_href(shown: ShownEpisode) -> str:

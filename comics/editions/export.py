@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from comics.editions import slides, video
 from comics.editions.archives import zip_folder
 from comics.editions.cbz import build_cbz
 from comics.editions.content import LANGUAGES, NEUTRAL, EditionContent, EditionRefused, EpisodeContent, Imprint, SeriesContent
 from comics.editions.html_reader import ReaderPages, panel_path
-from comics.editions.jpeg import encode_page
+from comics.editions.jpeg import encode_page, page_name
 from comics.editions.readme import CHECKSUMS, README, checksums_text, readme_text
 from comics.editions.scroll_plan import srt_text
 
@@ -102,24 +104,25 @@ class EditionWriter:
     def episode(self, series: SeriesContent, position: int) -> None:
         """Write one episode's panels, page, CBZ, slides, video and subtitles."""
         episode = series.episodes[position]
-        pages = [encode_page(image) for image in slides.open_masters(panel.master for panel in episode.panels)]
+        # Decoded once for the pages, the slides and the video (copies: open_masters closes each file).
+        masters = [image.copy() for image in slides.open_masters(panel.master for panel in episode.panels)]
+        pages = [encode_page(image) for image in masters]
         for index, page in enumerate(pages):
             self.write(panel_path(episode, index), page.data)
         self.write(*self.pages.episode(series, position, pages))
         self.write(f"cbz/{episode.language}/{episode.stem}.cbz", build_cbz(episode, pages, self.options.imprint))
         if self.options.slides:
-            self.slides(episode)
+            self.slides(episode, masters)
         if self.options.videos and self.video_problem is None:
-            self.video(episode)
+            self.video(episode, masters)
 
-    def slides(self, episode: EpisodeContent) -> None:
-        masters = slides.open_masters(panel.master for panel in episode.panels)
+    def slides(self, episode: EpisodeContent, masters: list[Image.Image]) -> None:
         for index, data in enumerate(slides.render_slides(masters)):
-            self.write(f"tv/{episode.language}/{episode.stem}/{slides.slide_name(index)}", data)
+            self.write(f"tv/{episode.language}/{episode.stem}/{page_name(index)}", data)
 
-    def video(self, episode: EpisodeContent) -> None:
+    def video(self, episode: EpisodeContent, masters: list[Image.Image]) -> None:
         # From the masters, not the 800 px pages: a 640 px column needs no second lossy step.
-        column = video.video_column(slides.open_masters(panel.master for panel in episode.panels))
+        column = video.video_column(masters)
         transcripts = [panel.transcript for panel in episode.panels]
         plan = video.episode_plan(column, transcripts)
         folder = self.root / "video" / episode.language

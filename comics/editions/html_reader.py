@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from comics.editions.content import NEUTRAL, EditionContent, EpisodeContent, Imprint, SeriesContent
-from comics.editions.jpeg import EncodedPage
+from comics.editions.jpeg import EncodedPage, page_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "editions"
 ASSETS = ("reader.css", "reader.js")
@@ -85,7 +85,7 @@ def episode_page(episode: EpisodeContent) -> str:
 
 def panel_path(episode: EpisodeContent, index: int) -> str:
     """Return the path of a panel's JPEG, e.g. en/the-lantern-road/001/0001.jpg."""
-    return f"{series_folder(episode)}/{episode.number:03d}/{index + 1:04d}.jpg"
+    return f"{series_folder(episode)}/{episode.number:03d}/{page_name(index)}"
 
 
 class ReaderPages:
@@ -120,7 +120,7 @@ class ReaderPages:
         panels = [
             ReaderPanel(
                 number=index + 1,
-                src=f"{episode.number:03d}/{index + 1:04d}.jpg",
+                src=f"{episode.number:03d}/{page_name(index)}",
                 width=page.width,
                 height=page.height,
                 alt_text=panel.alt_text,

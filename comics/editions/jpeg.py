@@ -73,6 +73,11 @@ def jpeg_segments(data: bytes) -> list[int]:
     return markers
 
 
+def page_name(index: int) -> str:
+    """Return the file name of a page or slide: numbered from 1, zero-padded so names sort in reading order."""
+    return f"{index + 1:04d}.jpg"
+
+
 class EncodedPage:
     """One panel as an edition's baseline JPEG, with the size a reader or ComicInfo.xml needs."""
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
@@ -206,7 +206,7 @@ def catalogue_answer(feed: Feed, updated: str | None = None) -> Response:
 
 
 def newest_publication() -> datetime | None:
-    return db.session.scalar(select(func.max(Episode.published_at)).where(Episode.original_id.is_(None), Episode.is_public))
+    return db.session.scalar(Episode.public().with_only_columns(func.max(Episode.published_at)))
 
 
 # --- routes --------------------------------------------------------------------------------------
@@ -216,7 +216,8 @@ def newest_publication() -> datetime | None:
 @cached_page
 def root() -> Response:
     """Serve the root of the catalogue: the latest episodes, every series, each language, search."""
-    updated = atom_time(newest_publication())
+    newest = newest_publication()
+    updated = atom_time(newest)
     entries = [
         NavigationEntry(
             id=stable_id("opds", "latest", page_language()),
@@ -247,7 +248,7 @@ def root() -> Response:
                 language=code,
             )
         )
-    feed = Feed(current_app.config["SITE_NAME"], here("opds.root"), NAVIGATION_TYPE, newest_publication() or EPOCH, entries=entries)
+    feed = Feed(current_app.config["SITE_NAME"], here("opds.root"), NAVIGATION_TYPE, newest or EPOCH, entries=entries)
     return catalogue_answer(feed)
 
 
@@ -269,9 +270,7 @@ def series_list() -> Response:
     """Serve every public series, each a link to its acquisition feed."""
     language = page_language()
     rows = db.session.execute(
-        select(Episode.series_id, func.max(Episode.published_at))
-        .where(Episode.original_id.is_(None), Episode.is_public)
-        .group_by(Episode.series_id)
+        Episode.public().with_only_columns(Episode.series_id, func.max(Episode.published_at)).group_by(Episode.series_id)
     )
     newest: dict[int, datetime | None] = {row[0]: row[1] for row in rows}
     entries = []

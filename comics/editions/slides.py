@@ -21,11 +21,6 @@ SLIDE_COLUMN_WIDTH = 960
 BLACK = (0, 0, 0)
 
 
-def slide_name(index: int) -> str:
-    """Return the file name of a slide, numbered from 1: 0001.jpg."""
-    return f"{index + 1:04d}.jpg"
-
-
 def screen_pieces(panels: Iterable[Image.Image], column_width: int = SLIDE_COLUMN_WIDTH, height: int = SLIDE_SIZE[1]) -> Iterator[Image.Image]:
     """Yield each panel narrowed to the column, cut into pieces no taller than the screen at quiet rows."""
     for panel in panels:

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from flask import current_app, render_template, request, send_file
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response  # what send_file() is typed to return; flask's Response is a subclass
 
 from artists.permissions import require_staff, signed_in_user
@@ -59,7 +58,7 @@ class BuildFailed(Exception):
 
 def published_series() -> list[Series]:
     """Return the series with at least one published episode, by title."""
-    return list(db.session.scalars(select(Series).where(Series.is_public).order_by(Series.title, Series.slug)))
+    return list(db.session.scalars(Series.public().order_by(Series.title, Series.slug)))
 
 
 def offered_languages() -> list[str]:
