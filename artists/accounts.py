@@ -135,7 +135,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def hash_token(token: str) -> str:
-    """Return the digest an invitation token is stored and looked up under."""
+    """Return the digest a secret is stored and looked up under: invitation and session tokens, recovery codes."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

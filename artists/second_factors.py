@@ -16,7 +16,6 @@ asks for any of these, is artists.second_step. Nothing here needs a request.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -32,6 +31,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select, update
 
+from artists.accounts import hash_token
 from artists.models import FactorKind, RecoveryCode, Role, SecondFactor, User
 from comics.clock import utcnow
 from extensions import db
@@ -222,10 +222,6 @@ def claim_use(factor: SecondFactor, still_unused: ColumnElement[bool], **values:
 # --- recovery codes -------------------------------------------------------------------------------
 
 
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def normalise_recovery_code(code: str) -> str:
     """Return a typed recovery code as it was made: lower case, no spaces or hyphens, o as 0, i and l as 1."""
     cleaned = re.sub(r"[\s-]+", "", code).lower()
@@ -241,7 +237,7 @@ def make_recovery_codes(user_id: int) -> list[str]:
     """Replace the account's recovery codes with new ones and return them, the only time they exist in clear."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH)) for _ in range(RECOVERY_CODE_COUNT)]
-    db.session.add_all(RecoveryCode(user_id=user_id, code_hash=_digest(code)) for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user_id, code_hash=hash_token(code)) for code in codes)
     return [format_recovery_code(code) for code in codes]
 
 
@@ -261,7 +257,7 @@ def use_recovery_code(user_id: int, code: str) -> bool:
         "CursorResult[tuple[()]]",
         db.session.execute(
             update(RecoveryCode)
-            .where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == _digest(cleaned), RecoveryCode.used_at.is_(None))
+            .where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == hash_token(cleaned), RecoveryCode.used_at.is_(None))
             .values(used_at=utcnow())
             .execution_options(synchronize_session=False)
         ),

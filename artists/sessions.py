@@ -9,7 +9,6 @@ by the day each began and the day it was last used. Nothing here needs a request
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, not_, select, update
 from sqlalchemy.orm import contains_eager
 
+from artists.accounts import hash_token
 from artists.models import SignInSession, User
 from comics import clock
 from extensions import db
@@ -24,11 +24,6 @@ from extensions import db
 # last_seen_at is written at most this often, so a signed-in page costs no write; the idle limit is
 # exact to within it.
 SEEN_INTERVAL = timedelta(minutes=1)
-
-
-def hash_session_token(token: str) -> str:
-    """Return the digest a session's token is stored and looked up under."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _live(now: datetime) -> ColumnElement[bool]:
@@ -49,7 +44,7 @@ def open_session(user: User) -> str:
     """
     token = secrets.token_urlsafe(32)
     now = clock.utcnow()
-    db.session.add(SignInSession(token_hash=hash_session_token(token), user=user, created_at=now, last_seen_at=now))
+    db.session.add(SignInSession(token_hash=hash_token(token), user=user, created_at=now, last_seen_at=now))
     return token
 
 
@@ -59,7 +54,7 @@ def live_session(token: str) -> SignInSession | None:
         select(SignInSession)
         .join(SignInSession.user)
         .options(contains_eager(SignInSession.user))
-        .where(SignInSession.token_hash == hash_session_token(token), _live(clock.utcnow()), User.active.is_(True))
+        .where(SignInSession.token_hash == hash_token(token), _live(clock.utcnow()), User.active.is_(True))
     )
 
 

@@ -90,7 +90,7 @@ def load_korean_version(original: Episode, number: int, words: DemoEpisode, publ
         )
         for index, (alt, transcript) in enumerate(words.panels)
     ]
-    create_version(original, "ko", words.title, uploads, author_note=words.author_note, publish_at=published)
+    create_version(original, script_ko.LANGUAGE, words.title, uploads, author_note=words.author_note, publish_at=published)
 
 
 @click.command("demo")

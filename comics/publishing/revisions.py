@@ -37,7 +37,6 @@ from comics.publishing.applying import (
     RevisionRefused,
     Target,
     apply,
-    series_problems,
 )
 from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
@@ -269,10 +268,7 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
     target = revision_target(revision)
     if target is None:
         raise RevisionRefused(_("The profile or series this change was for no longer exists."))
-    if isinstance(target, Series):
-        problems = series_problems(target, revision.proposed)
-        if problems:
-            raise RevisionRefused(" ".join(problems))
+    # A series whose proposal no longer fits (its web address taken since) is refused by apply_series.
     image = revision.image if revision.proposed.get("picture") == "new" else None
     revision.image = None
     author = revision.author.label if revision.author is not None else "a former account"

@@ -7,7 +7,6 @@ from itertools import zip_longest
 
 from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -25,9 +24,10 @@ from comics.data_saver import episode_cost
 from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
 from comics.images.media import send_media, stored_path
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
-from comics.models import Episode, EpisodeStatus, Series, has_public_work
+from comics.models import Episode, EpisodeStatus
 from comics.publishing.audit import history, latest_comment
 from comics.publishing.models import AuditAction
+from comics.publishing.revisions import is_public
 from comics.publishing.workflow import (
     WorkflowError,
     approve,
@@ -147,8 +147,8 @@ def goes_public_with(episode: Episode) -> dict[str, bool]:
         return {"series": False, "profile": False}
     series = episode.series
     return {
-        "series": not db.session.scalar(select(Series.is_public).where(Series.id == series.id)),
-        "profile": not db.session.scalar(select(has_public_work(series.artist_id))),
+        "series": not is_public(series),
+        "profile": not is_public(series.artist),
     }
 
 

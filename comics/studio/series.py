@@ -19,6 +19,7 @@ from comics.images.ingest import (
     single_image_from,
 )
 from comics.models import Episode, Series
+from comics.publishing.applying import series_problems
 from comics.publishing.language_texts import SERIES_KEYS, Texts, series_texts, texts_from_form
 from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (
@@ -28,7 +29,6 @@ from comics.publishing.revisions import (
     latest_revision,
     needs_review,
     pending_revision,
-    series_problems,
 )
 from comics.publishing.workflow import delete_series, stage
 from comics.studio import bp
