@@ -156,9 +156,11 @@ def episode_detail(slug: str, number: int) -> Response:
     language = page_language()
     episode = version_to_show(original, language)
     saver = data_saver_source()
-    next_episode = neighbour(series, number, after=True)
-    # reader.js prefetches these near the end of the episode, unless the reader saves data.
-    next_panels = prefetch_sources(version_to_show(next_episode, language).panels) if next_episode and not saver else []
+    after = neighbour(series, number, after=True)
+    # The next episode as this page's readers will see it: its title here, its first panels prefetched
+    # by reader.js near the end of this one, unless the reader saves data.
+    next_episode = version_to_show(after, language) if after else None
+    next_panels = prefetch_sources(next_episode.panels) if next_episode and not saver else []
     page = render_template(
         "comics/episode.html",
         series=series,

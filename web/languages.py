@@ -102,14 +102,10 @@ def language_root(language: str) -> str:
     return site_root if language == current_app.config["DEFAULT_LANGUAGE"] else f"{site_root}/{language}"
 
 
-def path_in(language: str, path: str | None = None, with_query: bool = True) -> str:
-    """Return this page's path (or path, relative to the app) in a language, with its query string."""
-    if path is None:
-        path = request.path
-        query = request.query_string.decode("latin-1") if with_query else ""
-        if query:
-            path = f"{path}?{query}"
-    return language_root(language) + path
+def path_in(language: str) -> str:
+    """Return this page's path in a language, with its query string."""
+    query = request.query_string.decode("latin-1")
+    return language_root(language) + request.path + (f"?{query}" if query else "")
 
 
 def url_for_language(language: str, endpoint: str, **values: Any) -> str:
@@ -144,7 +140,7 @@ class LanguageLink:
 
 def language_links() -> list[LanguageLink]:
     """Return this page in each language of the site, for the language switch and the alternates."""
-    return [LanguageLink(code, NATIVE_NAMES.get(code, code), path_in(code)) for code in site_languages()]
+    return [LanguageLink(code, language_name(code), path_in(code)) for code in site_languages()]
 
 
 def other_language_links() -> list[LanguageLink]:

@@ -69,7 +69,7 @@ def published_episodes(query: Select[Episode]) -> list[Episode]:
                 joinedload(Episode.series).joinedload(Series.artist).selectinload(Artist.translations),
                 joinedload(Episode.series).selectinload(Series.translations),
                 joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
-                selectinload(Episode.translations),
+                selectinload(Episode.translations).joinedload(Episode.thumbnail),
             )
             .order_by(Episode.published_at.desc(), Episode.id.desc())
             .limit(feed_length())

@@ -203,7 +203,11 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
         for series in db.session.scalars(
             select(Series)
             .where(Series.id.in_(ids["series"]))
-            .options(joinedload(Series.artist), joinedload(Series.cover).selectinload(StoredImage.renditions))
+            .options(
+                joinedload(Series.artist).selectinload(Artist.translations),
+                joinedload(Series.cover).selectinload(StoredImage.renditions),
+                selectinload(Series.translations),
+            )
         ).unique():
             items[("series", series.id)] = series
     if ids["episode"]:
@@ -211,14 +215,18 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
             select(Episode)
             .where(Episode.id.in_(ids["episode"]))
             .options(
-                joinedload(Episode.series).joinedload(Series.artist),
+                joinedload(Episode.series).joinedload(Series.artist).selectinload(Artist.translations),
+                joinedload(Episode.series).selectinload(Series.translations),
                 joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+                selectinload(Episode.translations),
             )
         ).unique():
             items[("episode", episode.id)] = episode
     if ids["artist"]:
         for artist in db.session.scalars(
-            select(Artist).where(Artist.id.in_(ids["artist"])).options(selectinload(Artist.series))
+            select(Artist)
+            .where(Artist.id.in_(ids["artist"]))
+            .options(selectinload(Artist.series), selectinload(Artist.translations))
         ):
             items[("artist", artist.id)] = artist
     return items

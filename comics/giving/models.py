@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from comics.clock import utcnow
-from extensions import Model
+from extensions import Model, db
 
 
 class GiveText(Model):
@@ -26,3 +26,8 @@ class GiveText(Model):
     donation_url: Mapped[str] = mapped_column(String(2000), default="")
     donation_label: Mapped[str] = mapped_column(String(120), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def give_texts() -> dict[str, GiveText]:
+    """Return the Give page's words by language (at most one row per language of the site)."""
+    return {row.language: row for row in db.session.scalars(select(GiveText))}

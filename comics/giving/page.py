@@ -10,11 +10,9 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from artists.links import is_allowed_link_url
-from comics.giving.models import GiveText
-from extensions import db
+from comics.giving.models import give_texts
 from web.languages import page_language
 from web.page_cache import cached_page
 
@@ -34,7 +32,7 @@ class GiveWords:
 
 def give_words(language: str) -> GiveWords:
     """Return the Give page's words for readers of this language."""
-    rows = {row.language: row for row in db.session.scalars(select(GiveText))}
+    rows = give_texts()
     row = rows.get(language) or rows.get(current_app.config["DEFAULT_LANGUAGE"])
     if row is None:
         return GiveWords(language, _("Give"), "", "", "")

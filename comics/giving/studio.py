@@ -11,14 +11,13 @@ from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import Form, FormField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from artists.links import validate_link_url
 from artists.permissions import require_admin, signed_in_user, studio_blueprint
-from comics.giving.models import GiveText
+from comics.giving.models import GiveText, give_texts
 from comics.publishing.audit import record
 from comics.publishing.models import AuditAction
 from extensions import db
@@ -56,16 +55,12 @@ def give_form(languages: list[str], data: dict[str, Any] | None = None) -> Flask
     return form_class(data=data) if data is not None else form_class()
 
 
-def current_texts() -> dict[str, GiveText]:
-    return {row.language: row for row in db.session.scalars(select(GiveText))}
-
-
 @bp.route("/give", methods=["GET", "POST"])
 @require_admin
 def edit_give_page() -> Response | tuple[Response | str, int] | str:
     """Show and save the Give page's words and link in each language."""
     languages = list(current_app.config["LANGUAGES"])
-    texts = current_texts()
+    texts = give_texts()
     if showing_form():
         data = {
             code: {name: getattr(texts[code], name) for name in ("heading", "body_markdown", "donation_url", "donation_label")}

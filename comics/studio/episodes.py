@@ -64,6 +64,7 @@ from comics.studio.forms import (
 )
 from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
+from web.languages import page_language
 
 PANEL_FIELD = re.compile(r"(?:alt|transcript|position|remove|replace)-(\d+)")
 
@@ -289,6 +290,7 @@ def preview_episode(episode_id: int) -> str:
     series = episode.series
     g.media_endpoint = "studio.media"
     # The reader's page as it will be for this version: no notice, no other versions, nothing to prefetch.
+    following = neighbour(series, episode.number, after=True)
     return render_template(
         "studio/preview.html",
         series=series,
@@ -297,7 +299,7 @@ def preview_episode(episode_id: int) -> str:
         other_versions=[],
         untranslated=False,
         previous=neighbour(series, episode.number, after=False),
-        next=neighbour(series, episode.number, after=True),
+        next=following.version_in(page_language()) if following else None,
         next_panels=[],
         artist=series.artist,
         saver=None,
