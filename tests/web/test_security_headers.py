@@ -131,9 +131,9 @@ def test_hsts_only_when_the_site_is_served_over_https(tmp_path: Path) -> None:
 
 
 def test_nginx_sets_the_same_headers_on_what_it_serves_itself() -> None:
-    """docs/deploy.md's snippet for /static/ and nginx's own answers: the app's headers, for an https site."""
-    deploy = (ROOT / "docs" / "deploy.md").read_text()
-    snippet = dict(re.findall(r'^add_header ([\w-]+) "([^"]*)" always;$', deploy, re.M))
+    """nginx's snippet for /static/ and its own answers (docs/nginx): the app's headers, for an https site."""
+    conf = (ROOT / "docs" / "nginx" / "webtoon-headers.conf").read_text()
+    snippet = dict(re.findall(r'^add_header ([\w-]+) "([^"]*)" always;$', conf, re.M))
     assert snippet == dict(security_headers({"SITE_URL": "https://freelines.example"}))
 
 
