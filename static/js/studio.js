@@ -340,4 +340,27 @@
   for (const form of document.querySelectorAll("[data-upload-form]")) enhanceUploader(form);
   for (const form of document.querySelectorAll(".review-form, .publish-form")) enhanceWhen(form);
   for (const field of document.querySelectorAll("[data-invitation-link]")) field.addEventListener("focus", () => field.select());
+
+  // ----- the invitation link: one button copies it -------------------------------------------------
+
+  function enhanceCopy(actions) {
+    const button = actions.querySelector("[data-copy]");
+    const done = actions.querySelector("[data-copy-done]");
+    const field = document.getElementById(button.dataset.copy);
+    if (!field || !navigator.clipboard) return;
+    actions.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(field.value);
+        done.textContent = button.dataset.copied;
+      } catch (error) {
+        // The browser refused (no permission): select the link so a long press or Ctrl+C copies it.
+        field.focus();
+        field.select();
+        done.textContent = button.dataset.copyByHand;
+      }
+    });
+  }
+
+  for (const actions of document.querySelectorAll("[data-copy-actions]")) enhanceCopy(actions);
 })();
