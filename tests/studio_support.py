@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyotp
 from flask import Flask
@@ -21,6 +22,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Panel
 from extensions import db
 from tests.conftest import panel_png
+from tests.forms import submit
 
 PASSWORD = "correct horse battery staple"
 # The key of the authenticator app that make_account gives every account whose role needs one.
@@ -54,15 +56,26 @@ def make_artist_account(slug: str, name: str | None = None) -> tuple[Artist, Use
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
-    """Sign the client in, with a CSRF token if the app checks them."""
-    data = {"email": email, "password": password}
-    token = csrf_token(client, "/account/login")
-    if token:
-        data["csrf_token"] = token
-    response = client.post("/account/login", data=data)
+    """Sign the client in through the sign-in page's own form (and the second step's, when asked for)."""
+    response = submit(client, client.get("/account/login"), "email", {"email": email, "password": password})
     if response.status_code == 303 and response.headers["Location"].endswith("/account/verify"):
         response = pass_second_step(client, email)
     assert response.status_code == 303, response.get_data(as_text=True)
+
+
+class SiteClient(FlaskClient):
+    """A test client that asks for paths at the app's SITE_URL (https in production), as browsers do."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if args and isinstance(args[0], str) and args[0].startswith("/") and "base_url" not in kwargs:
+            kwargs["base_url"] = self.application.config["SITE_URL"]
+        return super().open(*args, **kwargs)
+
+
+def https_client(app: Flask) -> FlaskClient:
+    """Return a client that reaches the site as browsers do in production: over https, at SITE_URL's host."""
+    assert urlsplit(app.config["SITE_URL"]).scheme == "https"
+    return SiteClient(app, app.response_class, use_cookies=True)
 
 
 def pass_second_step(client: FlaskClient, email: str) -> TestResponse:
@@ -76,11 +89,7 @@ def pass_second_step(client: FlaskClient, email: str) -> TestResponse:
             .values(totp_last_step=None)
         )
         db.session.commit()
-    data = {"code": totp_code()}
-    token = csrf_token(client, "/account/verify")
-    if token:
-        data["csrf_token"] = token
-    return client.post("/account/verify", data=data)
+    return submit(client, client.get("/account/verify"), "code", {"code": totp_code()})
 
 
 def csrf_token(client: FlaskClient, path: str) -> str | None:
