@@ -62,8 +62,11 @@ from comics import clock
 from comics.publishing.audit import AuditAction, record
 from extensions import db, limiter, login_manager
 from web.errors import error_answer
+from web.security_headers import send_referrer_to_this_site
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
+# Its forms post back: the CSRF check over HTTPS needs the page's same-origin Referer.
+bp.after_request(send_referrer_to_this_site)
 
 FAILED_LOGIN = _l("That email and password do not match an account. Check both and try again.")
 # Endpoints whose answers are the same for everyone and cached as immutable even for the signed-in.

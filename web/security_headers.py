@@ -6,18 +6,22 @@ Installed by the factory (app.configure_security_headers), last, so it wraps eve
 
 The policy allows only what the site does: its own scripts, styles, images and forms, from its own
 origin, nothing inline, no plugins, no frames around it, no <base>. A response that sets one of these
-headers itself keeps its own value (the /go/ redirect's `Referrer-Policy: no-referrer`, say).
+headers itself keeps its own value: the /go/ redirect's `Referrer-Policy: no-referrer`, say, and the
+`same-origin` of the areas whose forms post back (send_referrer_to_this_site).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.wrappers import Response as BaseResponse
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -40,9 +44,18 @@ PERMISSIONS_POLICY = ", ".join(
 )
 # A year: long enough that a network attacker rarely meets a browser that has forgotten the site.
 HSTS_MAX_AGE = 31_536_000
-# Pages whose forms post back to the site. Flask-WTF refuses a form sent over HTTPS without a
-# same-origin Referer (WTF_CSRF_SSL_STRICT), so these send it to the site itself, and to no one else.
-SAME_ORIGIN_REFERRER_PREFIXES = ("/account/", "/studio/")
+
+
+def send_referrer_to_this_site(response: AnyResponse) -> AnyResponse:
+    """Let the browser tell the site, and no one else, which of its pages a request comes from.
+
+    For the areas whose pages hold forms that post back (the account, security and studio blueprints
+    register it with after_request): Flask-WTF refuses a form sent over HTTPS without a same-origin
+    Referer (WTF_CSRF_SSL_STRICT), and a no-referrer page sends none. The blueprint, not the path,
+    decides, so it holds in every language (/ko/studio/ as /studio/) and on the area's error pages.
+    """
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -64,33 +77,19 @@ def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 class SecurityHeaders:
     """A WSGI layer that adds the security headers a response does not set itself."""
 
-    def __init__(
-        self,
-        wsgi_app: WSGIApplication,
-        headers: Sequence[tuple[str, str]],
-        same_origin_referrer_prefixes: Sequence[str] = SAME_ORIGIN_REFERRER_PREFIXES,
-    ) -> None:
+    def __init__(self, wsgi_app: WSGIApplication, headers: Sequence[tuple[str, str]]) -> None:
         self.wsgi_app = wsgi_app
         self.headers = list(headers)
-        self.same_origin_referrer_prefixes = tuple(same_origin_referrer_prefixes)
 
     @classmethod
     def install(cls, app: Flask) -> None:
         """Wrap the app's WSGI callable, as it stands now, in the layer."""
         app.wsgi_app = cls(app.wsgi_app, security_headers(app.config))  # type: ignore[method-assign]
 
-    def headers_for(self, path: str) -> list[tuple[str, str]]:
-        """Return the headers for a response to this path."""
-        if path.startswith(self.same_origin_referrer_prefixes):
-            return [(name, "same-origin" if name == "Referrer-Policy" else value) for name, value in self.headers]
-        return self.headers
-
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        extra = self.headers_for(environ.get("PATH_INFO", ""))
-
         def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers.extend((name, value) for name, value in extra if name.lower() not in present)
+            headers.extend((name, value) for name, value in self.headers if name.lower() not in present)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)

@@ -30,8 +30,11 @@ from artists.passkeys import PasskeyRefused
 from artists.second_factors import use_code
 from comics.publishing.audit import AuditAction, record
 from extensions import limiter
+from web.security_headers import send_referrer_to_this_site
 
 bp = Blueprint("security", __name__, url_prefix="/account")
+# Its forms post back: the CSRF check over HTTPS needs the page's same-origin Referer.
+bp.after_request(send_referrer_to_this_site)
 
 
 @bp.after_request

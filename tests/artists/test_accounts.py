@@ -13,15 +13,19 @@ from werkzeug.test import TestResponse
 
 from artists.accounts import create_invitation, find_user_by_email, hash_token
 from artists.models import Artist, Invitation, Role, User
+from artists.sign_in_limits import FIRST_DELAY_SECONDS
 from comics.clock import utcnow
 from extensions import db
 from tests.conftest import MovableClock, SiteBuilder, make_test_app
+from tests.forms import submit
 from tests.studio_support import (
     PASSWORD,
+    https_client,
     make_account,
     make_artist_account,
     pass_second_step,
     sign_in,
+    totp_code,
 )
 
 CSRF_VALUE = re.compile(r'name="csrf_token" type="hidden" value="[^"]+"')
@@ -89,6 +93,27 @@ def test_login_and_logout(studio_app: Flask) -> None:
     assert client.get("/account/logout").status_code == 405  # no state change on GET
     assert client.post("/account/logout").status_code == 303
     assert client.get("/studio/").status_code == 302
+
+
+@pytest.mark.parametrize("language", ["", "/ko"])
+def test_signing_in_over_https_with_the_page_form_in_each_language(tmp_path: Path, site_clock: MovableClock, language: str) -> None:
+    """The sign-in form as a browser sends it from its page, with the Referer that page's policy allows:
+    Flask-WTF refuses a form sent over https without a same-origin Referer, in every language."""
+    app = make_test_app(tmp_path, SITE_URL="https://freelines.example", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_account("ed@example.org", Role.EDITOR)
+    client = https_client(app)
+    page = client.get(f"{language}/account/login")
+    assert page.request.url == f"https://freelines.example{language}/account/login"
+    wrong = submit(client, page, "email", {"email": "ed@example.org", "password": "wrong password!"})
+    assert wrong.status_code == 401, wrong.get_data(as_text=True)
+    site_clock.move(seconds=FIRST_DELAY_SECONDS + 1)  # the wait after a failed attempt (artists.sign_in_limits)
+    right = submit(client, wrong, "email", {"email": "ed@example.org", "password": PASSWORD})
+    assert right.status_code == 303 and right.headers["Location"] == f"{language}/account/verify"
+    with app.app_context():
+        signed_in = submit(client, client.get(right.headers["Location"]), "code", {"code": totp_code()})
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == f"{language}/studio/"
+    assert client.get(f"{language}/studio/").status_code == 200
 
 
 def strip_token(html: str) -> str:

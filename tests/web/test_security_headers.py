@@ -77,7 +77,12 @@ def test_error_pages_and_redirects(tmp_path: Path) -> None:
     assert_protected(failed := client.get("/fails"))
     assert failed.status_code == 500
     assert_protected(client.get("/media/00/not-a-file.png"))
-    assert_protected(client.get("/studio/", follow_redirects=False), "same-origin")
+    for language in ("", "/ko"):
+        assert_protected(client.get(f"{language}/studio/", follow_redirects=False), "same-origin")
+        # Refused for its missing token, on the studio's error page, whose forms must still work.
+        refused = client.post(f"{language}/studio/series/new", data={"title": "x"})
+        assert refused.status_code == 400
+        assert_protected(refused, "same-origin")
 
 
 def test_the_go_redirect_keeps_its_own_no_referrer(client: FlaskClient, site: SiteBuilder) -> None:
@@ -105,19 +110,26 @@ def test_pages_held_before_flask_carry_them_too(tmp_path: Path) -> None:
     assert_protected(revalidated)
 
 
-def test_pages_with_forms_send_their_referrer_to_the_site_only(studio_app: Flask) -> None:
-    """Flask-WTF refuses a form posted over HTTPS without a same-origin Referer: those pages send it."""
+@pytest.mark.parametrize("language", ["", "/ko"])
+def test_pages_with_forms_send_their_referrer_to_the_site_only(studio_app: Flask, language: str) -> None:
+    """Flask-WTF refuses a form posted over HTTPS without a same-origin Referer: the areas whose forms
+    post back send it (account, security and every studio), in every language."""
     make_account("admin@example.org", Role.ADMIN)
     SiteBuilder().artist()
     client = studio_app.test_client()
-    assert_protected(client.get("/account/login"), "same-origin")
+    assert_protected(client.get(f"{language}/account/login"), "same-origin")
     sign_in(client, "admin@example.org")
-    for path in ("/studio/", "/studio/people", "/studio/series/new", "/account/password"):
-        response = client.get(path)
-        assert response.status_code == 200, path
+    for path in ("/studio/", "/studio/people", "/studio/series/new", "/studio/artists", "/studio/give",
+                 "/account/password", "/account/sessions", "/account/security"):
+        response = client.get(language + path)
+        assert response.status_code == 200, language + path
         assert_protected(response, "same-origin")
+    # The areas' own error pages too, which the studio's layout (its language switch, Sign out) frames.
+    missing = client.get(f"{language}/studio/series/999/edit")
+    assert missing.status_code == 404
+    assert_protected(missing, "same-origin")
     # Reader pages keep no-referrer for the signed-in too.
-    assert_protected(client.get("/"))
+    assert_protected(client.get(f"{language}/"))
 
 
 def test_hsts_only_when_the_site_is_served_over_https(tmp_path: Path) -> None:
