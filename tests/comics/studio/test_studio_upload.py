@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
+from tests.forms import submit
 from tests.studio_support import (
     counts,
+    https_client,
     json_post,
     make_artist_account,
     media_files,
@@ -38,10 +40,9 @@ def artist_client(studio_app: Flask) -> tuple[FlaskClient, Series]:
 
 def test_new_episode_without_script(artist_client: tuple[FlaskClient, Series]) -> None:
     client, series = artist_client
-    response = client.post(
-        f"/studio/series/{series.id}/episodes/new",
-        data={"title": "The crossing", "author_note": "Thanks", "files": [png_file("1.png", label="1"), png_file("2.png", label="2")]},
-    )
+    page = client.get(f"/studio/series/{series.id}/episodes/new")
+    files = [png_file("1.png", label="1"), png_file("2.png", label="2")]
+    response = submit(client, page, "files", {"title": "The crossing", "author_note": "Thanks", "files": files})
     assert response.status_code == 303
     episode = db.session.scalar(db.select(Episode))
     assert episode.title == "The crossing" and episode.status == EpisodeStatus.DRAFT
@@ -252,17 +253,37 @@ def test_a_submitted_episode_is_locked_for_its_artist(artist_client: tuple[Flask
 
 def test_series_create_edit_and_cover(artist_client: tuple[FlaskClient, Series], studio_app: Flask) -> None:
     client, series = artist_client
-    response = client.post("/studio/series/new", data={"title": "Night Train", "language": "ko", "status": "ongoing", "cover": png_file("cover.png", width=300, height=400)})
+    page = client.get("/studio/series/new")
+    cover = png_file("cover.png", width=300, height=400)
+    response = submit(client, page, "title", {"title": "Night Train", "language": "ko", "cover": cover})
     assert response.status_code == 303, problems(response)
     created = db.session.scalar(db.select(Series).where(Series.slug == "night-train"))
     assert created is not None and created.cover is not None and created.language == "ko"
     old_cover = set(created.cover.file_names())
-    response = client.post(f"/studio/series/{created.id}/edit", data={"title": "Night Train", "slug": "night-train", "language": "ko", "status": "completed", "remove_cover": "y"})
-    assert response.status_code == 303
+    page = client.get(f"/studio/series/{created.id}/edit")
+    response = submit(client, page, "title", {"status": "completed", "remove_cover": True})
+    assert response.status_code == 303, problems(response)
     db.session.expire_all()
     created = db.session.get_one(Series, created.id)
     assert created.cover is None and created.status.value == "completed"
     assert not old_cover & media_files(studio_app)
+
+
+@pytest.mark.parametrize("language", ["", "/ko"])
+def test_a_lone_artist_creates_a_series_with_the_form_the_page_renders(tmp_path: Path, language: str) -> None:
+    """The form as the page holds it (the hidden artist, the token), over https, in each language."""
+    app = make_test_app(tmp_path, SITE_URL="https://freelines.example", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        mina, _ = make_artist_account("mina")
+        client = https_client(app)
+        sign_in(client, "mina@example.org")
+        page = client.get(f"{language}/studio/series/new")
+        assert page.status_code == 200
+        response = submit(client, page, "title", {"title": "Night Train", "summary": "Trains at night."})
+        assert response.status_code == 303, problems(response)
+        created = db.session.scalar(db.select(Series).where(Series.slug == "night-train"))
+        assert created is not None and created.artist_id == mina.id
+        assert response.headers["Location"] == f"{language}/studio/series/{created.id}/"
 
 
 @pytest.mark.parametrize(
