@@ -1,7 +1,8 @@
 """The demo artist and series, drawn by comics.demo.art and loaded through the real pipeline.
 
 The series is written in English; each episode also has its Korean version, lettered in Hangul
-(comics.demo.script_ko), published with it, and the series and artist have their words in Korean.
+(comics.demo.script_ko), published with it, and the series and artist have their words in Korean. The
+Give page gets an example donation link in each language, so a new site shows how giving works.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import click
+from flask import current_app
 from PIL.Image import Image
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from artists.models import Artist, ArtistLink, ArtistTranslation, LinkKind
 from comics.clock import utcnow
 from comics.demo import art, script_ko
 from comics.demo.script import EPISODE_SCRIPTS, DemoEpisode
+from comics.giving.models import GiveText, give_texts
 from comics.images.ingest import Upload, create_episode, create_version, store_single_image
 from comics.models import Episode, Series, SeriesStatus, SeriesTranslation
 from extensions import db
@@ -26,6 +29,12 @@ DEMO_LINKS = (
     (LinkKind.SOCIAL, "Mastodon", "https://example.social/@haneul"),
     (LinkKind.SOCIAL, "Instagram", "https://example.com/haneul.draws"),
 )
+# The Give page's donation link in each language the demo is written in: an example address, so a new
+# site shows how giving works (Studio → Give page replaces it); the words stay the interface's own.
+DEMO_DONATION_LINKS = {
+    "en": "https://example.org/give",
+    script_ko.LANGUAGE: "https://example.org/ko/give",
+}
 
 
 def png_upload(image: Image, filename: str, alt_text: str = "", transcript: str = "") -> Upload:
@@ -75,7 +84,17 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
         )
         progress(f"Lettering episode {demo_episode.number} in Korean")
         load_korean_version(original, demo_episode.number, korean.episodes[demo_episode.number - 1], published)
+    load_give_links()
     return True
+
+
+def load_give_links() -> None:
+    """Set the example donation link for each language of the site that has no Give page words yet."""
+    written = give_texts()
+    for language in current_app.config["LANGUAGES"]:
+        if language in DEMO_DONATION_LINKS and language not in written:
+            db.session.add(GiveText(language=language, donation_url=DEMO_DONATION_LINKS[language]))
+    db.session.commit()
 
 
 def load_korean_version(original: Episode, number: int, words: DemoEpisode, published: datetime) -> None:

@@ -80,3 +80,25 @@ def test_every_demo_episode_has_a_korean_version_lettered_and_described_in_korea
     page = demo_app.test_client().get("/ko/series/the-lantern-road/1/").get_data(as_text=True)
     assert korean.episodes[0].title in page and 'class="language-notice"' not in page
     assert f'alt="{korean.episodes[0].panels[0][0]}"' in page
+
+
+def test_demo_gives_the_give_page_an_example_donation_link_in_each_language(demo_app: Flask) -> None:
+    from comics.demo.loader import DEMO_DONATION_LINKS
+
+    client = demo_app.test_client()
+    for path, language in (("/give/", "en"), ("/ko/give/", "ko")):
+        page = client.get(path).get_data(as_text=True)
+        assert f'href="{DEMO_DONATION_LINKS[language]}" rel="noopener noreferrer"' in page, path
+
+
+def test_demo_leaves_the_give_page_words_an_admin_wrote(app: Flask) -> None:
+    from comics.demo.loader import DEMO_DONATION_LINKS, load_give_links
+    from comics.giving.models import GiveText, give_texts
+
+    with app.app_context():
+        db.session.add(GiveText(language="en", heading="Help us", donation_url="https://give.example.net/"))
+        db.session.commit()
+        load_give_links()
+        texts = give_texts()
+        assert (texts["en"].heading, texts["en"].donation_url) == ("Help us", "https://give.example.net/")
+        assert texts["ko"].donation_url == DEMO_DONATION_LINKS["ko"]
