@@ -6,14 +6,19 @@ the flask CLI (`--app app`) and the render worker (worker.py) do.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
 from settings import check_settings, default_settings, derive_settings, instance_secret_key
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,11 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_error_pages(app)
     configure_template_helpers(app)
     configure_cli(app)
-    configure_languages(app)
-    configure_proxies(app)
-    # WSGI layers around everything above (web.held_pages and the proxy fix included), outermost last.
-    configure_security_headers(app)
-    configure_request_log(app)
+    configure_request_pipeline(app)
     return app
 
 
@@ -138,68 +139,60 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_request_hooks(app: Flask) -> None:
-    """Run what every request needs: a fresh signed-in user, private answers for the signed-in, and
-    year-long caching for fingerprinted static files; answer the pages a worker holds before all that."""
+    """Run what every request needs: a fresh signed-in user, private answers for the signed-in,
+    year-long caching for fingerprinted static files, and a signed-in person's studio in their language."""
     from artists.auth import keep_signed_in_pages_private, load_user_afresh
     from artists.security.sign_in import sign_out_accounts_missing_a_factor
-    from web.held_pages import HeldPages
+    from web.languages import follow_interface_language
     from web.static_assets import mark_static_immutable
 
     app.before_request(load_user_afresh)
     # A role that needs a second factor never works signed in without one (artists.security).
     app.before_request(sign_out_accounts_missing_a_factor)
+    app.before_request(follow_interface_language)
     app.after_request(keep_signed_in_pages_private)
     app.after_request(mark_static_immutable)
-    # Anonymous GETs of pages in this worker's memory skip every hook, which has nothing to do for them.
-    HeldPages.install(app)
 
 
-def configure_languages(app: Flask) -> None:
-    """Read each page's language from its URL: the default at the root, the others under a prefix.
+def configure_request_pipeline(app: Flask) -> None:
+    """Wrap Flask in the site's WSGI layers: declared here, once, outermost first.
 
-    A WSGI layer around the held pages, so a page held in memory is held once per language
-    (web.languages); a signed-in person's studio moves to the language they chose.
-    """
-    from web.languages import LanguagePrefix, follow_interface_language
-
-    app.before_request(follow_interface_language)
-    LanguagePrefix.install(app)
-
-
-def configure_proxies(app: Flask) -> None:
-    """Believe X-Forwarded-For and X-Forwarded-Proto from the TRUSTED_PROXIES proxies in front, and no more.
-
-    Then request.remote_addr is the client's own address, so the sign-in limits count each client rather
-    than the proxy; with 0 (the default) no header is believed, as a site reached directly must not.
-    Around the layers installed before it, so all of them see the client's address and scheme.
+    A request goes down the list to Flask and its answer comes back up. Each layer is plain WSGI
+    middleware given its settings as arguments, as werkzeug's ProxyFix is; none reads the app's config,
+    and each one's docstring says what it rewrites. A layer left out under these settings is None.
     """
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    trusted = app.config["TRUSTED_PROXIES"]
-    if trusted:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
-
-
-def configure_security_headers(app: Flask) -> None:
-    """Send the security headers (CSP, nosniff, frame and referrer policies, HSTS) on every response.
-
-    A WSGI layer around everything installed before it, so pages answered before Flask, static and
-    media files and error pages all carry them.
-    """
+    from web.held_pages import HeldPages, may_hold_pages
+    from web.languages import LanguagePrefix
+    from web.request_logs import DevelopmentRequestLog, drop_werkzeug_request_lines
     from web.security_headers import SecurityHeaders
 
-    SecurityHeaders.install(app)
-
-
-def configure_request_log(app: Flask) -> None:
-    """Log requests with no address, user agent, referrer or query string (gunicorn: gunicorn.conf.py).
-
-    Werkzeug's development server names the client in its request lines: they are dropped, and a
-    line of the same fields as gunicorn's is written instead (web.request_logs).
-    """
-    from web.request_logs import DevelopmentRequestLog
-
-    DevelopmentRequestLog.install(app)
+    config = app.config
+    trusted = int(config["TRUSTED_PROXIES"])
+    layers: list[Callable[[WSGIApplication], WSGIApplication] | None] = [
+        # The request as the server got it (/ko/… included), logged with no address; the development
+        # server's own lines, which name the client, are dropped. Under gunicorn it does nothing.
+        DevelopmentRequestLog,
+        # The security headers on every answer below, held pages, static files and errors included.
+        partial(SecurityHeaders, hsts=urlsplit(str(config["SITE_URL"] or "")).scheme == "https"),
+        # X-Forwarded-For and -Proto believed from the TRUSTED_PROXIES proxies in front, and no more, so
+        # all below see the client's address (the sign-in limits count clients, not the proxy) and scheme;
+        # with 0, the default, none is believed, as a site reached directly must not.
+        partial(ProxyFix, x_for=trusted, x_proto=trusted) if trusted else None,
+        # The language's prefix moved from the path to SCRIPT_NAME (web.languages): every layer below, and
+        # Flask, sees /series/…, in the language the URL named.
+        partial(LanguagePrefix, languages=config["LANGUAGES"], default=config["DEFAULT_LANGUAGE"]),
+        # Anonymous GETs of pages in this worker's memory answered before Flask and its hooks, which have
+        # nothing to do for them: inside the language layer, so each language's page is held apart.
+        partial(HeldPages, flask_app=app) if may_hold_pages(config) else None,
+    ]
+    wsgi_app: WSGIApplication = app.wsgi_app
+    for layer in reversed(layers):
+        if layer is not None:
+            wsgi_app = layer(wsgi_app)
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign,assignment]
+    drop_werkzeug_request_lines()
 
 
 def configure_error_pages(app: Flask) -> None:

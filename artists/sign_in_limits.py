@@ -5,7 +5,8 @@ skips the third:
 
 - per address and email, and per address (LOGIN_RATE_LIMITS, LOGIN_RATE_LIMITS_PER_IP, kept by
   Flask-Limiter): the address is the client's own once TRUSTED_PROXIES says how many proxies stand in
-  front (app.configure_proxies), so one client hammering is stopped without stopping anyone else;
+  front (the proxy fix of app.configure_request_pipeline), so one client hammering is stopped without
+  stopping anyone else;
 - per email, a growing delay: after n failures in a row, the next attempt for that email waits
   2^(n-1) seconds, at most MAX_DELAY_SECONDS (1, 2, 4 … 60 s). An attempt during the wait is refused
   unread, with the seconds left; the first one after it is judged as usual, and a success starts the

@@ -56,18 +56,23 @@ def own_early_answer(view: Callable[..., Any] | None) -> EarlyAnswer | None:
     return early if isinstance(early, EarlyAnswer) and early.view is view else None
 
 
+def may_hold_pages(config: Mapping[str, Any]) -> bool:
+    """Tell whether pages may be answered before Flask: not while a limit applies to every view, whose
+    check would then be skipped."""
+    return not any(config.get(name) for name in LIMITS_FOR_EVERY_VIEW)
+
+
 class HeldPages:
-    """The app's WSGI callable with pages this worker holds answered first; install with install()."""
+    """A WSGI layer that answers a GET or HEAD itself when the view it asks for has an early answer.
 
-    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
-        self.app = app
+    It rewrites nothing: a request it does not answer reaches wsgi_app exactly as it came. It matches
+    the URL with flask_app's own adapter and rules, so it must sit inside every layer that rewrites the
+    path (web.languages.LanguagePrefix), and it is left out while may_hold_pages() says no.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication, flask_app: Flask) -> None:
         self.wsgi_app = wsgi_app
-
-    @classmethod
-    def install(cls, app: Flask) -> None:
-        """Put the layer in front of the app's WSGI callable, unless every view is rate-limited."""
-        if not any(app.config.get(name) for name in LIMITS_FOR_EVERY_VIEW):
-            app.wsgi_app = cls(app, app.wsgi_app)  # type: ignore[method-assign]
+        self.app = flask_app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # GET and HEAD only: CSRF checks and the sign-in limits apply to the other methods.

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, has_request_context, redirect, request, url_for
+from flask import Response, current_app, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 if TYPE_CHECKING:
@@ -39,16 +39,19 @@ PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security", "giving_studi
 
 
 class LanguagePrefix:
-    """Take a language's prefix off the path and mount the app under it; install with install()."""
+    """A WSGI layer that takes a language's prefix off the path and mounts the app under it.
+
+    For a path under a language's prefix (/ko/series/…) it moves the prefix from PATH_INFO to the end
+    of SCRIPT_NAME (PATH_INFO /series/…, SCRIPT_NAME …/ko); for every request it records the page's
+    language (LANGUAGE_KEY) and the site's own root, the SCRIPT_NAME it was given, in the environ. The
+    bare prefix (/ko) it answers itself, with a redirect to the folder (/ko/). languages: every
+    language of the site; default: the one at the root, without a prefix.
+    """
 
     def __init__(self, wsgi_app: WSGIApplication, languages: Iterable[str], default: str) -> None:
         self.wsgi_app = wsgi_app
         self.default = default
         self.prefixed = {code for code in languages if code != default}
-
-    @classmethod
-    def install(cls, app: Flask) -> None:
-        app.wsgi_app = cls(app.wsgi_app, app.config["LANGUAGES"], app.config["DEFAULT_LANGUAGE"])  # type: ignore[method-assign]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"

@@ -6,8 +6,8 @@ request logs, and each is told the same:
 - gunicorn (production): `access_log_format` and `AddressFreeLogger` in gunicorn.conf.py, which
   uses loggable_path and scrub_message from here;
 - Werkzeug's development server (`flask run`, `make dev`): its own request line names the client's
-  address and the query, so the factory drops that line (WerkzeugRequestLogFilter) and logs its own
-  (DevelopmentRequestLog), both installed by app.configure_request_log;
+  address and the query, so the factory drops that line (drop_werkzeug_request_lines) and logs its own
+  (DevelopmentRequestLog, the outermost layer of app.configure_request_pipeline);
 - nginx: the `log_format` of docs/deploy.md.
 
 Paths that carry a secret (an invitation's token) are logged without it.
@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
 from werkzeug.wsgi import ClosingIterator
 
 if TYPE_CHECKING:
@@ -96,23 +95,24 @@ def _has_handler_for(logger: logging.Logger, level: int) -> bool:
     return False
 
 
+def drop_werkzeug_request_lines() -> None:
+    """Silence the development server's own request lines (DevelopmentRequestLog writes ours), once."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(existing, WerkzeugRequestLogFilter) for existing in werkzeug_log.filters):
+        werkzeug_log.addFilter(WerkzeugRequestLogFilter())
+
+
 class DevelopmentRequestLog:
     """A WSGI layer that logs each request Werkzeug's development server answers, in the fields above.
 
-    Under gunicorn it passes every request straight on: gunicorn writes its own access log.
+    It rewrites nothing, of the request or the answer: it notes the status as the answer starts and
+    writes the line once the body is sent. Outermost, so it logs the path as the server received it
+    (/ko/… included). Under gunicorn it passes every request straight on: gunicorn writes its own log.
     """
 
     def __init__(self, wsgi_app: WSGIApplication) -> None:
         self.wsgi_app = wsgi_app
         self.log = access_logger()
-
-    @classmethod
-    def install(cls, app: Flask) -> None:
-        """Wrap the app's WSGI callable in the layer, and silence the development server's own lines."""
-        werkzeug_log = logging.getLogger("werkzeug")
-        if not any(isinstance(existing, WerkzeugRequestLogFilter) for existing in werkzeug_log.filters):
-            werkzeug_log.addFilter(WerkzeugRequestLogFilter())
-        app.wsgi_app = cls(app.wsgi_app)  # type: ignore[method-assign]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if not str(environ.get("SERVER_SOFTWARE", "")).startswith("Werkzeug/"):

@@ -2,7 +2,8 @@
 
 A layer outside everything, not an after_request hook: pages answered before Flask (web.held_pages),
 static and media files, error pages and redirects all leave through it, so no path can forget them.
-Installed by the factory (app.configure_security_headers), last, so it wraps every other layer.
+The factory's request pipeline (app.configure_request_pipeline) puts it around every layer but the
+request log.
 
 The policy allows only what the site does: its own scripts, styles, images and forms, from its own
 origin, nothing inline, no plugins, no frames around it, no <base>. A response that sets one of these
@@ -11,11 +12,9 @@ headers itself keeps its own value: the /go/ redirect's `Referrer-Policy: no-ref
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
-from flask import Flask
 from werkzeug.wrappers import Response as BaseResponse
 
 if TYPE_CHECKING:
@@ -58,8 +57,8 @@ def send_referrer_to_this_site(response: AnyResponse) -> AnyResponse:
     return response
 
 
-def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Return the headers every response carries under this configuration (HSTS only for an https SITE_URL)."""
+def security_headers(hsts: bool) -> list[tuple[str, str]]:
+    """Return the headers every response carries; Strict-Transport-Security only with hsts (an https site)."""
     headers = [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
         ("X-Content-Type-Options", "nosniff"),
@@ -68,23 +67,22 @@ def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Permissions-Policy", PERMISSIONS_POLICY),
         ("Cross-Origin-Opener-Policy", "same-origin"),
     ]
-    site_url = config.get("SITE_URL")
-    if site_url and urlsplit(str(site_url)).scheme == "https":
+    if hsts:
         headers.append(("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}"))
     return headers
 
 
 class SecurityHeaders:
-    """A WSGI layer that adds the security headers a response does not set itself."""
+    """A WSGI layer that adds the security headers a response does not set itself.
 
-    def __init__(self, wsgi_app: WSGIApplication, headers: Sequence[tuple[str, str]]) -> None:
+    It rewrites only the answer's header list, appending each header of security_headers(hsts) whose
+    name the answer does not already carry; the request passes on untouched. hsts: the site is served
+    over https (SITE_URL), so browsers are told to keep to https.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication, hsts: bool = False) -> None:
         self.wsgi_app = wsgi_app
-        self.headers = list(headers)
-
-    @classmethod
-    def install(cls, app: Flask) -> None:
-        """Wrap the app's WSGI callable, as it stands now, in the layer."""
-        app.wsgi_app = cls(app.wsgi_app, security_headers(app.config))  # type: ignore[method-assign]
+        self.headers = security_headers(hsts)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -146,7 +146,7 @@ def test_nginx_sets_the_same_headers_on_what_it_serves_itself() -> None:
     """nginx's snippet for /static/ and its own answers (docs/nginx): the app's headers, for an https site."""
     conf = (ROOT / "docs" / "nginx" / "webtoon-headers.conf").read_text()
     snippet = dict(re.findall(r'^add_header ([\w-]+) "([^"]*)" always;$', conf, re.M))
-    assert snippet == dict(security_headers({"SITE_URL": "https://freelines.example"}))
+    assert snippet == dict(security_headers(hsts=True))
 
 
 # --- what the policy asks of the templates and scripts ----------------------------------------------
