@@ -3,9 +3,10 @@
 The default language (DEFAULT_LANGUAGE, English unless set) lives at the site's root; every other
 language of LANGUAGES under a prefix: /ko/series/lantern-road/1 is the Korean page of
 /series/lantern-road/1. A WSGI layer, LanguagePrefix, takes the prefix off the path and adds it to
-SCRIPT_NAME, as a site mounted under a folder would be. So every route exists in every language with
-no route written twice, url_for() keeps a reader in the language they are reading, and the page cache,
-which keys pages by their whole address, holds each language's page apart.
+SCRIPT_NAME, as a site mounted under a folder would be, and records the language in the environ. So
+every route exists in every language with no route written twice, and url_for() keeps a reader in the
+language they are reading. The language itself is read in one way only, language_of(environ): Babel's
+locale, the templates (page_language) and the page cache's key, which holds each language's page apart.
 
 Static files and media are the same in every language: static_url() and media_url() link to them at
 the site's root (root_url_for), so a browser caches one copy.
@@ -15,7 +16,7 @@ studio page in another language is sent to the same page in theirs (follow_inter
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,7 @@ class LanguagePrefix:
 
     For a path under a language's prefix (/ko/series/…) it moves the prefix from PATH_INFO to the end
     of SCRIPT_NAME (PATH_INFO /series/…, SCRIPT_NAME …/ko); for every request it records the page's
-    language (LANGUAGE_KEY) and the site's own root, the SCRIPT_NAME it was given, in the environ. The
+    language (language_of) and the site's own root, the SCRIPT_NAME it was given, in the environ. The
     bare prefix (/ko) it answers itself, with a redirect to the folder (/ko/). languages: every
     language of the site; default: the one at the root, without a prefix.
     """
@@ -72,11 +73,20 @@ class LanguagePrefix:
         return self.wsgi_app(environ, start_response)
 
 
+def language_of(environ: Mapping[str, Any], default: str) -> str:
+    """Return the language of the page a request asks for: the one LanguagePrefix read from its URL.
+
+    The one place a page's language is read: by page_language() (so by Flask-Babel's locale selector
+    and the templates) and by the page cache's key (web.page_cache), so all of them agree. A request
+    that did not come through the layer (a test's or a command's request context) is in the default.
+    """
+    return str(environ.get(LANGUAGE_KEY) or default)
+
+
 def page_language() -> str:
     """Return the language of this request's page (the default outside a request)."""
-    if has_request_context():
-        return str(request.environ.get(LANGUAGE_KEY) or current_app.config["DEFAULT_LANGUAGE"])
-    return str(current_app.config["DEFAULT_LANGUAGE"])
+    default = str(current_app.config["DEFAULT_LANGUAGE"])
+    return language_of(request.environ, default) if has_request_context() else default
 
 
 def page_locale() -> str:

@@ -40,6 +40,7 @@ from comics.models import Episode
 from extensions import cache, db
 from web.content_version import cache_backend, content_version
 from web.held_pages import answers_early
+from web.languages import SITE_ROOT_KEY, language_of
 from web.page_entries import PageEntry, answer, entry_from, page_memo
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
@@ -128,18 +129,20 @@ def _rendered_per_reader() -> bool:
 # --- the decorator -------------------------------------------------------------------------------
 
 
-def page_key(version: str, req: Request | None = None) -> str:
+def page_key(app: Flask, version: str, req: Request) -> str:
     """Return the cache key of this request's page under a content version.
 
-    The host is part of it (feeds and canonical links are absolute); the query string is taken as
-    sent, so the same page asked for with its arguments in another order is merely stored twice.
-    A reader's `Save-Data: on` is part of it too: the episode page offers only its narrowest images
-    then (comics.data_saver) and says `Vary: Save-Data`; other pages are merely stored twice.
+    The page's language is part of it, read as Babel and the templates read it (language_of), so each
+    language's page is stored apart. The host is part of it (feeds and canonical links are absolute),
+    and the site's root, should it be mounted under a folder; the query string is taken as sent, so the
+    same page asked for with its arguments in another order is merely stored twice. A reader's
+    `Save-Data: on` is part of it too: the episode page offers only its narrowest images then
+    (comics.data_saver) and says `Vary: Save-Data`; other pages are merely stored twice.
     """
-    environ = (req or request).environ
-    # SCRIPT_NAME holds the language's prefix (web.languages): each language's page is stored apart.
+    environ = req.environ
+    language = language_of(environ, app.config["DEFAULT_LANGUAGE"])
     address = (
-        f"{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+        f"{language}\n{environ.get('HTTP_HOST', '')}{environ.get(SITE_ROOT_KEY, '')}{environ.get('PATH_INFO', '')}"
         f"?{environ.get('QUERY_STRING', '')}"
     )
     if environ.get("HTTP_SAVE_DATA", "").strip().lower() == "on":
@@ -160,7 +163,7 @@ def cached_page(view: View) -> View:
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
             return response
         version = content_version(app)
-        key = page_key(version, req)
+        key = page_key(app, version, req)
         now = clock.utcnow()
         entry = _fetch(app, key, now)
         if entry is not None:
@@ -187,7 +190,7 @@ def _answer_held_page(app: Flask, req: Request, view_args: Mapping[str, Any]) ->
     """
     if _may_be_signed_in(app, req) or not can_use_cache(app, req):
         return None
-    entry = _fresh(page_memo(app).get(page_key(content_version(app), req)), clock.utcnow())
+    entry = _fresh(page_memo(app).get(page_key(app, content_version(app), req)), clock.utcnow())
     return None if entry is None else answer(req, entry, "HIT")
 
 

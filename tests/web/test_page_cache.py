@@ -9,7 +9,7 @@ from typing import Any
 
 import brotli
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import update
 from werkzeug.test import TestResponse
@@ -21,6 +21,7 @@ from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.engines import TEST_REDIS_URL
 from web import content_version, page_cache
+from web.languages import LANGUAGE_KEY, page_language, page_locale
 
 
 def real_cache(tmp_path: Path) -> dict[str, object]:
@@ -488,6 +489,31 @@ def test_a_limit_on_every_view_sends_every_page_through_flask(tmp_path: Path) ->
         hit = fetch(client, "/series/river/1/")
         assert hit.headers["X-Page-Cache"] == "HIT"
         assert hit.headers["X-RateLimit-Limit"] == "1000"
+
+
+def test_the_cache_keys_a_page_by_the_language_babel_and_the_templates_see(app: Flask) -> None:
+    """One accessor (web.languages.language_of) gives the page's language to the locale selector, the
+    templates and the cache key, so a page is never stored under a language it was not rendered in."""
+
+    def seen(**environ: str) -> tuple[str, str, str]:
+        with app.test_request_context("/series/river/", environ_overrides=environ):
+            return page_cache.page_key(app, "v1", request), page_language(), page_locale()
+
+    english, korean = seen(), seen(**{LANGUAGE_KEY: "ko"})
+    assert english[1:] == ("en", "en") and korean[1:] == ("ko", "ko_KR")
+    assert korean[0] != english[0]
+    # Through the site's layers, /ko/series/river/ is that Korean page, under the same key.
+    assert seen(**{LANGUAGE_KEY: "ko", "SCRIPT_NAME": "/ko"})[0] == korean[0]
+    keys: list[str] = []
+
+    def key_of_this_page() -> str:
+        keys.append(page_cache.page_key(app, "v1", request))
+        return ""
+
+    app.add_url_rule("/key-of-this-page", "key_of_this_page", key_of_this_page)
+    app.test_client().get("/ko/key-of-this-page")
+    with app.test_request_context("/key-of-this-page", environ_overrides={LANGUAGE_KEY: "ko"}):
+        assert keys == [page_cache.page_key(app, "v1", request)]
 
 
 @pytest.mark.parametrize("path", PAGES)
