@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     PasswordField,
@@ -26,22 +24,23 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from artists.accounts import EMAIL_PATTERN, PASSWORD_MAX_LENGTH, account_words, password_problem
 from artists.links import validate_link_url
 from artists.models import LinkKind
+from web.forms import SiteForm, SiteSubform, choice_messages
 
 
-def email_address(form: FlaskForm, field: StringField) -> None:
+def email_address(form: SiteForm, field: StringField) -> None:
     """Refuse anything that is not shaped like an email address."""
     if not EMAIL_PATTERN.fullmatch((field.data or "").strip()):
         raise ValidationError(_l("Enter an email address such as name@example.org."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SiteForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)]
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(SiteForm):
     """A form that chooses a password: judged by artists.accounts.password_problem against the account's words."""
 
     def __init__(self, *args: Any, account: Sequence[str] = (), **kwargs: Any) -> None:
@@ -84,11 +83,11 @@ class PasswordChangeForm(NewPasswordForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(SiteForm):
     email = EmailField(_l("Their email"), validators=[DataRequired(_l("Enter their email address.")), email_address, Length(max=254)])
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], **choice_messages(_l("Choose a role.")))
     # "" means a new artist profile, made from the name they choose when they accept.
-    artist = SelectField(_l("Artist profile"), choices=[], validate_choice=True)
+    artist = SelectField(_l("Artist profile"), choices=[], validate_choice=True, **choice_messages(_l("Choose an artist profile.")))
 
 
 MAX_LINKS = 12
@@ -101,7 +100,7 @@ LINK_KIND_LABELS = {
 }
 
 
-def link_url_rule(form: Form, field: StringField) -> None:
+def link_url_rule(form: SiteSubform, field: StringField) -> None:
     """Refuse any link but http, https and mailto (artists.links holds the one rule), keeping the cleaned URL."""
     try:
         field.data = validate_link_url(field.data or "")
@@ -109,11 +108,14 @@ def link_url_rule(form: Form, field: StringField) -> None:
         raise ValidationError(str(problem)) from None
 
 
-class LinkForm(Form):
+class LinkForm(SiteSubform):
     # A subform: the profile form carries the CSRF token for all of them.
     id = HiddenField()
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, LINK_KIND_LABELS.get(k, k.value.capitalize())) for k in LinkKind], default=LinkKind.SUPPORT.value
+        _l("Kind"),
+        choices=[SelectChoice(k.value, LINK_KIND_LABELS.get(k, k.value.capitalize())) for k in LinkKind],
+        default=LinkKind.SUPPORT.value,
+        **choice_messages(_l("Choose the kind of link.")),
     )
     label = StringField(_l("Label"), validators=[Length(max=80, message=_l("Keep the label under 80 characters."))])
     url = StringField(_l("Address"), validators=[Length(max=2000, message=_l("Keep the address under 2000 characters."))])
@@ -142,7 +144,7 @@ class LinkForm(Form):
         return not self.id.data and not (self.label.data or "").strip() and not (self.url.data or "").strip()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(SiteForm):
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(_l("Give the name readers will see.")), Length(max=120)]
     )
@@ -151,7 +153,7 @@ class ProfileForm(FlaskForm):
     )
     avatar = FileField(_l("Picture"))
     remove_avatar = BooleanField(_l("Remove the picture"))
-    links = FieldList(FormField(LinkForm), max_entries=MAX_LINKS + 3)
+    links = FieldList(FormField(LinkForm), _l("Links"), max_entries=MAX_LINKS + 3)
 
     def validate_links(self, field: FieldList) -> None:
         kept = [entry.form for entry in field.entries if not entry.form.is_blank() and not entry.form.remove.data]
@@ -167,7 +169,7 @@ class ProfileForm(FlaskForm):
 PASSKEY_ANSWER_MAX = 20_000
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(SiteForm):
     """A code from an authenticator app or a recovery code, or a passkey's answer: whichever was sent."""
 
     code = StringField(
@@ -175,10 +177,10 @@ class SecondFactorForm(FlaskForm):
         validators=[Optional(), Length(max=64, message=_l("That is longer than any code."))],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"},
     )
-    credential = HiddenField(validators=[Length(max=PASSKEY_ANSWER_MAX)])
+    credential = HiddenField(_l("Passkey"), validators=[Length(max=PASSKEY_ANSWER_MAX)])
 
 
-class TotpSetupForm(FlaskForm):
+class TotpSetupForm(SiteForm):
     name = StringField(
         _l("Name"), description=_l("To tell it apart later, such as “Phone”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
     )
@@ -188,17 +190,21 @@ class TotpSetupForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     # The new secret, sealed by the server (artists.second_factors.seal): the form carries it back.
-    secret = HiddenField(validators=[DataRequired(), Length(max=400)])
+    secret = HiddenField(
+        _l("Key"), validators=[DataRequired(_l("The page sent no key. A new key is shown below: add it to your app again.")), Length(max=400)]
+    )
 
 
-class PasskeySetupForm(FlaskForm):
+class PasskeySetupForm(SiteForm):
     name = StringField(
         _l("Name"), description=_l("To tell it apart later, such as “Laptop”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
     )
-    credential = HiddenField(validators=[DataRequired(_l("Your browser made no passkey. Try again.")), Length(max=PASSKEY_ANSWER_MAX)])
+    credential = HiddenField(
+        _l("Passkey"), validators=[DataRequired(_l("Your browser made no passkey. Try again.")), Length(max=PASSKEY_ANSWER_MAX)]
+    )
 
 
-class DisplayNameForm(FlaskForm):
+class DisplayNameForm(SiteForm):
     """An editor's or admin's name as artists see it (User.label), in place of their email."""
 
     display_name = StringField(

@@ -58,7 +58,7 @@ def form_errors(form: Any) -> list[str]:
         label = getattr(getattr(form, name, None), "label", None)
 
         def line(message: object, label: Any = label) -> str:
-            if label is None:
+            if label is None or not str(label.text):  # the CSRF token's refusal is a whole sentence (web.forms)
                 return str(message)
             return str(_("%(field)s: %(message)s", field=str(label.text), message=str(message)))
 

@@ -10,7 +10,6 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Form, FormField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -22,6 +21,7 @@ from comics.publishing.audit import record
 from comics.publishing.models import AuditAction
 from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
+from web.forms import SiteForm, SiteSubform
 from web.languages import language_name
 
 bp = studio_blueprint("giving_studio", __name__)
@@ -41,18 +41,19 @@ def donation_address(form: Form, field: StringField) -> None:
     field.data = cleaned
 
 
-class GiveTextForm(Form):
+class GiveTextForm(SiteSubform):
     heading = StringField(_l("Heading"), validators=[Optional(), Length(max=200)])
     body_markdown = TextAreaField(_l("What the page says (Markdown)"), validators=[Optional(), Length(max=20_000)])
     donation_url = StringField(_l("Donation link"), validators=[Optional(), Length(max=2000), donation_address])
     donation_label = StringField(_l("The link's words"), validators=[Optional(), Length(max=120)])
 
 
-def give_form(languages: list[str], data: dict[str, Any] | None = None) -> FlaskForm:
+def give_form(languages: list[str], data: dict[str, Any] | None = None) -> SiteForm:
     """Return the form with one set of fields per language of the site."""
     fields = {code: FormField(GiveTextForm, label=language_name(code)) for code in languages}
-    form_class = type("GiveForm", (FlaskForm,), fields)
-    return form_class(data=data) if data is not None else form_class()
+    form_class = type("GiveForm", (SiteForm,), fields)
+    form: SiteForm = form_class(data=data) if data is not None else form_class()
+    return form
 
 
 @bp.route("/give", methods=["GET", "POST"])

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from comics.models import SeriesStatus
 from comics.publishing.checklist import checklist_refusal, unconfirmed
+from web.forms import SiteForm, choice_messages
 
 STATUS_NAMES = {SeriesStatus.ONGOING: _l("Ongoing"), SeriesStatus.COMPLETED: _l("Completed")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -85,7 +85,7 @@ def studio_time(moment: datetime | None) -> str:
     return f"{format_datetime(local, 'medium', rebase=False)} {local.tzname()}"
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(SiteForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the series a title.")), Length(max=200)])
     slug = StringField(
         _l("Web address"),
@@ -95,15 +95,18 @@ class SeriesForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
     language = StringField(_l("Language"), default="en", validators=[DataRequired(_l("Give the language.")), language_rule])
     status = SelectField(
-        _l("Status"), choices=[SelectChoice(s.value, STATUS_NAMES[s]) for s in SeriesStatus], default=SeriesStatus.ONGOING.value
+        _l("Status"),
+        choices=[SelectChoice(s.value, STATUS_NAMES[s]) for s in SeriesStatus],
+        default=SeriesStatus.ONGOING.value,
+        **choice_messages(_l("Choose whether the series is ongoing or completed.")),
     )
     content_warning = StringField(_l("Content warning"), validators=[Length(max=300)])
     cover = FileField(_l("Cover image"))
     remove_cover = BooleanField(_l("Remove the cover"))
-    artist = SelectField(_l("Artist"), coerce=int, choices=[])
+    artist = SelectField(_l("Artist"), coerce=int, choices=[], **choice_messages(_l("Choose an artist.")))
 
 
-class EpisodeForm(FlaskForm):
+class EpisodeForm(SiteForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the episode a title.")), Length(max=200)])
     author_note = TextAreaField(
         _l("Author's note"), description=_l("Shown under the episode. Markdown works."), validators=[Length(max=10_000)]
@@ -118,7 +121,7 @@ class VersionForm(EpisodeForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 
@@ -129,8 +132,13 @@ def checklist_field() -> SelectMultipleField:
     return SelectMultipleField(_l("Checklist"), choices=[], validate_choice=False)
 
 
-class PublishForm(FlaskForm):
-    when = RadioField(_l("When"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))], default="now")
+class PublishForm(SiteForm):
+    when = RadioField(
+        _l("When"),
+        choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
+        default="now",
+        **choice_messages(_l("Choose now or a set time.")),
+    )
     publish_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     checklist = checklist_field()
@@ -175,20 +183,22 @@ class ReviewForm(DecisionRules, PublishForm):
         _l("Decision"),
         choices=[SelectChoice("approve", _l("Approve")), SelectChoice("return", _l("Send back to the artist"))],
         validators=[DataRequired(_l("Choose to approve or to send it back."))],
+        **choice_messages(_l("Choose to approve or to send it back.")),
     )
 
 
-class RevisionDecisionForm(DecisionRules, FlaskForm):
+class RevisionDecisionForm(DecisionRules, SiteForm):
     """An editor's decision on a changed profile or series: approve (every checklist item) or return."""
 
     decision = RadioField(
         _l("Decision"),
         choices=[SelectChoice("approve", _l("Approve: readers see the new version")), SelectChoice("return", _l("Send back to the artist"))],
         validators=[DataRequired(_l("Choose to approve or to send it back."))],
+        **choice_messages(_l("Choose to approve or to send it back.")),
     )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     checklist = checklist_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """A form with nothing but its CSRF token: the confirmation button of a delete or unpublish."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from artists.permissions import signed_in_user
@@ -16,10 +15,11 @@ from comics.studio import bp
 from comics.studio.dashboard import dashboard_context
 from extensions import db
 from web.form_answers import done, refuse
+from web.forms import SiteForm
 from web.languages import LOCALES, language_name, url_for_language
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(SiteForm):
     """The language switch of every studio page: its CSRF token, and the language in a button's value."""
 
 

@@ -394,7 +394,7 @@ def test_studio_invite_page_shows_the_link_once(studio_app: Flask) -> None:
     [
         ({"email": "not an email", "role": "artist", "artist": ""}, "Enter an email address"),
         ({"email": "ed@example.org", "role": "artist", "artist": ""}, "already exists"),
-        ({"email": "x@example.org", "role": "admin", "artist": ""}, "Not a valid choice"),
+        ({"email": "x@example.org", "role": "admin", "artist": ""}, "Choose a role."),
     ],
 )
 def test_editor_invitation_refusals(studio_app: Flask, data: dict[str, str], message: str) -> None:

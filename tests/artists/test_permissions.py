@@ -68,7 +68,7 @@ def test_series_of_another_artist_is_not_found(two_artists: dict) -> None:
 def test_a_series_cannot_be_moved_to_another_artist(two_artists: dict) -> None:
     client: FlaskClient = two_artists["client"]
     response = client.post("/studio/series/new", data={"title": "Planted", "language": "en", "status": "ongoing", "artist": str(two_artists["mina"].id)})
-    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose an artist." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Series.id))) == 1
 
 

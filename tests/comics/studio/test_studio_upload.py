@@ -97,7 +97,7 @@ def test_a_refusal_without_script_shows_a_page(artist_client: tuple[FlaskClient,
     [
         ({"title": "", "files": []}, "Give the episode a title."),
         ({"title": "One"}, "Choose at least one image file"),
-        ({"title": "x" * 201, "files": []}, "Field cannot be longer than 200 characters"),
+        ({"title": "x" * 201, "files": []}, "Use at most 200 characters."),
     ],
 )
 def test_new_episode_form_refusals(artist_client: tuple[FlaskClient, Series], data: dict, message: str) -> None:
