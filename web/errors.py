@@ -9,9 +9,10 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import Conflict, HTTPException, TooManyRequests
 
 from extensions import db
+from web.forms import csrf_refusal
 
 
 def wants_json() -> bool:
@@ -40,15 +41,8 @@ def server_error(error: Exception) -> tuple[str, int]:
 
 
 def csrf_failed(error: CSRFError) -> tuple[Response | str, int]:
-    """Answer a form sent without a valid CSRF token: nothing was changed."""
-    return error_answer(
-        _(
-            "This form was out of date or not sent from this site, so nothing was changed. "
-            "Reload the page and try again."
-        ),
-        400,
-        _("Form expired"),
-    )
+    """Answer a form sent without a valid CSRF token: nothing was changed, and why, in the site's words."""
+    return error_answer(csrf_refusal(str(error.description)), 400, _("Form not accepted"))
 
 
 def too_many_requests(error: TooManyRequests) -> tuple[Response | str, int]:
@@ -75,7 +69,30 @@ def too_large(error: Exception) -> tuple[Response | str, int]:
 
 
 def conflict(error: HTTPException) -> tuple[Response | str, int]:
-    return error_answer(error.description or _("That cannot be done right now."), 409, _("Not yet"))
+    """Answer a refusal the view explained (abort(409, reason)); werkzeug's own words are never shown."""
+    explained = error.description if error.description != Conflict.description else None
+    return error_answer(explained or _("That cannot be done right now."), 409, _("Not yet"))
+
+
+def bad_request(error: Exception) -> tuple[Response | str, int]:
+    """Answer a request the site could not read (a form cut short, a field missing): nothing was changed."""
+    return error_answer(_("This site could not read what your browser sent, so nothing was changed. Reload the page and try again."), 400)
+
+
+def wrong_method(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
+    """Answer an address opened in a way it is not for, such as a form's address opened as a page."""
+    message = _("This address is not a page to open: it is where a form sends its answer. Go back and use the page's button.")
+    return (*error_answer(message, 405), werkzeug_headers(error))
+
+
+def other_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
+    """Answer any status without a handler of its own in the site's words, not werkzeug's."""
+    return (*error_answer(_("That did not work. Go back and try again."), error.code or 500), werkzeug_headers(error))
+
+
+def werkzeug_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """Return the headers werkzeug's answer would carry (such as a 405's Allow), but its content type."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def unauthorised(error: Exception) -> tuple[Response | str, int]:
@@ -89,6 +106,8 @@ def forbidden(error: Exception) -> tuple[Response | str, int]:
 def register_error_pages(app: Flask) -> None:
     """Answer every error status the site can give with its page or JSON message."""
     app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(400, bad_request)
+    app.register_error_handler(405, wrong_method)
     app.register_error_handler(401, unauthorised)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
@@ -96,3 +115,5 @@ def register_error_pages(app: Flask) -> None:
     app.register_error_handler(413, too_large)
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(500, server_error)
+    # Any other status werkzeug can raise: its page would speak werkzeug's English.
+    app.register_error_handler(HTTPException, other_error)
