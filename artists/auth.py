@@ -115,6 +115,9 @@ def configure_login() -> None:
     login_manager.login_message = _l("Sign in to open the studio.")
     login_manager.localize_callback = str  # flashed in the page's language, as a plain string the session can keep
     login_manager.login_message_category = "info"
+    # Flask-Login's words are never shown: this one would be, should a view ever ask for a fresh sign-in.
+    login_manager.needs_refresh_message = _l("Sign in again to continue.")
+    login_manager.needs_refresh_message_category = "info"
     # Flask-Login's session protection compares a SHA-512 of the client's address and user agent, kept
     # in the cookie: a readable trace of where a device was. Sessions on the server do its work (a
     # stolen cookie dies at sign-out, after SESSION_IDLE_MINUTES idle, SESSION_LIFETIME_HOURS at most),
