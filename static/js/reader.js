@@ -132,8 +132,11 @@ document.addEventListener("click", (event) => {
   if (!choice) link.href = withSaver(link.href);
 });
 
-if (article && saverOn() && !article.dataset.saver) {
-  window.location.replace(withSaver(window.location.href));  // before any place is restored or noted
+// Never to the address it already has: a copy saved for offline before the switch was turned on comes
+// back from the offline worker as it was saved, and is read as it is rather than reloaded for ever.
+const saverAddress = article && saverOn() && !article.dataset.saver && withSaver(window.location.href);
+if (saverAddress && saverAddress !== window.location.href) {
+  window.location.replace(saverAddress);  // before any place is restored or noted
 }
 
 if (article && !wanted) {

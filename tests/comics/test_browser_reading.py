@@ -166,3 +166,26 @@ def test_a_saved_episode_reads_offline_and_can_be_removed(demo_app: Flask) -> No
         assert page.locator(".saved-list li").count() == 0
         assert page.evaluate("caches.keys()") == []
         assert policy_violations(page) == []
+
+
+def test_a_copy_saved_before_the_data_saver_was_turned_on_reads_offline_without_reloading(demo_app: Flask) -> None:
+    with chromium_page() as page:
+        loads: list[str] = []
+        page.on("framenavigated", lambda frame: loads.append(frame.url) if frame == page.main_frame else None)
+        with live_server(demo_app) as base_url:
+            page.goto(base_url + EPISODE)
+            page.get_by_role("button", name="Save for offline").click()
+            page.get_by_role("status").filter(has_text="Saved on this device.").wait_for()
+            page.get_by_role("link", name=re.compile("Use the data saver")).click()
+            page.wait_for_url(re.compile(r"saver=on"))
+        # Offline, the saved copy is the full one: the page asks for data-saver mode once, gets the same
+        # copy, and is read as it is (it used to reload itself again and again).
+        page.context.set_offline(True)
+        loads.clear()
+        page.goto(base_url + EPISODE, wait_until="commit")
+        page.wait_for_url(base_url + EPISODE + "?saver=on", wait_until="commit")
+        page.evaluate("window.sameDocument = true")
+        chosen_sources(page)
+        assert page.evaluate("window.sameDocument === true")
+        assert loads == [base_url + EPISODE, base_url + EPISODE + "?saver=on"]
+        assert policy_violations(page) == []
