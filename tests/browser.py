@@ -2,6 +2,9 @@
 
 Every page is watched for policy violations (the Content-Security-Policy and the other headers of
 web.security_headers): a browser test fails if Chromium reports one, whatever it was testing.
+
+Every wait (a URL, an element, a function of the page) has tests.waiting.HANG_GUARD, not Playwright's
+30 s: a step waits for its condition, and only one that never comes fails, however loaded the machine.
 """
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.waiting import HANG_GUARD_MS
+
 if TYPE_CHECKING:
     # imported when used: only the browser tests need Playwright
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium's own background traffic would be refused by a closed network; none of it is the site's.
@@ -46,6 +51,22 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
+def launch(playwright: Playwright) -> Browser:
+    """Start Debian's Chromium with the arguments above; every wait in it gets the hang guard."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=HANG_GUARD_MS)  # expect()'s own default is 5 s
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=HANG_GUARD_MS)
+
+
+def unhurried(context: BrowserContext) -> BrowserContext:
+    """Give every wait of this context's pages (and its page.request) the hang guard: a loaded machine
+    can take longer than Playwright's default 30 s for a step that does come."""
+    context.set_default_timeout(HANG_GUARD_MS)
+    context.set_default_navigation_timeout(HANG_GUARD_MS)
+    return context
+
+
 @contextmanager
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the app on a free loopback port for the duration of the block; yield its base URL."""
@@ -61,13 +82,15 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 # Runs in every document before its own scripts: the event is how a page learns of a blocked load,
-# inline script or style, or a Trusted Types refusal, whether or not Chromium also logs it.
+# inline script or style, or a Trusted Types refusal, whether or not Chromium also logs it. Once the
+# watch has it, the page counts it, so a test can wait until the watch has heard of n violations.
 REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.reportPolicyViolation(
+document.addEventListener("securitypolicyviolation", async (event) => {
+    await window.reportPolicyViolation(
         `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}` +
         (event.sample ? ` (${event.sample})` : "")
     );
+    window.reportedPolicyViolations = (window.reportedPolicyViolations || 0) + 1;
 });
 """
 # What Chromium logs when a policy refuses something or a policy header does not parse.
@@ -111,7 +134,7 @@ def new_page(page: Page, **context_options: Any) -> Page:
     """
     browser = page.context.browser
     assert browser is not None
-    context = browser.new_context(**context_options)
+    context = unhurried(browser.new_context(**context_options))
     _watches[browser].attach(context)
     return context.new_page()
 
@@ -123,10 +146,10 @@ def chromium_page(fail_on_violations: bool = True) -> Iterator[Page]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         watch = _watches[browser] = PolicyWatch()
         try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            context = unhurried(browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2))
             watch.attach(context)
             yield context.new_page()
             # Reached only when the test's own steps passed: their failure is the one to report.
