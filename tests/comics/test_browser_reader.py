@@ -16,14 +16,24 @@ pytestmark = pytest.mark.browser
 
 
 def scroll_to_end(page: Page) -> None:
-    """Scroll down a screen at a time, as a reader does, so lazy panels load."""
+    """Scroll down half a screen at a time, as a reader does, letting the browser draw each place, so
+    every lazy panel starts loading.
+
+    A lazy image starts loading only when a frame the browser draws finds it near the screen: a place
+    scrolled past between two frames is never seen, and its panels never load (img.complete stays false
+    for good). On a loaded machine frames come late while timers still run, so each step waits for the
+    frame itself, not for a time: the second animation frame begins once the first, with its lazy-loading
+    checks, is drawn.
+    """
     page.evaluate(
         """async () => {
+            const drawn = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
             for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
                 window.scrollTo(0, y);
-                await new Promise(resolve => setTimeout(resolve, 30));
+                await drawn();
             }
             window.scrollTo(0, document.body.scrollHeight);
+            await drawn();
         }"""
     )
 
@@ -41,9 +51,7 @@ def test_demo_episode_loads_every_panel_from_the_site_only(demo_app: Flask) -> N
         page.get_by_role("link", name="Read the first episode").click()
         page.wait_for_load_state("load")
         scroll_to_end(page)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.strip img')].every(img => img.complete)", timeout=30_000
-        )
+        page.wait_for_function("() => [...document.querySelectorAll('.strip img')].every(img => img.complete)")
         widths = page.eval_on_selector_all(".strip img", "images => images.map(img => img.naturalWidth)")
         chosen = page.eval_on_selector_all(".strip img", "images => images.map(img => img.currentSrc)")
 

@@ -22,6 +22,21 @@ pytestmark = pytest.mark.browser
 EPISODE = "/series/the-lantern-road/1/"
 NEXT = "/series/the-lantern-road/2/"
 ALL_PANELS_LOADED = "() => [...document.querySelectorAll('.strip img')].every(img => img.complete && img.naturalWidth > 0)"
+# Whether one of the last three panels is on screen, answered only once reader.js's observer of them
+# (the one that prefetches) has been told too: observers of one frame are told in one task, and the
+# answer comes in a task after it. Seeing nothing prefetched then means the page chose not to, where a
+# wait for a while would only hope it had had time to. (At the very bottom of the page the panels are
+# above the screen: the episode's end matter follows them.)
+END_IN_VIEW = """() => new Promise(resolve => {
+    const observer = new IntersectionObserver(entries => {
+        observer.disconnect();
+        const seen = entries.some(entry => entry.isIntersecting);
+        setTimeout(() => resolve(seen));
+    });
+    for (const panel of [...document.querySelectorAll('.strip .panel[id]')].slice(-3)) observer.observe(panel);
+})"""
+# The place reader.js keeps for resuming, once the scroll has settled.
+PLACE_KEPT = "panel => Object.values(JSON.parse(localStorage.getItem('reading-places')) || {}).some(place => place.panel === panel)"
 
 
 def panel_top(page: Page, number: int) -> float:
@@ -38,9 +53,14 @@ def narrowest_avifs(app: Flask, number: int = 1) -> list[str]:
         return [panel.image.sources("avif")[0].file for panel in episode.panels]
 
 
+def prefetched(page: Page) -> list[str]:
+    """Return the addresses reader.js has asked the browser to prefetch."""
+    return list(page.eval_on_selector_all("link[rel=prefetch]", "links => links.map(link => link.href)"))
+
+
 def chosen_sources(page: Page) -> list[str]:
     scroll_to_end(page)
-    page.wait_for_function(ALL_PANELS_LOADED, timeout=30_000)
+    page.wait_for_function(ALL_PANELS_LOADED)
     return list(page.eval_on_selector_all(".strip img", "images => images.map(img => img.currentSrc)"))
 
 
@@ -54,7 +74,7 @@ def test_reading_resumes_at_the_same_place_and_can_be_forgotten(demo_app: Flask)
     with live_server(demo_app) as base_url, chromium_page() as page:
         page.goto(base_url + EPISODE)
         page.evaluate("document.getElementById('panel-7').scrollIntoView()")
-        page.wait_for_timeout(400)
+        page.wait_for_function(PLACE_KEPT, arg="panel-7")
         page.locator("a.site-name").click()
         page.wait_for_url(f"{base_url}/")
 
@@ -104,7 +124,9 @@ def test_the_readers_own_switch_gets_the_narrowest_panels_and_no_prefetch(demo_a
         page.get_by_role("link", name=re.compile("Use the data saver")).click()
         page.wait_for_url(re.compile(r"saver=on"))
         assert_narrowest(chosen_sources(page), narrowest)
-        page.wait_for_timeout(500)
+        page.locator(".strip .panel[id]").last.scroll_into_view_if_needed()
+        assert page.evaluate(END_IN_VIEW) is True
+        assert prefetched(page) == []
         assert not [url for url in requested if NEXT in url]
 
         # The switch is kept: an episode opened by its plain address comes in data-saver mode.
@@ -126,14 +148,14 @@ def test_the_next_episode_is_prefetched_near_the_end(demo_app: Flask) -> None:
         # A 390-CSS-px screen at 2x wants 780 pixels: the 800 px AVIF of each of the first two panels.
         expected = [next(url for width, url in panel["avif"] if width >= 780) for panel in plan]
         assert len(expected) == 2
-        page.wait_for_timeout(300)
+        assert page.evaluate(END_IN_VIEW) is False
+        assert prefetched(page) == [], "prefetched before the end"
         assert not [url for url in requested if NEXT in url], "prefetched before the end"
 
         scroll_to_end(page)
         page.wait_for_function(
             "urls => urls.every(url => performance.getEntriesByName(new URL(url, location.href).href).length)",
             arg=[NEXT, *expected],
-            timeout=10_000,
         )
         assert base_url + NEXT in requested
         assert all(base_url + url in requested for url in expected)
@@ -145,7 +167,7 @@ def test_a_saved_episode_reads_offline_and_can_be_removed(demo_app: Flask) -> No
         with live_server(demo_app) as base_url:
             page.goto(base_url + EPISODE)
             page.get_by_role("button", name="Save for offline").click()
-            page.get_by_role("status").filter(has_text="Saved on this device.").wait_for(timeout=30_000)
+            page.get_by_role("status").filter(has_text="Saved on this device.").wait_for()
         # The server is gone and the browser is offline: only the saved copy can answer.
         page.context.set_offline(True)
         page.reload()
