@@ -120,5 +120,6 @@ def test_a_first_sign_in_enrols_an_authenticator_app(tmp_path: Path) -> None:
         page.get_by_role("button", name="I have saved them: open the studio").click()
         page.wait_for_url(f"{base_url}/studio/")
         page.get_by_role("link", name="Security").click()
+        page.wait_for_url(f"{base_url}/account/security")  # a click waits for the new page to begin, not to load
         assert page.get_by_role("cell", name="Phone", exact=True).is_visible()
         assert errors == []

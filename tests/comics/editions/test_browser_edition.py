@@ -1,12 +1,14 @@
 """The offline reader in a real Chromium, from file:// with every other request refused, script on and off."""
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.browser import launch, require_chromium, unhurried
 from tests.comics.editions.conftest import Exported
+from tests.waiting import wait_until
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route
@@ -14,12 +16,19 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
+# Whether the page has scrolled on from `y`, or can go no further. Asked from here, not waited for in
+# the page (wait_for_function): with its scripts off, a page runs none of Playwright's either.
+MOVED_ON = "y => window.scrollY > y || window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1"
+
+
 def read_to_the_end(page: Page) -> None:
     """Scroll down as a reader does, then check every panel was decoded and the end was reached."""
+    page.wait_for_load_state("load")  # a click returns once the next page begins, not when it is all there
     height = page.evaluate("document.body.scrollHeight")
     for _ in range(0, height + 400, 400):
+        y = page.evaluate("window.scrollY")
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(10)
+        wait_until(partial(page.evaluate, MOVED_ON, y), "the wheel to scroll the page")  # it lands before the next turn
     page.wait_for_function("Array.prototype.every.call(document.images, i => i.complete)")
     images = page.evaluate("Array.from(document.images, i => [i.naturalWidth, i.alt])")
     assert images and all(width > 0 and alt for width, alt in images), images
@@ -34,9 +43,9 @@ def test_an_episode_is_reached_and_read_from_file_with_no_network(exported: Expo
     refused: list[str] = []
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+            context = unhurried(browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript))
 
             def only_files(route: Route) -> None:
                 if route.request.url.startswith("file://"):

@@ -19,16 +19,17 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-# Test-side instrumentation: sample the progress bar every few milliseconds into sessionStorage, which
-# survives the navigation that follows a finished upload.
+# Test-side instrumentation: note the progress box and bar at each change of theirs (shown, hidden, a new
+# value or text) into sessionStorage, which survives the navigation that follows a finished upload. Every
+# change is seen, however quick the upload or slow the machine: a timer taking samples could miss one.
 WATCH_PROGRESS = """() => {
+    const box = document.querySelector('[data-progress]');
+    const bar = document.querySelector('#upload-progress-bar');
     const samples = [];
-    setInterval(() => {
-        const box = document.querySelector('[data-progress]');
-        const bar = document.querySelector('#upload-progress-bar');
-        if (box && bar) samples.push({visible: !box.hidden && box.offsetParent !== null, value: bar.value});
+    new MutationObserver(() => {
+        samples.push({visible: !box.hidden && box.offsetParent !== null, value: bar.value});
         sessionStorage.setItem('progress-samples', JSON.stringify(samples));
-    }, 5);
+    }).observe(box, {attributes: true, childList: true, characterData: true, subtree: true});
 }"""
 
 
@@ -86,7 +87,7 @@ def test_artist_uploads_reorders_and_submits_editor_approves_reader_reads(tmp_pa
             rows.nth(index).locator("textarea").first.fill(alt)
         page.evaluate(WATCH_PROGRESS)
         page.get_by_role("button", name="Upload and save as draft").click()
-        page.wait_for_url(f"{base_url}/studio/episodes/*/", timeout=60_000)
+        page.wait_for_url(f"{base_url}/studio/episodes/*/")
         samples = json.loads(page.evaluate("() => sessionStorage.getItem('progress-samples')") or "[]")
         assert any(sample["visible"] for sample in samples), samples[:5]
         assert max(sample["value"] for sample in samples) == 100
