@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from extensions import db
+from tests.waiting import HANG_GUARD
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -81,7 +82,7 @@ def reset_database() -> None:
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.begin() as connection:
         # A lock held by a forgotten transaction fails the test loudly instead of hanging the run.
-        connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+        connection.execute(text(f"SET LOCAL lock_timeout = '{HANG_GUARD:.0f}s'"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

@@ -17,6 +17,7 @@ from flask import Flask
 
 from extensions import db
 from tests.conftest import SiteBuilder
+from tests.waiting import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,17 +28,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = HANG_GUARD) -> None:
+    """Wait until the starting server answers url (it imports the app and sweeps media first); fail if it exits."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while (left := deadline - time.monotonic()) > 0:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited with {process.returncode}")
         try:
-            urllib.request.urlopen(url, timeout=2).close()
+            # Not yet listening: refused at once. Listening: the answer may be slow, and is waited for.
+            urllib.request.urlopen(url, timeout=left).close()
             return
         except OSError:
             time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer {url} within {seconds} s")
+    raise AssertionError(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
 def server_environment(app: Flask, tmp_path: Path) -> dict[str, str]:
@@ -76,18 +79,18 @@ def test_gunicorn_serves_pages_from_the_shared_cache(app: Flask, site: SiteBuild
         seen = []
         # Enough requests that several workers answer: the ones that did not render it still hit.
         for _ in range(12):
-            with urllib.request.urlopen(f"{base}/series/river/1/", timeout=10) as response:
+            with urllib.request.urlopen(f"{base}/series/river/1/", timeout=HANG_GUARD) as response:
                 assert response.status == 200
                 seen.append(response.headers["X-Page-Cache"])
                 assert b"Chapter 1" in response.read()
         assert seen[0] == "MISS"
         assert set(seen[1:]) == {"HIT"}
-        with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+        with urllib.request.urlopen(f"{base}/", timeout=HANG_GUARD) as response:
             assert response.status == 200
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            _, errors = process.communicate(timeout=30)
+            _, errors = process.communicate(timeout=HANG_GUARD)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -104,7 +107,7 @@ MARKERS = (READER_ADDRESS, "secret-search", "ReaderMarkerAgent", "referrer-marke
 def fetch(url: str, **headers: str) -> int:
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=HANG_GUARD) as response:
             response.read()
             return int(response.status)
     except urllib.error.HTTPError as error:
@@ -132,12 +135,12 @@ def test_the_access_log_holds_no_address_query_agent_or_referrer(app: Flask, sit
         assert fetch(f"{base}/series/river/1/?utm=secret-search", **who) == 200
         assert fetch(f"{base}/account/invitation/SECRETTOKEN123", **who) == 404
         # A request gunicorn refuses itself: its error log would name the client's address.
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG_GUARD) as raw:
             raw.sendall(b"GET /?q=secret-search HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
             raw.recv(1024)
     finally:
         process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=30)
+        _, errors = process.communicate(timeout=HANG_GUARD)
     lines = access_log.read_text().splitlines()
     search = next(line for line in lines if '"GET /search"' in line)
     assert re.fullmatch(r'\[[^\]]+\] "GET /search" 200 \d+ms', search), search
@@ -160,7 +163,7 @@ def test_a_public_site_will_not_start_several_workers_on_unshared_limits(app: Fl
     env = {**server_environment(app, tmp_path), "FLASK_SITE_URL": "https://freelines.example", "FLASK_RATELIMIT_STORAGE_URI": "memory://"}
     refused = subprocess.run(
         [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{free_port()}", "--workers", "2"],
-        cwd=ROOT, env=env, capture_output=True, timeout=60,
+        cwd=ROOT, env=env, capture_output=True, timeout=HANG_GUARD,
     )
     assert refused.returncode == 1
     message = refused.stderr.decode()

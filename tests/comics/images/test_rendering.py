@@ -24,6 +24,7 @@ from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.engines import redis_url_or_skip
 from tests.test_gunicorn import ROOT, server_environment
+from tests.waiting import HANG_GUARD
 
 
 def all_rendered(episode: Episode) -> bool:
@@ -205,7 +206,7 @@ def test_rqs_own_worker_runs_jobs_inside_the_app(app: Flask, site: SiteBuilder, 
     }
     rq = Path(sys.executable).parent / "rq"
     command = [str(rq), "worker", "--worker-class", "worker.AppWorker", "--burst", "--url", app.config["RQ_REDIS_URL"], app.config["RQ_QUEUE_NAME"]]
-    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=HANG_GUARD, check=False)
     assert finished.returncode == 0, finished.stderr
     rendered = db.session.get(Episode, episode_id)
     assert rendered is not None and all_rendered(rendered), finished.stdout + finished.stderr

@@ -19,6 +19,7 @@ from comics.images.sweeping import MARKER, PeriodicSweep, sweep_if_due
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png, stored_names
 from tests.test_gunicorn import ROOT, free_port, server_environment, wait_for
+from tests.waiting import HANG_GUARD, wait_until
 
 
 def orphan(store: MediaStore, name: str = "ab/ab" + "0" * 30 + ".png", age: float = 0) -> str:
@@ -51,13 +52,10 @@ def test_each_worker_sweeps_when_a_sweep_is_due(tmp_path: Path) -> None:
     orphan(store)
     thread = PeriodicSweep.start_for(app)
     try:
-        deadline = time.monotonic() + 10
-        while stored_names(store) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert stored_names(store) == []
+        wait_until(lambda: stored_names(store) == [], "the worker's sweep")
     finally:
         thread.stopping.set()
-        thread.join(timeout=10)
+        thread.join(timeout=HANG_GUARD)
 
 
 def test_an_import_killed_midway_leaves_nothing_after_the_next_start(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
@@ -77,13 +75,11 @@ def test_an_import_killed_midway_leaves_nothing_after_the_next_start(app: Flask,
         cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
-        while len(stored_names(store)) < len(kept) + 8 and importing.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: len(stored_names(store)) >= len(kept) + 8 or importing.poll() is not None, "the import to write files")
         assert importing.poll() is None, "the import finished before it could be killed: give it more panels"
     finally:
         importing.send_signal(signal.SIGKILL)
-        importing.communicate(timeout=30)
+        importing.communicate(timeout=HANG_GUARD)
     left = set(stored_names(store)) - set(kept)
     assert len(left) >= 8
     db.session.expire_all()
@@ -99,11 +95,9 @@ def test_an_import_killed_midway_leaves_nothing_after_the_next_start(app: Flask,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/", server)
-        deadline = time.monotonic() + 30
-        while stored_names(store) != kept and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: stored_names(store) == kept or server.poll() is not None, "the sweep at gunicorn's start")
     finally:
         server.send_signal(signal.SIGTERM)
-        _, errors = server.communicate(timeout=30)
+        _, errors = server.communicate(timeout=HANG_GUARD)
     assert stored_names(store) == kept, errors.decode()[-2000:]
     assert not list(store.root.glob("*/.incoming-*"))
