@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from flask import current_app
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -47,8 +48,8 @@ def language_rule(form: Form, field: StringField) -> None:
 
 
 def slugify(text: str) -> str:
-    """Return a URL slug made from a title."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:80]
+    """Return a URL slug made from a title in any script, romanised: 선을 넘어 gives seoneul-neomeo."""
+    return "-".join(re.findall(r"[a-z0-9]+", anyascii(text).lower()))[:80].strip("-")
 
 
 def studio_zone() -> timezone | ZoneInfo:

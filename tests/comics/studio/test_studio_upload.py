@@ -286,6 +286,20 @@ def test_a_lone_artist_creates_a_series_with_the_form_the_page_renders(tmp_path:
         assert response.headers["Location"] == f"{language}/studio/series/{created.id}/"
 
 
+def test_a_korean_title_makes_a_romanised_web_address(tmp_path: Path) -> None:
+    """A Korean artist types a Korean title and leaves the web address empty, as the form allows."""
+    app = make_test_app(tmp_path, SITE_URL="https://freelines.example", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_artist_account("mina")
+        client = https_client(app)
+        sign_in(client, "mina@example.org")
+        page = client.get("/ko/studio/series/new")
+        response = submit(client, page, "title", {"title": "선을 넘어", "language": "ko"})
+        assert response.status_code == 303, problems(response)
+        created = db.session.scalar(db.select(Series).where(Series.title == "선을 넘어"))
+        assert created is not None and created.slug == "seoneul-neomeo"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
