@@ -39,10 +39,15 @@ _WERKZEUG_REQUEST_LINE = '"%s" %s %s'
 
 
 def loggable_path(path: str) -> str:
-    """Return the path as a request log may hold it: without a secret, with control characters escaped."""
+    """Return the path as a request log may hold it: without a secret, with control characters escaped.
+
+    The secret is cut wherever its prefix begins, not only at the start: a log layer sits outside the
+    language layer, so it sees /ko/account/invitation/… as well as /account/invitation/….
+    """
     for prefix in SECRET_PATH_PREFIXES:
-        if path.startswith(prefix):
-            path = prefix + "-"
+        start = path.find(prefix)
+        if start != -1:
+            path = path[: start + len(prefix)] + "-"
             break
     return path.translate(_CONTROL)
 

@@ -58,6 +58,8 @@ def test_the_development_server_logs_method_path_status_and_duration_only(tmp_pa
 
 def test_paths_lose_their_secrets_and_cannot_forge_lines() -> None:
     assert loggable_path("/account/invitation/abc123") == "/account/invitation/-"
+    # Every language's invitation page: the log layers see the path before the language layer does.
+    assert loggable_path("/ko/account/invitation/abc123") == "/ko/account/invitation/-"
     assert loggable_path("/series/river/\n[forged] line") == "/series/river/\\x0a[forged] line"
     assert scrub_message("Invalid request from ip=192.0.2.1: Invalid HTTP Version") == "Invalid request from ip=-: Invalid HTTP Version"
     assert scrub_message("Error handling request GET /search?q=words") == "Error handling request GET /search"
