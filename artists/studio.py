@@ -215,10 +215,12 @@ def invitation_form() -> InvitationForm:
     user = signed_in_user()
     form = InvitationForm()
     roles = list(Role) if user.is_admin else [Role.ARTIST]
-    form.role.choices = [SelectChoice(role.value, role.value.capitalize()) for role in roles]
+    # The role as the studio names it everywhere (people.html's role_names), in the page's language.
+    role_names = {Role.ADMIN: _("admin"), Role.EDITOR: _("editor"), Role.ARTIST: _("artist")}
+    form.role.choices = [SelectChoice(role.value, role_names[role]) for role in roles]
     taken = select(User.artist_id).where(User.artist_id.is_not(None))
     free = db.session.scalars(select(Artist).where(Artist.id.not_in(taken)).order_by(Artist.display_name)).all()
-    form.artist.choices = [SelectChoice("", "A new profile, named by them")] + [SelectChoice(str(a.id), a.display_name) for a in free]
+    form.artist.choices = [SelectChoice("", _("A new profile, named by them"))] + [SelectChoice(str(a.id), a.display_name) for a in free]
     return form
 
 
