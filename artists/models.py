@@ -228,6 +228,22 @@ class SignInSession(Model):
     user: Mapped[User] = relationship()
 
 
+class SecondStepProof(Model):
+    """A pending sign-in's proof that it just enrolled a factor, kept on the server and used up once.
+
+    The pending sign-in (in the signed session cookie) carries a random token; this row its SHA-256
+    digest. Finishing the sign-in deletes the row in one conditional DELETE, so a copy of that cookie,
+    replayed, opens nothing. artists/second_step.py holds the rules.
+    """
+
+    __tablename__ = "second_step_proof"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime]
+
+
 class FactorKind(enum.StrEnum):
     TOTP = "totp"
     PASSKEY = "passkey"

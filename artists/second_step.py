@@ -2,7 +2,10 @@
 
 That state lives in the signed session under its own key, bound to the account's id, for
 SECOND_FACTOR_PENDING_SECONDS; it is never a signed-in session (Flask-Login knows nothing of it), and
-finish_sign_in clears it with everything else. Signed-in sessions carry the time of their last proof
+finish_sign_in clears it with everything else. Anyone may keep a copy of a signed cookie and send it
+again, so the proof that a factor was just enrolled is not a flag in it: it is a row on the server
+(SecondStepProof) that the cookie holds the token of, and finishing the sign-in deletes that row in
+one conditional DELETE. A replayed cookie, or two racing requests with one, finish at most once. Signed-in sessions carry the time of their last proof
 of a second factor, which adding a factor or making new recovery codes asks to be recent.
 
 A signed-in account whose role needs a second factor it does not have is signed out by a request hook
@@ -10,13 +13,18 @@ A signed-in account whose role needs a second factor it does not have is signed 
 """
 from __future__ import annotations
 
+import secrets
 import time
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app, session, url_for
+from sqlalchemy import CursorResult, delete
 
-from artists.models import User
+from artists.accounts import hash_token
+from artists.models import SecondStepProof, User
 from artists.second_factors import has_factor
+from comics import clock
 from extensions import db
 
 PENDING = "second_step"
@@ -33,7 +41,6 @@ def begin(user: User, target: str | None) -> str:
         "user": user.id,
         "until": time.time() + current_app.config["SECOND_FACTOR_PENDING_SECONDS"],
         "next": target,
-        "proved": False,
     }
     return url_for("security.verify" if has_factor(user.id) else "security.enrol")
 
@@ -61,16 +68,44 @@ def pending_target() -> str | None:
 
 
 def mark_proved() -> None:
-    """Note that the pending account has just enrolled and proved a new factor."""
+    """Note, on the server, that the pending account has just enrolled and proved a new factor; the caller commits.
+
+    The session keeps only the token of that proof, which finish_proof() uses up.
+    """
     state = _state()
-    if state is not None:
-        session[PENDING] = {**state, "proved": True}
+    if state is None:
+        return
+    token = secrets.token_urlsafe(32)
+    now = clock.utcnow()
+    # Proofs never used (the sign-in abandoned after its recovery codes) go here, not in a sweep.
+    db.session.execute(delete(SecondStepProof).where(SecondStepProof.expires_at <= now))
+    lifetime = timedelta(seconds=current_app.config["SECOND_FACTOR_PENDING_SECONDS"])
+    db.session.add(SecondStepProof(token_hash=hash_token(token), user_id=state["user"], expires_at=now + lifetime))
+    session[PENDING] = {**state, "proof": token}
 
 
-def is_proved() -> bool:
-    """Tell whether the pending account enrolled and proved a factor in this sign-in."""
+def finish_proof() -> bool:
+    """Use up the pending account's proof of a new factor; tell whether it was there to use. The caller commits.
+
+    One conditional DELETE: of two requests with the same cookie, only one finds the row.
+    """
     state = _state()
-    return bool(state and state.get("proved"))
+    token = state.get("proof") if state else None
+    if state is None or not isinstance(token, str):
+        return False
+    result = cast(
+        "CursorResult[tuple[()]]",
+        db.session.execute(
+            delete(SecondStepProof)
+            .where(
+                SecondStepProof.token_hash == hash_token(token),
+                SecondStepProof.user_id == state.get("user"),
+                SecondStepProof.expires_at > clock.utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return result.rowcount == 1
 
 
 def forget() -> None:

@@ -205,8 +205,8 @@ def enrolled(user: User, factor: SecondFactor) -> str:
     audit(user, AuditAction.FACTOR_ADD, describe(factor))
     codes = new_recovery_codes(user.id)
     audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes")
-    db.session.commit()
     second_step.mark_proved()
+    db.session.commit()
     return render_template("security/recovery_codes.html", codes=codes, finish_action=url_for("security.finish"))
 
 
@@ -252,9 +252,13 @@ def enrol_passkey() -> Page:
 
 @bp.post("/enrol/finish")
 def finish() -> Response:
-    """Sign in the account that has just enrolled a factor and been shown its recovery codes."""
+    """Sign in the account that has just enrolled a factor and been shown its recovery codes.
+
+    The proof is used up in the same transaction that opens the session: a replayed cookie opens none.
+    """
     user = second_step.pending_user()
-    if user is None or not second_step.is_proved():
+    if user is None or not second_step.finish_proof():
+        db.session.rollback()
         return restart_sign_in()
     response = finish_sign_in(user, second_step.pending_target())
     second_step.note_proof()

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from artists import second_step
 from artists.accounts import create_invitation
-from artists.models import Artist, FactorKind, RecoveryCode, Role, SecondFactor, SignInSession, User
+from artists.models import Artist, FactorKind, RecoveryCode, Role, SecondFactor, SecondStepProof, SignInSession, User
 from artists.second_factors import add_totp_factor, make_recovery_codes, use_recovery_code
 from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
@@ -294,6 +294,50 @@ def test_enrolling_an_authenticator_app_shows_recovery_codes_then_opens_the_stud
     client.post("/account/logout")
     password_step(client, "ed@example.org")
     assert client.post("/account/verify", data={"code": code}).status_code == 401
+
+
+def test_a_replayed_enrolment_cookie_opens_no_second_session(studio_app: Flask) -> None:
+    """The proof of a new factor is used up on the server: a copy of the cookie that carried it finishes nothing."""
+    editor = make_account("ed@example.org", Role.EDITOR, second_factor=False)
+    client = studio_app.test_client()
+    password_step(client, "ed@example.org", "/studio/people")
+    _, enrolled = enrol_with_totp(client)
+    assert enrolled.status_code == 200
+    name = studio_app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    assert cookie is not None
+    assert client.post("/account/enrol/finish").headers["Location"] == "/studio/people"
+
+    def open_sessions() -> int:
+        return db.session.scalar(select(func.count(SignInSession.id)).where(SignInSession.user_id == editor.id)) or 0
+
+    assert open_sessions() == 1
+    for _ in range(2):  # a phishing proxy that kept the cookie, sending it again
+        replay = studio_app.test_client()
+        replay.set_cookie(name, cookie.value)
+        refused = replay.post("/account/enrol/finish")
+        assert refused.status_code == 303 and refused.headers["Location"] == "/account/login"
+        assert "already finished" in replay.get("/account/login").get_data(as_text=True)
+        assert studio_status(replay) == 302 and replay.get("/studio/people").status_code == 302
+    assert open_sessions() == 1
+    assert db.session.scalar(select(func.count(SecondStepProof.id))) == 0
+
+
+def test_an_enrolment_proof_is_bound_to_its_own_pending_sign_in(studio_app: Flask) -> None:
+    """Another pending sign-in's cookie, with its proof token pasted in, finds no proof of its own."""
+    make_account("ed@example.org", Role.EDITOR, second_factor=False)
+    make_account("eve@example.org", Role.EDITOR, second_factor=False)
+    client = studio_app.test_client()
+    password_step(client, "ed@example.org")
+    enrol_with_totp(client)
+    with client.session_transaction() as session:
+        token = session[second_step.PENDING]["proof"]
+    other = studio_app.test_client()
+    password_step(other, "eve@example.org")
+    with other.session_transaction() as session:
+        session[second_step.PENDING] = {**session[second_step.PENDING], "proof": token}
+    assert other.post("/account/enrol/finish").headers["Location"] == "/account/login"
+    assert client.post("/account/enrol/finish").headers["Location"] == "/studio/"
 
 
 def test_enrolment_refuses_a_wrong_code_and_keeps_the_key(studio_app: Flask) -> None:
