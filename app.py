@@ -123,7 +123,7 @@ def configure_blueprints(app: Flask) -> None:
     from comics.editions.opds import bp as opds_bp
     from comics.giving.page import bp as giving_bp
     from comics.giving.studio import bp as giving_studio_bp
-    from comics.images.media import bp as media_bp
+    from comics.media import bp as media_bp
     from comics.reader import bp as reader_bp
     from comics.saving import bp as saving_bp
     from comics.studio import bp as studio_bp
@@ -213,7 +213,7 @@ def configure_template_helpers(app: Flask) -> None:
         json_ld_script,
         series_sharing,
     )
-    from comics.images.media import media_url
+    from comics.media import media_url
     from comics.studio.forms import studio_time
     from web.absolute_urls import absolute
     from web.byte_sizes import byte_size

@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Request, request
 
-from comics.images.media import media_url
 from comics.images.models import Rendition, StoredImage
+from comics.media import media_url
 from comics.models import Panel
 
 SAVER_ARG = "saver"

@@ -20,8 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from artists.models import Artist
-from comics.images.media import media_url
 from comics.images.models import StoredImage
+from comics.media import media_url
 from comics.models import Episode, Series, has_public_work
 from extensions import db
 from web.absolute_urls import absolute, absolute_url_for

@@ -17,7 +17,7 @@ from comics.discovery.share_cards import (
     series_card_subject,
     series_picture_master,
 )
-from comics.images.media import media_url
+from comics.media import media_url
 from comics.models import Episode, Series
 from web.absolute_urls import absolute, absolute_url_for
 from web.languages import page_language, url_for_language

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from comics.discovery import card_drawing
 from comics.discovery.models import ShareCard
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from extensions import db

@@ -9,7 +9,7 @@ from flask import current_app
 
 from comics.editions.content import LANGUAGES, EditionRefused, Imprint, collect_edition
 from comics.editions.export import EditionOptions, check_destination, write_edition, write_edition_zip
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 
 
 def site_imprint() -> Imprint:

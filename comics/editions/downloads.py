@@ -31,8 +31,9 @@ from comics.editions.content import episode_content
 from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page
 from comics.images.encoding import scaled_height
 from comics.images.ingest import open_master
-from comics.images.media import media_store, media_url
+from comics.images.media_store import media_store
 from comics.images.models import StoredImage
+from comics.media import media_url
 from comics.models import Episode, Panel, Series
 from comics.reader import get_public_episode_or_404, get_series_or_404, version_to_show
 from extensions import cache, db

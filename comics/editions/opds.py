@@ -28,8 +28,8 @@ from comics.discovery.feeds import xml_text
 from comics.discovery.search import SearchQueryError
 from comics.discovery.search import search as find
 from comics.editions.downloads import CBZ_TYPE, WEBPUB_TYPE, ShownEpisode, plain_answer, stream_href
-from comics.images.media import media_url
 from comics.images.models import StoredImage
+from comics.media import media_url
 from comics.models import Episode, Series
 from comics.reader import public_series
 from extensions import db

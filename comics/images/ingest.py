@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from comics.images import encoding, normalising, opening, pipeline
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import renders_in_background
 from comics.images.wording import Wording

@@ -29,7 +29,7 @@ from flask import Flask
 from rq import Worker
 
 from comics.images.ingest import referenced_files
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from extensions import db
 
 log = logging.getLogger(__name__)

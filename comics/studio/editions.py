@@ -29,7 +29,7 @@ from artists.permissions import require_staff, signed_in_user
 from comics.editions.commands import site_imprint
 from comics.editions.content import LANGUAGES, NEUTRAL, EditionRefused, collect_edition
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.models import Series
 from comics.publishing.audit import record
 from comics.publishing.models import AuditAction

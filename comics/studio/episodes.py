@@ -22,8 +22,8 @@ from artists.permissions import (
 )
 from comics.data_saver import episode_cost
 from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
-from comics.images.media import send_media, stored_path
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
+from comics.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus
 from comics.publishing.audit import history, latest_comment
 from comics.publishing.models import AuditAction

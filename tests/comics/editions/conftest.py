@@ -15,7 +15,7 @@ from comics.clock import utcnow
 from comics.editions.content import NEUTRAL, Imprint, collect_edition
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
 from comics.images.ingest import Upload, add_panels
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.models import Episode, EpisodeStatus, SeriesTranslation
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png

@@ -13,7 +13,7 @@ from flask import Flask
 from comics.editions.archives import FIXED_TIME
 from comics.editions.content import EditionRefused, Imprint, collect_edition
 from comics.editions.export import EditionOptions, write_edition
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from tests.comics.editions.checks import WEB_ADDRESS, check_comic_info, check_jpeg, files_of, require_tool, run
 from tests.comics.editions.conftest import Exported, export
 from tests.conftest import SiteBuilder

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Panel
 from extensions import db

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 from comics.images.ingest import referenced_files
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.images.storage import MediaStore
 from comics.images.sweeping import MARKER, PeriodicSweep, sweep_if_due
 from extensions import db

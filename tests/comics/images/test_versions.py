@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from comics.images.ingest import IngestError, Upload, create_version, missing_alt_text
-from comics.images.media import media_store
+from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
 from extensions import db

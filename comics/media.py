@@ -1,4 +1,4 @@
-"""Media files: the store the app writes to, and the immutable URLs readers fetch them from.
+"""Media files as readers fetch them: the /media/ route and the immutable URLs it answers.
 
 The public URL serves a file only while the database says it belongs to something readers may see
 now (a panel or thumbnail of a public episode, a cover of a public series, the avatar of an artist
@@ -6,29 +6,24 @@ with public work; never a picture waiting for review), so a draft's or a schedul
 cannot be fetched by guessing or keeping their names. The
 studio previews unpublished images through its own signed-in route (comics.studio), which sets
 g.media_endpoint so the same templates point there.
+
+It lives with the reader and image_uses, not in comics.images: serving is a web face, and its URLs
+follow the site's languages (web.languages); comics.images keeps the store (comics.images.media_store).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, send_file
+from flask import Blueprint, Response, abort, g, send_file
 
 from comics.image_uses import is_public_file
-from comics.images.storage import InvalidMediaName, MediaStore, media_type_for
+from comics.images.media_store import media_store
+from comics.images.storage import InvalidMediaName, media_type_for
 from web.languages import root_url_for
 
 bp = Blueprint("media", __name__)
 
 ONE_YEAR = 31_536_000
-
-
-def media_store(app: Flask | None = None) -> MediaStore:
-    """Return the app's media store, created once per app."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
-    store = app.extensions.get("media_store")
-    if store is None:
-        store = app.extensions["media_store"] = MediaStore(app.config["MEDIA_ROOT"])
-    return store
 
 
 def media_url(name: str) -> str:
