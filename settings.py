@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 from comics.images.encoding import DEFAULT_WIDTHS, WEBP_MAX_SIDE
 from comics.images.opening import ImageLimits
 
@@ -157,6 +159,7 @@ def check_settings(config: Mapping[str, Any]) -> None:
     check_image_settings(config)
     check_site_url(config.get("SITE_URL"))
     check_session_settings(config)
+    check_security_settings(config)
     check_review_checklist(config.get("REVIEW_CHECKLIST"))
     check_languages(config.get("LANGUAGES"), config.get("DEFAULT_LANGUAGE"))
 
@@ -257,6 +260,70 @@ def check_session_settings(config: Mapping[str, Any]) -> None:
     _check_whole("SESSION_IDLE_MINUTES", config["SESSION_IDLE_MINUTES"], see="README.md, Configuration")
     _check_whole("SESSION_LIFETIME_HOURS", config["SESSION_LIFETIME_HOURS"], see="README.md, Configuration")
     _check_whole("TRUSTED_PROXIES", config["TRUSTED_PROXIES"], 10, see="docs/deploy.md", smallest=0)
+
+
+# The sign-in limits, read by flask-limiter, which would quietly drop a string it cannot parse.
+_RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMITS", "LOGIN_RATE_LIMITS_PER_IP", "SECOND_FACTOR_RATE_LIMITS")
+# No sign-in limit may allow more than one attempt a second on average over its window (3600 an hour):
+# beyond that it no longer slows a guesser, and no person signing in needs more.
+MOST_ATTEMPTS_PER_SECOND = 1
+# How long a pending second step, a fresh proof and an invitation last: a zero or negative one is a mistake.
+_POSITIVE_DURATION_KEYS = ("SECOND_FACTOR_PENDING_SECONDS", "SECOND_FACTOR_FRESH_SECONDS", "INVITATION_TTL_HOURS")
+# Flask signs the session cookie with SECRET_KEY: a short one can be guessed offline from any cookie.
+SHORTEST_SECRET_KEY_BYTES = 32
+
+
+def check_security_settings(config: Mapping[str, Any]) -> None:
+    """Refuse a setting that would quietly weaken sign-in: a limit off or absurd, a script-readable or
+    cross-site cookie, a duration of zero, a short secret key or no limiter on a public (https) site."""
+    for key in _RATE_LIMIT_KEYS:
+        check_rate_limits(key, config.get(key))
+    if config.get("SESSION_COOKIE_HTTPONLY") is not True:
+        raise ValueError(
+            f"SESSION_COOKIE_HTTPONLY must be true, not {config.get('SESSION_COOKIE_HTTPONLY')!r}: "
+            "a session cookie that scripts can read is one injected script away from being stolen"
+        )
+    if config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        raise ValueError(
+            f"SESSION_COOKIE_SAMESITE must be 'Lax' or 'Strict', not {config.get('SESSION_COOKIE_SAMESITE')!r}: "
+            "other sites' pages would send the session cookie along"
+        )
+    for key in _POSITIVE_DURATION_KEYS:
+        _check_whole(key, config.get(key), see="README.md, Configuration")
+    if not _is_https(config.get("SITE_URL")):
+        return
+    secret = config.get("SECRET_KEY")
+    size = len(secret.encode()) if isinstance(secret, str) else len(secret) if isinstance(secret, bytes) else 0
+    if size < SHORTEST_SECRET_KEY_BYTES:
+        raise ValueError(
+            f"SECRET_KEY must be at least {SHORTEST_SECRET_KEY_BYTES} bytes when SITE_URL is https, not {size}: "
+            "leave it unset to use the instance's generated key, or make one with "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if config.get("RATELIMIT_ENABLED") is not True:
+        raise ValueError(
+            f"RATELIMIT_ENABLED must be true when SITE_URL is {config['SITE_URL']}, not "
+            f"{config.get('RATELIMIT_ENABLED')!r}: without it, passwords and codes can be guessed without end"
+        )
+
+
+def check_rate_limits(key: str, value: object) -> None:
+    """Refuse a rate-limit string the limits library cannot parse, or one that allows absurdly many attempts."""
+    example = "such as '10 per 15 minutes' or '5 per 5 minutes; 30 per day'"
+    try:
+        limits = parse_many(value) if isinstance(value, str) else []
+    except ValueError:
+        limits = []
+    if not limits:
+        raise ValueError(f"{key} must be one or more rate limits, {example}, not {value!r}")
+    for limit in limits:
+        if limit.amount < 1:
+            raise ValueError(f"{key} allows no attempt at all in {limit}: no one could sign in")
+        if limit.amount > MOST_ATTEMPTS_PER_SECOND * limit.get_expiry():
+            raise ValueError(
+                f"{key} allows {limit}, more than {MOST_ATTEMPTS_PER_SECOND} attempt a second: "
+                f"that would not slow a guesser ({example})"
+            )
 
 
 def check_server_settings(config: Mapping[str, Any], workers: int) -> None:

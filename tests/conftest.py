@@ -27,7 +27,8 @@ def make_test_app(tmp_path: Path, **overrides: object) -> Flask:
 
     config = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
+        # 32 bytes or more: the length an https SITE_URL requires (settings.check_security_settings).
+        "SECRET_KEY": "test-secret-key-of-the-test-apps-32",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "CACHE_TYPE": "NullCache",

@@ -100,3 +100,46 @@ def test_korean_can_be_the_default_language_at_the_root(tmp_path: Path) -> None:
     assert 'lang="ko"' in client.get("/").get_data(as_text=True)
     assert 'lang="en"' in client.get("/en/").get_data(as_text=True)
     assert client.get("/ko/").status_code == 404
+
+
+HTTPS_SITE = {"SITE_URL": "https://freelines.example", "SECRET_KEY": "k" * 32}
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SECOND_FACTOR_RATE_LIMITS": "lots"}, "SECOND_FACTOR_RATE_LIMITS must be one or more rate limits"),
+        ({"LOGIN_RATE_LIMITS": ""}, "LOGIN_RATE_LIMITS must be one or more rate limits"),
+        ({"LOGIN_RATE_LIMITS_PER_IP": 100}, "LOGIN_RATE_LIMITS_PER_IP must be one or more rate limits"),
+        ({"LOGIN_RATE_LIMITS": "1000000 per second"}, "LOGIN_RATE_LIMITS allows 1000000 per 1 second, more than 1 attempt a second"),
+        ({"LOGIN_RATE_LIMITS_PER_IP": "100 per hour; 5000 per minute"}, "LOGIN_RATE_LIMITS_PER_IP allows 5000 per 1 minute"),
+        ({"SECOND_FACTOR_RATE_LIMITS": "0 per minute"}, "SECOND_FACTOR_RATE_LIMITS allows no attempt at all"),
+        ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY must be true, not False"),
+        ({"SESSION_COOKIE_HTTPONLY": "false"}, "SESSION_COOKIE_HTTPONLY must be true, not 'false'"),
+        ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE must be 'Lax' or 'Strict', not None"),
+        ({"SESSION_COOKIE_SAMESITE": "None"}, "SESSION_COOKIE_SAMESITE must be 'Lax' or 'Strict', not 'None'"),
+        ({"SECOND_FACTOR_PENDING_SECONDS": -5}, "SECOND_FACTOR_PENDING_SECONDS must be a whole number of at least 1, not -5"),
+        ({"SECOND_FACTOR_FRESH_SECONDS": 0}, "SECOND_FACTOR_FRESH_SECONDS must be a whole number of at least 1, not 0"),
+        ({"INVITATION_TTL_HOURS": "72"}, "INVITATION_TTL_HOURS must be a whole number of at least 1, not '72'"),
+        ({"SESSION_IDLE_MINUTES": -1}, "SESSION_IDLE_MINUTES must be a whole number of at least 1, not -1"),
+        (HTTPS_SITE | {"SECRET_KEY": "x"}, "SECRET_KEY must be at least 32 bytes when SITE_URL is https, not 1"),
+        (HTTPS_SITE | {"SECRET_KEY": b"k" * 31}, "SECRET_KEY must be at least 32 bytes when SITE_URL is https, not 31"),
+        (HTTPS_SITE | {"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED must be true when SITE_URL is https://freelines.example"),
+    ],
+)
+def test_a_setting_that_weakens_sign_in_stops_the_app_with_its_name(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError) as refusal:
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"} | settings)
+    assert message in str(refusal.value)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SITE_URL": "http://localhost:5000", "SECRET_KEY": "x", "RATELIMIT_ENABLED": False},  # `make run`: not public
+        HTTPS_SITE | {"LOGIN_RATE_LIMITS": "3600 per hour", "SESSION_COOKIE_SAMESITE": "Strict"},
+        {"SITE_URL": "https://freelines.example", "SECRET_KEY": None},  # the instance's generated key
+    ],
+)
+def test_sane_security_settings_start(settings: dict[str, object]) -> None:
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"} | settings)

@@ -47,7 +47,7 @@ def server_environment(app: Flask, tmp_path: Path) -> dict[str, str]:
     """Point gunicorn's app at this test's database, media and a real shared cache, through FLASK_* variables."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
     env.update(
-        FLASK_SECRET_KEY="gunicorn-test",
+        FLASK_SECRET_KEY="gunicorn-test-secret-key-of-32-bytes",
         FLASK_SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(hide_password=False),
         FLASK_MEDIA_ROOT=app.config["MEDIA_ROOT"],
         FLASK_CACHE_TYPE="FileSystemCache",
