@@ -60,7 +60,9 @@ def configure_extensions(app: Flask) -> None:
     import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
     from artists.auth import configure_login
     from comics.discovery.search_index import include_in_autogenerate
+    from comics.publishing.workflow import next_publication
     from web.languages import page_locale
+    from web.page_cache import expire_at_publications
     from web.static_assets import fingerprints
 
     db.init_app(app)
@@ -74,6 +76,7 @@ def configure_extensions(app: Flask) -> None:
         include_name=include_in_autogenerate,
     )
     cache.init_app(app)
+    expire_at_publications(app, next_publication)  # the schedule is publishing's; web knows no episode
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "web" / "translations")
     babel.init_app(app, locale_selector=page_locale)

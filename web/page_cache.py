@@ -2,9 +2,10 @@
 
 Pages are keyed by the content version (web.content_version), so a change can never serve a stale
 page, and entries never outlive the next scheduled publication, so a scheduled episode appears on
-time. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance folder by
-default, shared by every worker of the machine; Redis when configured), and a small per-process memo
-of entries (web.page_entries).
+time: the features say when that is (expire_at_publications, called by the factory), so this module
+knows no episode. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
+folder by default, shared by every worker of the machine; Redis when configured), and a small
+per-process memo of entries (web.page_entries).
 
 The decorator wraps the view function itself, not the route: a decorator applied outside it (view
 counting) still runs on every request, cache hits included.
@@ -33,11 +34,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_caching.backends.nullcache import NullCache
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from comics import clock
-from comics.models import Episode
-from extensions import cache, db
+from extensions import cache
 from web.content_version import cache_backend, content_version
 from web.held_pages import answers_early
 from web.languages import SITE_ROOT_KEY, language_of
@@ -60,6 +59,16 @@ def _current_app() -> Flask:
 # --- scheduled publications ----------------------------------------------------------------------
 
 
+NEXT_PUBLICATION = "page_cache.next_publication"
+
+
+def expire_at_publications(app: Flask, next_publication: Callable[[], datetime | None]) -> None:
+    """Let no cached page of this app outlive next_publication(): when the next scheduled content goes
+    public, or None. The features own the schedule (comics.publishing.workflow.next_publication); the
+    cache only asks it, once per content version and moment."""
+    app.extensions[NEXT_PUBLICATION] = next_publication
+
+
 def next_publication(version: str) -> datetime | None:
     """Return when the next scheduled episode goes public, read once per version and moment."""
     key = f"page-cache/{version}/next-publication"
@@ -67,7 +76,8 @@ def next_publication(version: str) -> datetime | None:
     remembered: tuple[datetime | None] | None = cache.get(key)
     if remembered is not None and (remembered[0] is None or remembered[0] > now):
         return remembered[0]
-    upcoming = db.session.scalar(select(func.min(Episode.published_at)).where(Episode.is_scheduled))
+    # Registered by the factory: without it a scheduled episode would appear late, so no default.
+    upcoming: datetime | None = current_app.extensions[NEXT_PUBLICATION]()
     cache.set(key, (upcoming,), timeout=_timeout_until(upcoming, now))
     return upcoming
 

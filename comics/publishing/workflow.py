@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from artists.models import User
 from artists.permissions import may_publish
@@ -51,6 +52,14 @@ def stage(episode: Episode) -> str:
     if episode.status == EpisodeStatus.SUBMITTED:
         return "in review"
     return episode.status.value
+
+
+def next_publication() -> datetime | None:
+    """Return when the next scheduled episode goes public, or None when none is scheduled.
+
+    The factory hands this to the page cache (web.page_cache.expire_at_publications), so no cached page
+    outlives the moment a scheduled episode appears."""
+    return db.session.scalar(select(func.min(Episode.published_at)).where(Episode.is_scheduled))
 
 
 def stage_label(key: str) -> str:
