@@ -19,6 +19,7 @@ from limits import parse_many
 
 from comics.images.encoding import DEFAULT_WIDTHS, WEBP_MAX_SIDE
 from comics.images.opening import ImageLimits
+from web.languages import check_language_locales
 
 _LIMITS = ImageLimits()
 
@@ -175,6 +176,7 @@ def check_languages(languages: object, default: object) -> None:
         raise ValueError(f"LANGUAGES names a language twice: {languages!r}")
     if default not in languages:
         raise ValueError(f"DEFAULT_LANGUAGE must be one of LANGUAGES {languages!r}, not {default!r}")
+    check_language_locales(languages)
 
 
 def _check_whole(key: str, value: object, largest: int | None = None, see: str = "docs/imaging.md", smallest: int = 1) -> None:

@@ -86,6 +86,7 @@ def test_image_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
         (["en", "KO"], "en", "lower-case language code"),
         (["en", "ko/x"], "en", "lower-case language code"),
         (["en", "en"], "en", "names a language twice"),
+        (["en", "ko", "fr"], "en", "LANGUAGES names 'fr', which has no locale, native name and Open Graph locale"),
     ],
 )
 def test_a_bad_language_setting_stops_the_app(tmp_path: Path, languages: object, default: object, message: str) -> None:

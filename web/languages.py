@@ -29,12 +29,26 @@ if TYPE_CHECKING:
 LANGUAGE_KEY = "freelines.language"
 SITE_ROOT_KEY = "freelines.site_root"
 
-# Each language named in itself, as a reader looking for their own would look for it.
-NATIVE_NAMES = {"en": "English", "ko": "한국어"}
-# The locale that formats dates and numbers for each language's pages.
-LOCALES = {"en": "en", "ko": "ko_KR"}
-# Open Graph names a page's language as a locale (og:locale).
-OPEN_GRAPH_LOCALES = {"en": "en_US", "ko": "ko_KR"}
+
+
+@dataclass(frozen=True)
+class LanguageLocale:
+    """What the site needs to serve its pages in one language."""
+
+    # The language named in itself, as a reader looking for their own would look for it.
+    native_name: str
+    # The locale Babel formats dates and numbers, and picks the catalogue (web/translations), with.
+    locale: str
+    # Open Graph names a page's language as a locale (og:locale).
+    open_graph: str
+
+
+# Every language the site can serve. LANGUAGES may name only these: the app refuses to start otherwise
+# (check_language_locales), so no page ever falls back to showing a bare code.
+LANGUAGE_LOCALES = {
+    "en": LanguageLocale(native_name="English", locale="en", open_graph="en_US"),
+    "ko": LanguageLocale(native_name="한국어", locale="ko_KR", open_graph="ko_KR"),
+}
 # The blueprints whose pages follow a signed-in person's chosen language.
 PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security", "giving_studio"})
 
@@ -89,20 +103,39 @@ def page_language() -> str:
     return language_of(request.environ, default) if has_request_context() else default
 
 
+def check_language_locales(languages: Iterable[str]) -> None:
+    """Refuse a site language without a locale, a native name and an Open Graph locale (LANGUAGE_LOCALES)."""
+    for code in languages:
+        if code not in LANGUAGE_LOCALES:
+            raise ValueError(
+                f"LANGUAGES names {code!r}, which has no locale, native name and Open Graph locale: add it to "
+                f"LANGUAGE_LOCALES in web/languages.py (and its catalogue to web/translations), or leave it out"
+            )
+
+
+def locale_of(code: str) -> LanguageLocale:
+    """Return the locale and names of one of the site's languages (checked at start: every one has them)."""
+    return LANGUAGE_LOCALES[code]
+
+
 def page_locale() -> str:
     """Return the locale Flask-Babel formats and translates this page with."""
-    language = page_language()
-    return LOCALES.get(language, language)
+    return locale_of(page_language()).locale
 
 
 def language_name(code: str) -> str:
-    """Return a language's name in that language ("한국어"), or its code for one we have no name for."""
-    return NATIVE_NAMES.get(code, code)
+    """Return a language's name in that language ("한국어").
+
+    An episode may be lettered in a language the site does not serve (import-episode keeps any
+    ComicInfo tag, such as "ja"): it has no entry, and is named by its tag.
+    """
+    known = LANGUAGE_LOCALES.get(code)
+    return known.native_name if known else code
 
 
 def og_locale(code: str) -> str:
     """Return the Open Graph locale of a language's pages."""
-    return OPEN_GRAPH_LOCALES.get(code, code)
+    return locale_of(code).open_graph
 
 
 def site_languages() -> list[str]:

@@ -28,7 +28,7 @@ from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from extensions import db
-from web.languages import LOCALES, page_language
+from web.languages import LANGUAGE_LOCALES, locale_of, page_language
 
 bp = Blueprint("sharing", __name__)
 
@@ -62,7 +62,9 @@ class CardSubject:
 
 def episode_card_subject(series: Series, episode: Episode, first_panel_master: str | None) -> CardSubject:
     """Return the card subject of an episode version: its title over its first panel, in its language."""
-    with force_locale(LOCALES.get(episode.language, episode.language)):
+    # A version lettered in a language the site does not serve (an import's "ja") is announced in the default.
+    language = episode.language if episode.language in LANGUAGE_LOCALES else current_app.config["DEFAULT_LANGUAGE"]
+    with force_locale(locale_of(language).locale):
         subtitle = _("%(series)s · Episode %(number)s", series=series.title_in(episode.language), number=episode.number)
     return CardSubject(
         episode_id=episode.id, series_id=None, language="", title=episode.title, subtitle=subtitle, source=first_panel_master
@@ -71,7 +73,7 @@ def episode_card_subject(series: Series, episode: Episode, first_panel_master: s
 
 def series_card_subject(series: Series, picture_master: str | None, language: str) -> CardSubject:
     """Return the card subject of a series for one language's readers: its title over its cover (or first panel)."""
-    with force_locale(LOCALES.get(language, language)):
+    with force_locale(locale_of(language).locale):
         subtitle = _("by %(artist)s", artist=series.artist.name_in(language))
     return CardSubject(
         episode_id=None,

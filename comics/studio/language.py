@@ -16,7 +16,7 @@ from comics.studio.dashboard import dashboard_context
 from extensions import db
 from web.form_answers import done, refuse
 from web.forms import SiteForm
-from web.languages import LOCALES, language_name, url_for_language
+from web.languages import language_name, locale_of, url_for_language
 
 
 class LanguageForm(SiteForm):
@@ -37,6 +37,6 @@ def choose_language() -> Response | tuple[Response | str, int]:
     user.interface_language = language
     db.session.commit()
     # The notice is read on the next page, which is in the chosen language: say it in that language.
-    with force_locale(LOCALES.get(language, language)):
+    with force_locale(locale_of(language).locale):
         message = _("Your studio is now in %(language)s.", language=language_name(language))
     return done(url_for_language(language, "studio.dashboard"), message)

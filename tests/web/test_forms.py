@@ -45,7 +45,7 @@ from tests.page_text import VisibleText
 from tests.studio_support import https_client, make_account, sign_in
 from web.form_answers import form_errors
 from web.forms import CSRF_REFUSALS, OWN_TRANSLATIONS, OwnWordsMeta, SiteCSRF, csrf_refusal
-from web.languages import LOCALES
+from web.languages import locale_of
 
 SITE = "https://freelines.example"
 PREFIXES = {"en": "", "ko": "/ko"}
@@ -55,7 +55,7 @@ PROJECT_PACKAGES = ("artists", "comics", "web")
 
 @cache
 def catalogue(language: str) -> NullTranslations:
-    return Translations.load(str(TRANSLATIONS), [LOCALES[language]])
+    return Translations.load(str(TRANSLATIONS), [locale_of(language).locale])
 
 
 def said(language: str, message: str, plural: str | None = None, **values: Any) -> str:
@@ -229,7 +229,7 @@ def test_a_form_sent_without_the_sites_cookie_is_refused_in_the_sites_words(site
 def test_a_forms_own_csrf_check_refuses_in_the_sites_words(app: Flask, language: str) -> None:
     """The check a form makes itself when CSRFProtect has not (a view exempted from it): the same words,
     without the token field's name before them."""
-    with app.test_request_context("/", method="POST", data={"csrf_token": "forged"}), force_locale(LOCALES[language]):
+    with app.test_request_context("/", method="POST", data={"csrf_token": "forged"}), force_locale(locale_of(language).locale):
         form = ConfirmForm()
         assert isinstance(form.meta.build_csrf(form), SiteCSRF)
         assert not form.validate()
@@ -258,7 +258,7 @@ def test_flask_logins_messages_are_the_sites_own(app: Flask) -> None:
     for message in (login_manager.login_message, login_manager.needs_refresh_message):
         english = str(message)
         assert english in project_messages() and english not in framework_texts()
-        with app.test_request_context(), force_locale(LOCALES["ko"]):
+        with app.test_request_context(), force_locale(locale_of("ko").locale):
             assert str(message) == said("ko", english) != english
 
 
@@ -293,7 +293,7 @@ def is_own(asked: tuple[str, ...]) -> bool:
     """Tell whether what a framework asks a translation for (a msgid, or singular and plural) comes back
     in the project's words, in English and in Korean, with room for whatever the framework fills in."""
     for language in PREFIXES:
-        with force_locale(LOCALES[language]):
+        with force_locale(locale_of(language).locale):
             if len(asked) == 2:
                 answers = [OWN_TRANSLATIONS.ngettext(asked[0], asked[1], n) for n in (1, 80)]
             else:
@@ -449,7 +449,7 @@ def test_the_walk_finds_a_form_that_brings_a_default_back(app: Flask) -> None:
 
 def test_a_wtforms_message_is_said_in_the_pages_language(app: Flask) -> None:
     """Through SiteForm's Meta, a validator with no message of its own speaks the site's words."""
-    with app.test_request_context("/", method="POST", data={"title": "t" * 201}), force_locale(LOCALES["ko"]):
+    with app.test_request_context("/", method="POST", data={"title": "t" * 201}), force_locale(locale_of("ko").locale):
         form = SeriesForm(meta={"csrf": False})
         assert not form.validate()
         assert said("ko", "Use at most %(max)d character.", "Use at most %(max)d characters.", n=200, max=200) in form.errors["title"]
