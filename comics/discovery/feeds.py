@@ -43,6 +43,22 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def plain_text(text: str) -> str:
+    """Return artist-written text as plain text for a feed's titles and names: markup removed.
+
+    Many feed readers render <title> and <dc:creator> as HTML, so a name like "<b>Mina</b>" or a title
+    holding a script, escaped only once by the XML writer, would run there. Tags are stripped until none
+    is left (stripping unescapes entities, so "&lt;b&gt;" becomes a tag to strip in turn), and a "<" left
+    over, which could open a tag, is dropped; the XML writer then escapes the plain text once.
+    """
+    while True:
+        stripped = Markup(text).striptags()
+        if stripped == text:
+            break
+        text = stripped
+    return xml_text(" ".join(text.replace("<", "").split()))
+
+
 @dataclass
 class FeedInfo:
     """What a feed is about: its title, description, the page it mirrors and its own address."""
@@ -116,8 +132,8 @@ def build_feed(info: FeedInfo, episodes: list[Episode], format: str) -> FeedGene
     feed.load_extension("dc", atom=False, rss=True)
     self_url = absolute_url_for(info.feed_endpoint, **info.feed_values)
     feed.id(self_url)
-    feed.title(xml_text(info.title))
-    feed.subtitle(xml_text(info.description) or info.title)  # also RSS's required <description>
+    feed.title(plain_text(info.title))
+    feed.subtitle(xml_text(info.description) or plain_text(info.title))  # also RSS's required <description>
     # feedgen gives RSS's <link> the last link set: the page, not the feed itself.
     feed.link(href=self_url, rel="self")
     feed.link(href=info.page_url, rel="alternate")
@@ -151,15 +167,15 @@ def add_entry(feed: FeedGenerator, episode: Episode, *, show_series: bool, enclo
     entry.id(url)
     entry.guid(url, permalink=True)
     title = _("Episode %(number)s: %(title)s", number=episode.number, title=episode.title)
-    entry.title(xml_text(f"{series.title_in(language)} · {title}" if show_series else title))
+    entry.title(plain_text(f"{series.title_in(language)} · {title}" if show_series else title))
     entry.link(href=url, rel="alternate")
     published = as_utc(episode.published_at or episode.created_at)
     entry.published(published)
     entry.updated(published)
     artist = series.artist
     name = artist.name_in(language)
-    entry.author({"name": xml_text(name), "uri": absolute_url_for("artists.profile", slug=artist.slug)})
-    entry.dc.dc_creator(xml_text(name))
+    entry.author({"name": plain_text(name), "uri": absolute_url_for("artists.profile", slug=artist.slug)})
+    entry.dc.dc_creator(plain_text(name))
     entry.content(xml_text(entry_html(episode, url, thumbnail)), type="html")
     if thumbnail is not None:
         src, width, height, size = thumbnail

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -121,9 +122,34 @@ def test_awkward_titles_still_parse(client: FlaskClient, site: SiteBuilder, form
     db.session.commit()
     for path in (f"/feed.{format}", f"/series/river/feed.{format}", f"/artists/mina/feed.{format}"):
         parsed = parse(client, path)
-        assert parsed.entries[0].title.startswith(("River ]]> & <script>", "Episode 1: Vertical"))
+        assert parsed.entries[0].title.startswith(("River ]]> & · Episode 1: Vertical", "Episode 1: Vertical"))
         html = parsed.entries[0].content[0].value if format == "atom" else parsed.entries[0].description
         assert "<script>" not in html
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_titles_and_names_are_plain_text_escaped_once(client: FlaskClient, site: SiteBuilder, format: str) -> None:
+    # Feed readers that render <title> or <dc:creator> as HTML must find no markup in them to run.
+    artist = site.artist(name="<b>Mina</b> & <script>x</script>")
+    series = site.series(artist, title="River &lt;img src=x onerror=alert(1)&gt;")
+    site.episode(series, panels=1, title="<b>Hi</b> & <script>x</script> <i")
+    db.session.commit()
+    xml = client.get(f"/feed.{format}").get_data(as_text=True)
+    namespaces = {"atom": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/elements/1.1/"}
+    root = ElementTree.fromstring(xml)
+    if format == "rss":
+        item = root.find("channel/item")
+        assert item is not None
+        title, creators = item.findtext("title"), [item.findtext("dc:creator", namespaces=namespaces)]
+    else:
+        entry = root.find("atom:entry", namespaces)
+        assert entry is not None
+        title, creators = entry.findtext("atom:title", namespaces=namespaces), [entry.findtext("atom:author/atom:name", namespaces=namespaces)]
+    assert title == "River · Episode 1: Hi & x i"
+    assert creators == ["Mina & x"]
+    # Escaped once, as XML requires: no "&lt;" left for a reader to turn back into a tag.
+    assert re.search(r"<title[^>]*>River · Episode 1: Hi &amp; x i</title>", xml)
+    assert re.search(r"<(dc:creator|name)>Mina &amp; x</(dc:creator|name)>", xml)
 
 
 def test_feeds_of_unknown_or_unpublished_things_are_not_found(client: FlaskClient, site: SiteBuilder) -> None:
