@@ -79,10 +79,12 @@ dev: demo
 	$(FLASK) media-gc
 	$(FLASK) run --reload --host $(HOST) --port $(PORT)
 
-# Style first (ruff: lint and import order; mypy: types, settings in pyproject.toml), then the suite.
+# Style first (ruff: lint and import order; mypy: types; lint-imports: the may-import table of
+# docs/architecture.md; settings for all three in pyproject.toml), then the suite.
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
