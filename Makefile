@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev test install install-test lock audit migrate demo bench bench-serving lighthouse clean \
+.PHONY: run dev test journeys install install-test lock audit migrate demo bench bench-serving lighthouse clean \
 	translations translations-update
 
 $(BIN)/python:
@@ -68,10 +68,12 @@ migrate: install
 demo: migrate
 	$(FLASK) demo
 
-# The production server, as deployed (gunicorn.conf.py), on the embedded defaults.
+# The production server, as deployed (gunicorn.conf.py), on the embedded defaults: on HOST:PORT
+# (make run PORT=8080 HOST=0.0.0.0), or on GUNICORN_BIND when that is set (a socket, say).
+BIND = $(or $(GUNICORN_BIND),$(HOST):$(PORT))
 run: demo
-	@echo "Serving the demo with gunicorn on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+	@echo "Serving the demo with gunicorn on $(BIND) (Ctrl-C stops it)"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(BIND)
 
 # Flask's own server, reloading on every code change, for work on the code. gunicorn sweeps orphaned
 # media by itself at each start (comics/images/sweeping.py); here the same sweep runs first.
@@ -86,6 +88,12 @@ test: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every role's journey, in English and Korean, through the production stack: nginx with TLS (docs/nginx),
+# gunicorn, PostgreSQL and Redis on 127.0.0.1 (TEST_DATABASE_URL, TEST_REDIS_URL), a render worker, and
+# Debian's Chromium. Left out of `make test`; .ci/run runs it after the suite on the real engines.
+journeys: install-test
+	$(BIN)/python -m pytest -m journey tests/journeys $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'

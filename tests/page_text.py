@@ -66,6 +66,7 @@ def interface_words() -> frozenset[str]:
 
 
 def english_left(text: str, words: frozenset[str]) -> list[str]:
-    """Return the interface's English words found in the text (addresses, which are no words, left out)."""
-    text = re.sub(r"\w+://\S+", " ", text)
+    """Return the interface's English words found in the text (web and email addresses and paths such as
+    /series/, which are no words, left out)."""
+    text = re.sub(r"\w+://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/[\w./-]+/", " ", text)
     return sorted(word for word in words if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text))

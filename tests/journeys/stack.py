@@ -22,8 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,13 +31,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from tests.waiting import HANG_GUARD, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_SITE = ROOT / "docs" / "nginx" / "webtoon.conf"
 NGINX_HEADERS = ROOT / "docs" / "nginx" / "webtoon-headers.conf"
 HOST = "freelines.test"
-# How long a process may take to come up before the suite calls it broken: a hang guard, far above
-# what a loaded two-core machine needs (seconds), never a wait in itself.
-START_GUARD_SECONDS = 180
 
 
 def free_port() -> int:
@@ -46,15 +44,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def wait_until(condition: Callable[[], bool], what: str, guard: float = START_GUARD_SECONDS) -> None:
-    """Wait for a condition, checking it often; fail with `what` if the hang guard passes first."""
-    deadline = time.monotonic() + guard
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what}: not ready after {guard:.0f} s")
-        time.sleep(0.05)
 
 
 @dataclass(frozen=True)
@@ -137,7 +126,7 @@ http {{
 def answers(port: int) -> bool:
     """Tell whether something accepts connections on this loopback port."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG_GUARD):
             return True
     except OSError:
         return False
@@ -162,7 +151,7 @@ class Process:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
             try:
-                self.popen.wait(timeout=60)
+                self.popen.wait(timeout=HANG_GUARD)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
@@ -210,7 +199,7 @@ def services_missing() -> str | None:
         if not shutil.which(program) and not Path(f"/usr/sbin/{program}").exists():
             return f"{program} is not installed (Debian package {'nginx-light' if program == 'nginx' else program})"
     try:
-        engine = create_engine(database_url(), poolclass=NullPool, connect_args={"connect_timeout": 3})
+        engine = create_engine(database_url(), poolclass=NullPool, connect_args={"connect_timeout": 30})
         with engine.connect():
             pass
         engine.dispose()
@@ -219,7 +208,7 @@ def services_missing() -> str | None:
     import redis
 
     try:
-        redis.Redis.from_url(redis_url(), socket_connect_timeout=3).ping()
+        redis.Redis.from_url(redis_url(), socket_connect_timeout=30).ping()
     except redis.RedisError as error:
         return f"no Redis at {redis_url()}: {error.__class__.__name__}"
     return None
@@ -263,6 +252,11 @@ def start(name: str, command: list[str], env: Mapping[str, str], folder: Path) -
     return Process(name, popen, log)
 
 
+def stop_all(processes: list[Process]) -> None:
+    for process in reversed(processes):
+        process.stop()
+
+
 @contextmanager
 def production_stack(folder: Path) -> Iterator[Stack]:
     """Start the whole stack in this folder, with the demo loaded; stop it and drop its data at the end."""
@@ -303,7 +297,7 @@ def production_stack(folder: Path) -> Iterator[Stack]:
         # make run's steps: migrate, then the demo.
         stack.flask("db", "upgrade")
         stack.flask("demo")
-        cleanup.callback(lambda: [process.stop() for process in reversed(stack.processes)])
+        cleanup.callback(stop_all, stack.processes)
         stack.processes.append(start("gunicorn", [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"], env, folder))
         stack.processes.append(start("render-worker", [sys.executable, "-m", "flask", "--app", "app", "render-worker"], env, folder))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -316,5 +310,6 @@ def production_stack(folder: Path) -> Iterator[Stack]:
             stack.check_running()
             return socket_path.exists() and answers(https_port)
 
+        # Migrated and the demo loaded above; the servers only import the app and bind.
         wait_until(ready, "the stack (gunicorn on its socket, nginx on its port)")
         yield stack
