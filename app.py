@@ -58,7 +58,7 @@ def configure_extensions(app: Flask) -> None:
     import comics.models
     import comics.publishing.models
     import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
-    from artists.auth import configure_login
+    from artists.auth import configure_login, state_the_real_wait
     from comics.discovery.search_index import include_in_autogenerate
     from comics.publishing.workflow import next_publication
     from web.languages import page_locale
@@ -85,6 +85,8 @@ def configure_extensions(app: Flask) -> None:
     fingerprints(app)  # hashed once at start-up, for static_url()
     login_manager.init_app(app)
     configure_login()
+    # Registered before the limiter's header hook, so it runs after it (Flask runs them in reverse).
+    app.after_request(state_the_real_wait)
     limiter.init_app(app)
 
 
@@ -217,6 +219,10 @@ def configure_template_helpers(app: Flask) -> None:
         series_sharing,
     )
     from comics.media import media_url
+    from comics.publishing.audit import action_label
+    from comics.publishing.checklist import item_label
+    from comics.publishing.revisions import state_label
+    from comics.publishing.workflow import stage_label
     from comics.studio.forms import studio_time
     from web.absolute_urls import absolute
     from web.byte_sizes import byte_size
@@ -235,6 +241,11 @@ def configure_template_helpers(app: Flask) -> None:
     app.add_template_filter(json_ld_script, "json_ld")
     app.add_template_filter(display_host, "link_host")
     app.add_template_filter(studio_time, "studio_time")
+    # The studio's templates name stages, actions, revision states and checklist items in the page's language.
+    app.add_template_filter(stage_label, "stage_label")
+    app.add_template_filter(action_label, "audit_action")
+    app.add_template_filter(state_label, "revision_state")
+    app.add_template_filter(item_label, "checklist_item")
     app.add_template_test(is_allowed_link_url, "allowed_link")
     app.add_template_test(opens_in_new_tab, "new_tab_link")
 

@@ -126,6 +126,21 @@ def configure_login() -> None:
     login_manager.session_protection = None
 
 
+def state_the_real_wait(response: Response) -> Response:
+    """Give a sign-in answer's Retry-After the wait the per-email delay set (g.sign_in_wait), and no other.
+
+    Flask-Limiter sets Retry-After on every answer of a limited view to the end of its own window (15
+    minutes with the default LOGIN_RATE_LIMITS), raising any the view set: a refusal whose page said
+    "1 second" told clients to wait 900. This hook is registered before the limiter's own (app.py,
+    configure_extensions), so Flask, which runs them in reverse, runs it after. An answer the limiter
+    itself refused never reaches the view, so it keeps the limiter's wait, which is then the real one.
+    """
+    wait = g.pop("sign_in_wait", 0)
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def failed(response: Response) -> bool:
     """Count an attempt against the limits only when it did not sign in."""
     return response.status_code >= 400
@@ -164,10 +179,12 @@ def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] 
                 "Try again in %(num)d seconds.",
                 wait,
             )
-            return render_template("auth/login.html", form=form, error=error), 429, {"Retry-After": str(wait)}
+            g.sign_in_wait = wait
+            return render_template("auth/login.html", form=form, error=error), 429
         user = authenticate(email, form.password.data or "")
         if user is None:
-            note_failure(subject)
+            # The next attempt for this email waits this long: the answer says so (state_the_real_wait).
+            g.sign_in_wait = note_failure(subject)
             return render_template("auth/login.html", form=form, error=FAILED_LOGIN), 401
         note_success(subject)
         target = local_target(request.args.get("next"))
