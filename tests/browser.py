@@ -24,7 +24,7 @@ from tests.waiting import HANG_GUARD_MS
 
 if TYPE_CHECKING:
     # imported when used: only the browser tests need Playwright
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, CDPSession, ConsoleMessage, Page, Playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium's own background traffic would be refused by a closed network; none of it is the site's.
@@ -156,3 +156,23 @@ def chromium_page(fail_on_violations: bool = True) -> Iterator[Page]:
             assert not fail_on_violations or watch.violations == [], f"Chromium reported policy violations: {watch.violations}"
         finally:
             browser.close()
+
+
+def add_virtual_authenticator(page: Page) -> tuple[CDPSession, str]:
+    """Give the page's browser a platform authenticator that says yes at once (Chromium's DevTools WebAuthn)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    answer = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, answer["authenticatorId"]

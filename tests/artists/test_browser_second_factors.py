@@ -14,34 +14,14 @@ from sqlalchemy import select
 
 from artists.models import FactorKind, Role, SecondFactor
 from extensions import db
-from tests.browser import chromium_page, live_server
+from tests.browser import add_virtual_authenticator, chromium_page, live_server
 from tests.conftest import make_test_app
 from tests.studio_support import PASSWORD, make_account, totp_code
 
 if TYPE_CHECKING:
-    from playwright.sync_api import CDPSession, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
-
-
-def add_virtual_authenticator(page: Page) -> tuple[CDPSession, str]:
-    """Give the page's browser a platform authenticator that says yes at once (Chromium's DevTools WebAuthn)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    answer = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return cdp, answer["authenticatorId"]
 
 
 def password_step(page: Page, base_url: str, email: str) -> None:

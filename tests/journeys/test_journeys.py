@@ -24,13 +24,14 @@ from zoneinfo import ZoneInfo
 import pyotp
 import pytest
 
+from tests.browser import add_virtual_authenticator
 from tests.imagegen import comic_strip, encode, panel_art
 from tests.journeys.people import Person
 from tests.journeys.stack import Stack
 from tests.waiting import wait_until
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, CDPSession
+    from playwright.sync_api import Browser
 
 pytestmark = [pytest.mark.journey, pytest.mark.browser]
 
@@ -87,18 +88,6 @@ def step(story: Story, request: pytest.FixtureRequest) -> Iterator[Story]:
         story.failed = request.node.name
 
 
-def add_virtual_authenticator(person: Person) -> tuple[CDPSession, str]:
-    """Give the person's browser a platform authenticator that says yes at once (Chromium's DevTools WebAuthn)."""
-    cdp = person.context.new_cdp_session(person.page)
-    cdp.send("WebAuthn.enable")
-    answer = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {"options": {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-                     "isUserVerified": True, "automaticPresenceSimulation": True}},
-    )
-    return cdp, answer["authenticatorId"]
-
-
 def sign_in(person: Person, email: str, password: str = PASSWORD) -> None:
     person.go("/account/login")
     person.sees(person._("Sign in to the studio"))
@@ -138,7 +127,7 @@ def test_the_operator_makes_the_first_admin_and_invites_an_editor_and_an_artist(
     story.stack.flask("create-user", story.email("admin"), "--role", "admin", "--name", story.words("Operator", "운영자"),
                       "--password-stdin", input_text=PASSWORD + "\n")
     admin = story.person("admin")
-    cdp, authenticator = add_virtual_authenticator(admin)
+    cdp, authenticator = add_virtual_authenticator(admin.page)
 
     # The password is right; an admin must set up a second factor before the studio opens.
     sign_in(admin, story.email("admin"))
