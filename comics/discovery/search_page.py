@@ -1,4 +1,4 @@
-"""The search page: /search?q=… over public series, episodes and artists."""
+"""The search page: /search?q=… over public series, episodes and artists; and the search-reindex command."""
 from __future__ import annotations
 
 import click
@@ -29,8 +29,8 @@ def search_page() -> tuple[str, int] | str:
     return render_template("search/results.html", query=query, results=results, error=None)
 
 
-@bp.cli.command("reindex")
-def reindex_command() -> None:
+@click.command("search-reindex")
+def search_reindex_command() -> None:
     """Rebuild the search documents of every series, episode and artist from the database."""
     with db.engine.begin() as connection:
         count = rebuild_search_documents(connection)

@@ -143,7 +143,7 @@ def test_reindex_command_rebuilds_the_documents(app: Flask, runner: FlaskCliRunn
     db.session.execute(delete(SearchDocument))
     db.session.commit()
     assert found("lantern") == []
-    result = runner.invoke(args=["search", "reindex"])
+    result = runner.invoke(args=["search-reindex"])
     assert result.exit_code == 0, result.output
     assert "Indexed 4 series, episodes and artists." in result.output
     assert found("lantern")[0] == "series:The Lantern Road"
