@@ -51,6 +51,14 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn 25.1+ opens a control socket for `gunicornc` at one path per user ($XDG_RUNTIME_DIR or
+# ~/.gunicorn/gunicorn.ctl), the same for every instance on the machine: a second one (a staging site, a
+# test run, `make run`) would take it over, and anyone who reaches it can resize or stop the site. Off,
+# unless GUNICORN_CONTROL_SOCKET names a path of this instance's own (/run/webtoon/gunicorn.ctl).
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 
 
 class AddressFreeLogger(Logger):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -13,7 +14,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from flask import Flask
+from gunicorn.config import Config
 
 from extensions import db
 from tests.conftest import SiteBuilder
@@ -169,3 +172,51 @@ def test_a_public_site_will_not_start_several_workers_on_unshared_limits(app: Fl
     message = refused.stderr.decode()
     assert "RATELIMIT_STORAGE_URI is memory:// but gunicorn would start 2 workers" in message, message[-2000:]
     assert "Booting worker" not in message
+
+
+# --- the control socket: one instance's own, or none ----------------------------------------------
+
+
+def gunicorn_config() -> Config:
+    """Read gunicorn.conf.py as gunicorn does: each module-level name that is one of its settings."""
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    return config
+
+
+def test_the_control_socket_is_off_unless_an_instance_names_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    assert gunicorn_config().control_socket_disable is True
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", "/run/webtoon/gunicorn.ctl")
+    config = gunicorn_config()
+    assert config.control_socket_disable is False and config.control_socket == "/run/webtoon/gunicorn.ctl"
+
+
+def test_gunicorn_opens_no_control_socket_at_the_shared_path(app: Flask, tmp_path: Path) -> None:
+    # gunicorn 27's default, ~/.gunicorn/gunicorn.ctl, is the same for every instance of one user.
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert gunicorn
+    home = tmp_path / "home"
+    home.mkdir()
+    env = server_environment(app, tmp_path) | {"HOME": str(home)}
+    env.pop("XDG_RUNTIME_DIR", None)
+    env.pop("GUNICORN_CONTROL_SOCKET", None)
+    port = free_port()
+    process = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process)
+        time.sleep(1)  # the master opens its control socket once the workers have started
+        assert not (home / ".gunicorn").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=HANG_GUARD)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
