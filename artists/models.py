@@ -263,6 +263,9 @@ class SecondFactor(Model):
     """
 
     __tablename__ = "second_factor"
+    # An authenticator app's key once per account: its codes are then spent once, whichever factor
+    # they are typed for. Passkeys have no key digest (NULLs never collide).
+    __table_args__ = (UniqueConstraint("user_id", "totp_key_digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -275,6 +278,8 @@ class SecondFactor(Model):
     # accepted twice, nor one older than the last accepted.
     totp_secret_sealed: Mapped[str | None] = mapped_column(String(400))
     totp_last_step: Mapped[int | None]
+    # TOTP: SHA-256 of the key (160 random bits, so its digest gives nothing away), to find it enrolled.
+    totp_key_digest: Mapped[str | None] = mapped_column(String(64))
     # Passkeys: the credential's id (base64url), its COSE public key and the authenticator's counter.
     credential_id: Mapped[str | None] = mapped_column(String(1400), unique=True)
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary)

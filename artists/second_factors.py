@@ -5,9 +5,10 @@ ARTISTS_REQUIRE_SECOND_FACTOR is set. Passkeys are artists.passkeys; the sign-in
 asks for any of these, is artists.second_step. Nothing here needs a request.
 
 - An authenticator-app code is accepted for the 30-second step before, at or after the server's, and
-  only for a step later than the last one accepted for that factor: a code seen once (phished, or
+  only for a step later than the last one accepted for that key: a code seen once (phished, or
   read over a shoulder) never works again. The claim is one conditional UPDATE, so two requests
-  racing with the same code cannot both win.
+  racing with the same code cannot both win. A key is enrolled once per account (unique on the
+  account and the key's digest), so the last step kept on its one factor is the key's.
 - The TOTP secret is stored sealed (Fernet, with a key derived from SECRET_KEY): a copy of the
   database alone yields no codes. Changing SECRET_KEY therefore stops authenticator apps working;
   passkeys and recovery codes still do.
@@ -16,6 +17,7 @@ asks for any of these, is artists.second_step. Nothing here needs a request.
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import re
 import secrets
@@ -166,16 +168,33 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
     return None
 
 
+def totp_key_digest(secret: str) -> str:
+    """Return the digest that tells one authenticator-app key from another, stored beside the sealed key."""
+    return hashlib.sha256(secret.strip().upper().encode()).hexdigest()
+
+
+def totp_factor_with_key(user_id: int, secret: str) -> SecondFactor | None:
+    """Return the account's factor that already holds this authenticator-app key, or None."""
+    return db.session.scalar(
+        select(SecondFactor).where(SecondFactor.user_id == user_id, SecondFactor.totp_key_digest == totp_key_digest(secret))
+    )
+
+
 def add_totp_factor(user: User, secret: str, name: str, accepted_step: int) -> SecondFactor:
-    """Add an authenticator app whose code for accepted_step was just typed (so that code is spent)."""
+    """Add an authenticator app whose code for accepted_step was just typed (so that code is spent).
+
+    The flush raises IntegrityError if the account holds this key already (two posts of one form racing).
+    """
     factor = SecondFactor(
         user_id=user.id,
         kind=FactorKind.TOTP,
         name=clean_name(name, FactorKind.TOTP),
         totp_secret_sealed=seal(secret),
         totp_last_step=accepted_step,
+        totp_key_digest=totp_key_digest(secret),
     )
     db.session.add(factor)
+    db.session.flush()
     return factor
 
 
@@ -184,9 +203,12 @@ def use_totp_code(user_id: int, code: str, except_id: int | None = None) -> Seco
 
     None when no app's code matches, or when the code's step was already used: a replay.
     """
-    factors = [f for f in factors_of(user_id) if f.kind == FactorKind.TOTP and f.id != except_id]
-    for factor in factors:
-        secret = unseal(factor.totp_secret_sealed or "")
+    keys = [(f, unseal(f.totp_secret_sealed or "")) for f in factors_of(user_id) if f.kind == FactorKind.TOTP]
+    # The app being removed never vouches for itself, not even as another factor holding its key.
+    excepted = {secret for f, secret in keys if f.id == except_id}
+    for factor, secret in keys:
+        if factor.id == except_id or secret in excepted:
+            continue
         step = matching_step(secret, code) if secret else None
         if step is not None and _claim_step(factor, step):
             return factor

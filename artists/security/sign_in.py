@@ -13,8 +13,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response  # what redirect() is typed to return
 
 from artists import passkeys, second_step
@@ -34,6 +36,7 @@ from artists.second_factors import (
     qr_code_svg,
     recovery_codes_left,
     seal,
+    totp_factor_with_key,
     unseal,
 )
 from artists.second_factors import make_recovery_codes as new_recovery_codes
@@ -146,6 +149,8 @@ def verify() -> Page:
 
 # --- enrolment before the first sign-in ------------------------------------------------------------
 
+ALREADY_ENROLLED = _l("This authenticator app is already set up on your account: nothing was added. Its codes work as they are.")
+
 
 def totp_setup(user: User, form: TotpSetupForm | None = None) -> dict[str, Any]:
     """Return what a page needs to show an authenticator app's setup: the key as QR code and as text.
@@ -174,7 +179,13 @@ def add_totp_from(user: User, form: TotpSetupForm) -> SecondFactor | str:
     step = matching_step(secret, "".join((form.code.data or "").split()))
     if step is None:
         return str(_("That is not the code the app shows now. Check that the app has the key below and the phone's clock is right, then try again."))
-    return add_totp_factor(user, secret, form.name.data or "", step)
+    # The same form posted twice (a double click) finds its key enrolled, and adds nothing.
+    if totp_factor_with_key(user.id, secret) is not None:
+        return str(ALREADY_ENROLLED)
+    try:
+        return add_totp_factor(user, secret, form.name.data or "", step)
+    except IntegrityError:  # the other post won the race; the caller rolls back
+        return str(ALREADY_ENROLLED)
 
 
 def add_passkey_from(user: User, form: PasskeySetupForm) -> SecondFactor | str:

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
 from artists import second_step
@@ -540,6 +541,55 @@ def test_adding_a_factor_needs_a_recent_proof(studio_app: Flask) -> None:
     assert added.status_code == 200 and len(RECOVERY_CODES.findall(added.get_data(as_text=True))) == 10
     assert [f.name for f in db.session.scalars(select(SecondFactor).where(SecondFactor.user_id == editor.id))] == ["Test phone", "Tablet"]
     assert audit_actions(editor) == [AuditAction.FACTOR_ADD, AuditAction.RECOVERY_CODES]
+
+
+def test_the_setup_form_posted_twice_adds_the_key_once(studio_app: Flask) -> None:
+    """A double click on "Add" finds the key enrolled: one factor, so one code signs in once."""
+    editor = make_account("ed@example.org", Role.EDITOR)
+    client = studio_app.test_client()
+    sign_in(client, "ed@example.org")
+    page = client.get("/account/security/totp").get_data(as_text=True)
+    key = SETUP_KEY.search(page)
+    sealed = re.search(r'name="secret" type="hidden" value="([^"]+)"', page)
+    assert key is not None and sealed is not None
+    secret = key.group(1).replace(" ", "")
+    form = {"name": "Tablet", "code": pyotp.TOTP(secret).now(), "secret": html.unescape(sealed.group(1))}
+    assert client.post("/account/security/totp", data=form).status_code == 200
+    again = client.post("/account/security/totp", data=form)
+    assert again.status_code == 400 and "already set up on your account" in problems(again)
+    names = list(db.session.scalars(select(SecondFactor.name).where(SecondFactor.user_id == editor.id).order_by(SecondFactor.id)))
+    assert names == ["Test phone", "Tablet"]
+    assert audit_actions(editor) == [AuditAction.FACTOR_ADD, AuditAction.RECOVERY_CODES]
+    # The code typed to add the app is spent for the key, not for one of two copies of it.
+    client.post("/account/logout")
+    password_step(client, "ed@example.org")
+    assert client.post("/account/verify", data={"code": form["code"]}).status_code == 401
+
+
+def test_a_key_is_held_once_per_account_even_when_two_posts_race(studio_app: Flask) -> None:
+    """The database refuses a second copy of a key, so two posts that both passed the check add one."""
+    editor = make_account("ed@example.org", Role.EDITOR)
+    add_totp_factor(editor, OTHER_SECRET, "Tablet", 0)
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        add_totp_factor(editor, OTHER_SECRET, "Tablet again", 0)
+    db.session.rollback()
+    # Another account may hold the same key: each account's codes are its own.
+    other = make_account("other@example.org", Role.EDITOR)
+    add_totp_factor(other, OTHER_SECRET, "Tablet", 0)
+    db.session.commit()
+
+
+def test_an_app_never_vouches_for_removing_itself(studio_app: Flask) -> None:
+    """A key stored twice before keys were unique: its code cannot remove "another" factor that is itself."""
+    client = studio_app.test_client()
+    editor, first, _ = two_factor_editor(client)
+    # A copy as an older double post left it (the migration keeps one per key; this one it could not read).
+    db.session.add(SecondFactor(user_id=editor.id, kind=FactorKind.TOTP, name="Copy", totp_secret_sealed=first.totp_secret_sealed))
+    db.session.commit()
+    path = f"/account/security/factors/{first.id}/remove"
+    assert client.post(path, data={"code": pyotp.TOTP(TOTP_SECRET).at(time.time() + 30)}).status_code == 401
+    assert factor_exists(first.id)
 
 
 def test_new_recovery_codes_replace_the_old_ones(studio_app: Flask) -> None:
