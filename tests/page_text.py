@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,7 +66,7 @@ def interface_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def english_left(text: str, words: frozenset[str]) -> list[str]:
+def english_left(text: str, words: AbstractSet[str]) -> list[str]:
     """Return the interface's English words found in the text (web and email addresses and paths such as
     /series/, which are no words, left out)."""
     text = re.sub(r"\w+://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/[\w./-]+/", " ", text)
