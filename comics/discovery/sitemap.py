@@ -1,4 +1,5 @@
-"""What crawlers are told: robots.txt, and a sitemap of the public pages only.
+"""What crawlers and browsers ask of every site at fixed addresses: robots.txt, a sitemap of the public
+pages only, and /favicon.ico.
 
 /sitemap.xml is a sitemap index: one sitemap of the home, series and artist pages, and the public
 episodes in sitemaps of at most SITEMAP_PAGE_SIZE addresses each (the protocol allows 50,000), so a
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, current_app, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, url_for
 from sqlalchemy import func, select
 
 from artists.models import Artist
@@ -25,6 +26,7 @@ from extensions import db
 from web.absolute_urls import absolute, absolute_url_for
 from web.languages import site_languages, url_for_language
 from web.page_cache import cached_page
+from web.static_assets import static_url
 
 bp = Blueprint("sitemap", __name__)
 
@@ -162,3 +164,16 @@ def robots() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Send what browsers, feed readers and catalogue apps ask for by habit to the site's icon.
+
+    Pages name the icon themselves (<link rel="icon">); this address is for what has no page to read it
+    from (a feed, an OPDS catalogue, a raw XML view), which would otherwise get a 404 on every visit.
+    """
+    response = redirect(static_url("icons/favicon.svg"), 302)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response  # type: ignore[return-value]

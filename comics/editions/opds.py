@@ -104,6 +104,12 @@ class Feed:
     entries: Sequence[NavigationEntry | EpisodeEntry] = field(default_factory=list)
 
 
+def xml_response(body: str, media_type: str) -> Response:
+    """Answer an OPDS document with its media type and its charset, so a browser showing the raw XML
+    reads Korean as Korean (the OPDS types carry parameters, so werkzeug adds no charset itself)."""
+    return Response(body, content_type=f"{media_type};charset=utf-8")
+
+
 def atom_time(moment: datetime | None) -> str:
     """Return a stored naive-UTC time as an Atom date (RFC 3339)."""
     return (moment or EPOCH).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
@@ -202,7 +208,7 @@ def catalogue_answer(feed: Feed, updated: str | None = None) -> Response:
         ACQUISITION_TYPE=ACQUISITION_TYPE,
         OPENSEARCH_TYPE=OPENSEARCH_TYPE,
     )
-    return Response(body, content_type=feed.kind)
+    return xml_response(body, feed.kind)
 
 
 def newest_publication() -> datetime | None:
@@ -318,7 +324,7 @@ def search_description() -> Response:
         language=page_language(),
         ACQUISITION_TYPE=ACQUISITION_TYPE,
     )
-    return Response(body, content_type=OPENSEARCH_TYPE)
+    return xml_response(body, OPENSEARCH_TYPE)
 
 
 @bp.get("/opds/search")

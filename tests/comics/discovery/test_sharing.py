@@ -342,3 +342,13 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_path
         assert f"Disallow: {path}" in lines
         assert f"Disallow: /ko{path}" in lines
     assert "Sitemap: http://localhost/sitemap.xml" in lines
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client: FlaskClient) -> None:
+    """Feed readers and raw XML views ask /favicon.ico by habit; it is the icon the pages name."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/static/icons/favicon.svg?v=")
+    with client.get(response.headers["Location"]) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert client.get("/ko/favicon.ico").status_code == 302

@@ -69,7 +69,9 @@ def entry_titled(parsed: Any, words: str) -> Any:
 def test_a_comic_app_walks_from_the_root_to_an_episode(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
     site.episode(site.series(), panels=3, title="The first night")
     root = feed(client, "/opds/")
-    assert fetch(client, "/opds/").headers["Content-Type"] == NAVIGATION
+    # With its charset, so a browser showing the raw catalogue reads Korean as Korean.
+    assert fetch(client, "/opds/").headers["Content-Type"] == f"{NAVIGATION};charset=utf-8"
+    assert fetch(client, "/ko/opds/").headers["Content-Type"] == f"{NAVIGATION};charset=utf-8"
     assert {entry.title for entry in root.entries} >= {"Latest episodes", "All series", "English", "한국어"}
     assert link(root.feed, "search")["type"] == "application/opensearchdescription+xml"
 
@@ -106,7 +108,7 @@ def test_opensearch_description_and_a_search(app: Flask, site: SiteBuilder, clie
     series = site.series(slug="lantern", title="The Lantern Road")
     site.episode(series, title="A river crossing")
     description = fetch(client, "/opds/search.xml")
-    assert description.mimetype == "application/opensearchdescription+xml"
+    assert description.headers["Content-Type"] == "application/opensearchdescription+xml;charset=utf-8"
     url = ElementTree.fromstring(description.data).find("{http://a9.com/-/spec/opensearch/1.1/}Url")
     assert url is not None and url.get("type") == ACQUISITION
     template = url.get("template", "")
