@@ -56,7 +56,7 @@ from artists.sign_in_limits import (
     note_failure,
     note_success,
     remember_device,
-    seconds_to_wait,
+    take_turn,
 )
 from comics import clock
 from comics.publishing.audit import AuditAction, record
@@ -168,9 +168,9 @@ def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] 
         if not form.validate():
             return render_template("auth/login.html", form=form), 400
         email = form.email.data or ""
-        subject = delay_subject(email)
-        wait = seconds_to_wait(subject)
-        if wait:
+        # The attempt takes its turn before its password is checked: parallel ones find it taken.
+        turn = take_turn(delay_subject(email))
+        if wait := turn.wait:
             # Refused unread: no password is checked while the wait lasts.
             error = ngettext(
                 "The last attempt for this email failed, so the next one waits a little longer each time. "
@@ -184,9 +184,9 @@ def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] 
         user = authenticate(email, form.password.data or "")
         if user is None:
             # The next attempt for this email waits this long: the answer says so (state_the_real_wait).
-            g.sign_in_wait = note_failure(subject)
+            g.sign_in_wait = note_failure(turn)
             return render_template("auth/login.html", form=form, error=FAILED_LOGIN), 401
-        note_success(subject)
+        note_success(turn)
         target = local_target(request.args.get("next"))
         if needs_second_step(user):
             # The password alone opens nothing: a second factor (or enrolling one) comes first.

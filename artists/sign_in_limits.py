@@ -9,8 +9,10 @@ skips the third:
   stopping anyone else;
 - per email, a growing delay: after n failures in a row, the next attempt for that email waits
   2^(n-1) seconds, at most MAX_DELAY_SECONDS (1, 2, 4 … 60 s). An attempt during the wait is refused
-  unread, with the seconds left; the first one after it is judged as usual, and a success starts the
-  count again. This bounds guessing on one account from any number of addresses to about one a minute,
+  unread, with the seconds left; the first one after it takes the turn (one atomic increment, before
+  its password is checked) and is judged as usual, and a success starts the count again. Attempts
+  sent in parallel are refused unread while one holds the turn: N of them at once get one password
+  checked, and N in a row wait N delays, however many workers and threads serve them. This bounds guessing on one account from any number of addresses to about one a minute,
   while its owner waits seconds, never hours;
 - a browser that has fully signed in to an account before carries a known-device cookie, bound to
   that account by an HMAC, and waits on a delay of its own instead of the account's. An attacker who
@@ -30,6 +32,7 @@ import hashlib
 import hmac
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import UTC
 
 from flask import current_app, request
@@ -45,6 +48,8 @@ from extensions import limiter
 FIRST_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 60
 FAILURE_MEMORY_SECONDS = 3600
+# How long a turn stays taken if the attempt holding it never reports (its worker died mid-request).
+TURN_SECONDS = 60
 DEVICE_COOKIE = "sign-in-device"
 DEVICE_COOKIE_DAYS = 90
 
@@ -98,38 +103,66 @@ def delay_subject(email: str) -> str:
     return keyed_digest("email", normalise_email(email))
 
 
-def seconds_to_wait(subject: str) -> int:
-    """Return how many seconds the next attempt for this subject must still wait (0: none)."""
+@dataclass(frozen=True)
+class Turn:
+    """One attempt's place in its subject's sequence: held while its password is checked, or refused with a wait."""
+
+    subject: str
+    failures: int
+    wait_ends: int = 0
+    wait: int = 0
+
+
+def _delay(failures: int) -> int:
+    """Return the wait after the failures-th failure in a row: 1, 2, 4 … MAX_DELAY_SECONDS."""
+    return min(FIRST_DELAY_SECONDS << min(failures - 1, 16), MAX_DELAY_SECONDS)
+
+
+def take_turn(subject: str) -> Turn:
+    """Take the subject's next turn to have a password checked, or say how long to wait (Turn.wait).
+
+    The turn after the n-th failure (or the first) is one key in the limiter's storage, named by n and
+    the moment its wait ends, so no two turns ever share one; the first attempt to increment it holds
+    it, atomically on Redis as in memory. Every other attempt that finds the wait over at the same
+    moment is refused unread, so N parallel attempts get one password checked, not N.
+    """
     storage = _storage()
     if storage is None:
-        return 0
+        return Turn(subject, 0)
     failures = storage.get(_key("failures", subject))
-    if not failures:
-        return 0
-    # Each failure stores the moment its wait ends under its own number, so concurrent failures never
-    # add to one another's; bounded all the same, so no glitch can ever make a wait longer than the cap.
-    wait_ends = storage.get(_key("wait", f"{subject}/{failures}"))
-    return min(max(0, math.ceil((wait_ends - _now_ms()) / 1000)), MAX_DELAY_SECONDS)
+    wait_ends = storage.get(_key("wait", f"{subject}/{failures}")) if failures else 0
+    # Bounded, so no glitch can ever make a wait longer than the cap.
+    wait = min(max(0, math.ceil((wait_ends - _now_ms()) / 1000)), MAX_DELAY_SECONDS)
+    if wait:
+        return Turn(subject, failures, wait_ends, wait)
+    if storage.incr(_key("turn", f"{subject}/{failures}/{wait_ends}"), TURN_SECONDS) != 1:
+        # Another attempt holds this turn; should it fail, the next waits this long.
+        return Turn(subject, failures, wait_ends, _delay(failures + 1))
+    return Turn(subject, failures, wait_ends)
 
 
-def note_failure(subject: str) -> int:
-    """Count a failed attempt for this subject and return the seconds the next one must wait."""
+def note_failure(turn: Turn) -> int:
+    """Count the failure of the attempt that held turn and return the seconds the next one must wait."""
     storage = _storage()
     if storage is None:
         return 0
-    failures = storage.incr(_key("failures", subject), FAILURE_MEMORY_SECONDS)
-    delay: int = min(FIRST_DELAY_SECONDS << min(failures - 1, 16), MAX_DELAY_SECONDS)
-    wait_key = _key("wait", f"{subject}/{failures}")
+    failures = turn.failures + 1
+    delay = _delay(failures)
+    wait_key = _key("wait", f"{turn.subject}/{failures}")
     storage.clear(wait_key)  # a number used before the count last started again
-    storage.incr(wait_key, delay + 1, amount=_now_ms() + delay * 1000)
+    storage.incr(wait_key, FAILURE_MEMORY_SECONDS, amount=_now_ms() + delay * 1000)
+    # Counted only once its wait is stored: an attempt that reads the new count always finds the wait.
+    # Only the holder of the turn moves the count on, so it becomes exactly failures.
+    storage.incr(_key("failures", turn.subject), FAILURE_MEMORY_SECONDS)
     return delay
 
 
-def note_success(subject: str) -> None:
-    """Start the subject's count of failures again after a correct password."""
+def note_success(turn: Turn) -> None:
+    """Start the subject's count of failures again after a correct password, with a first turn free to take."""
     storage = _storage()
     if storage is not None:
-        storage.clear(_key("failures", subject))
+        storage.clear(_key("failures", turn.subject))
+        storage.clear(_key("turn", f"{turn.subject}/0/0"))
 
 
 # --- known devices -------------------------------------------------------------------------------

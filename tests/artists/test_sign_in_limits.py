@@ -1,7 +1,19 @@
 """Sign-in limits: the growing delay per email, known browsers, hashed keys, proxies and shared storage."""
 from __future__ import annotations
 
+import html
+import http.cookiejar
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,7 +26,10 @@ from artists.models import Role
 from extensions import limiter
 from settings import check_server_settings, proxy_warning
 from tests.conftest import MovableClock, make_test_app
+from tests.engines import TEST_REDIS_URL
 from tests.studio_support import PASSWORD, make_account, make_artist_account, sign_in
+from tests.test_gunicorn import ROOT, free_port, server_environment, wait_for
+from tests.waiting import HANG_GUARD
 
 WRONG = "not the password at all"
 
@@ -235,3 +250,72 @@ def test_a_public_site_behind_a_local_proxy_that_believes_none_is_warned() -> No
     assert proxy_warning(PUBLIC | {"TRUSTED_PROXIES": 1}, ["127.0.0.1:8000"]) is None
     assert proxy_warning(PUBLIC | {"TRUSTED_PROXIES": 0}, ["0.0.0.0:443"]) is None  # reached directly
     assert proxy_warning({"SITE_URL": None, "TRUSTED_PROXIES": 0}, ["127.0.0.1:8000"]) is None
+
+
+# --- parallel attempts, on the production server --------------------------------------------------
+
+
+def login_form_session(base: str) -> tuple[urllib.request.OpenerDirector, str]:
+    """Open the sign-in form as a browser would: its own cookie jar, and the CSRF token the form holds."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base}/account/login", timeout=HANG_GUARD) as response:
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode())
+    assert token is not None
+    return opener, html.unescape(token.group(1))
+
+
+def post_login(opener: urllib.request.OpenerDirector, base: str, token: str) -> tuple[int, str]:
+    data = urllib.parse.urlencode({"csrf_token": token, "email": "ed@example.org", "password": WRONG}).encode()
+    try:
+        with opener.open(f"{base}/account/login", data=data, timeout=HANG_GUARD) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers.get("Retry-After", "")
+
+
+def parallel_attempts(base: str, count: int) -> list[tuple[int, str]]:
+    """Send count wrong passwords for one email at the same moment, each from its own browser."""
+    sessions = [login_form_session(base) for _ in range(count)]
+    start = threading.Barrier(count)
+
+    def send(opener: urllib.request.OpenerDirector, token: str) -> tuple[int, str]:
+        start.wait(timeout=HANG_GUARD)
+        return post_login(opener, base, token)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return sorted(pool.map(lambda session: send(*session), sessions))
+
+
+def test_parallel_attempts_for_one_email_get_one_password_checked_per_wait(app: Flask, tmp_path: Path) -> None:
+    """Eight at once on gunicorn's threads: one is checked, seven refused unread; the next eight wait the next delay."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert gunicorn
+    make_account("ed@example.org", Role.EDITOR)
+    env = server_environment(app, tmp_path) | {"FLASK_LOGIN_RATE_LIMITS": "500 per hour", "FLASK_LOGIN_RATE_LIMITS_PER_IP": "500 per hour"}
+    # Several workers share the delay only through Redis; on memory:// one worker, its threads in parallel.
+    workers = "1"
+    if TEST_REDIS_URL:
+        env |= {"FLASK_RATELIMIT_STORAGE_URI": TEST_REDIS_URL, "FLASK_RATELIMIT_KEY_PREFIX": app.config["RATELIMIT_KEY_PREFIX"]}
+        workers = "2"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", workers, "--threads", "8"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(f"{base}/account/login", process)
+        first = parallel_attempts(base, 8)
+        assert first == [(401, "1")] + [(429, "1")] * 7
+        time.sleep(1.2)
+        second = parallel_attempts(base, 8)
+        assert second == [(401, "2")] + [(429, "2")] * 7
+        # And within that wait, nothing is checked at all.
+        assert parallel_attempts(base, 4) == [(429, "2")] * 4
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=HANG_GUARD)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
