@@ -229,7 +229,9 @@ def manifest(shown: ShownEpisode) -> dict[str, Any]:
         "author": series.artist.name_in(language),
         "language": language,
         "belongsTo": {"series": {"name": series.title_in(language), "position": version.number}},
-        # A webtoon: one continuous strip, read top to bottom, each panel the width of the screen.
+        # A webtoon: one continuous strip, read top to bottom, each panel the width of the screen. The
+        # Divina profile reads the layout from metadata itself; older readers from presentation.
+        "layout": "scrolled",
         "presentation": {"overflow": "scrolled", "continuous": True, "fit": "width", "layout": "scrolled"},
     }
     if version.translator:

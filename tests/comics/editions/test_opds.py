@@ -118,6 +118,12 @@ def test_opensearch_description_and_a_search(app: Flask, site: SiteBuilder, clie
     assert feed(client, template.replace("{searchTerms}", "nothinglikethis")).entries == []
 
 
+def test_the_korean_opensearch_description_is_in_korean(client: FlaskClient) -> None:
+    korean = ElementTree.fromstring(fetch(client, "/ko/opds/search.xml").data)
+    assert korean.findtext("{http://a9.com/-/spec/opensearch/1.1/}Description") == "Free Lines의 회차 검색"
+    assert korean.findtext("{http://a9.com/-/spec/opensearch/1.1/}Language") == "ko"
+
+
 def test_the_manifest_lists_the_panels_in_reading_order(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
     site.episode(site.series(), panels=2, title="The first night")
     response = fetch(client, "/series/river/1/manifest.json")
@@ -128,6 +134,7 @@ def test_the_manifest_lists_the_panels_in_reading_order(app: Flask, site: SiteBu
     assert metadata["conformsTo"] == "https://readium.org/webpub-manifest/profiles/divina"
     assert (metadata["title"], metadata["author"], metadata["language"]) == ("The first night", "Mina", "en")
     assert metadata["presentation"]["overflow"] == "scrolled"
+    assert metadata["layout"] == "scrolled"  # where the Divina profile reads it: a webtoon, not pages
     assert manifest["links"][0] == {"rel": "self", "href": "http://localhost/series/river/1/manifest.json", "type": "application/webpub+json"}
     order = manifest["readingOrder"]
     assert [item["type"] for item in order] == ["image/jpeg", "image/jpeg"]
