@@ -18,6 +18,7 @@ import re
 import tempfile
 import time
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HASH_DIGITS = 32  # 128 bits: collisions are out of reach, and URLs stay short
@@ -66,6 +67,17 @@ def _fsync_directory(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+@dataclass
+class SweepReport:
+    """What a sweep removed (names relative to the root, and their bytes), and what it left only because
+    it was younger than the grace (an upload in flight, or a crash's leftovers not yet old enough)."""
+
+    removed: list[str] = field(default_factory=list)
+    removed_bytes: int = 0
+    young: int = 0
+    young_bytes: int = 0
 
 
 class MediaStore:
@@ -124,18 +136,18 @@ class MediaStore:
         for path in paths:
             path.unlink(missing_ok=True)
 
-    def sweep(self, referenced: Collection[str], grace_seconds: int = 3600) -> list[str]:
+    def sweep(self, referenced: Collection[str], grace_seconds: int = 3600) -> SweepReport:
         """Remove files no row references and temporary files, both only once older than the grace.
 
         The grace keeps an upload in flight (files written, rows not yet committed) from being swept.
-        Files whose names this store could not have made are never touched. Returns what was removed,
-        as names relative to the root.
+        Files whose names this store could not have made are never touched. Reports what was removed,
+        as names relative to the root, and what was kept only because it is younger than the grace.
         """
         cutoff = time.time() - grace_seconds
         keep = set(referenced)
-        removed: list[str] = []
+        report = SweepReport()
         if not self.root.is_dir():
-            return removed
+            return report
         for folder in sorted(self.root.iterdir()):
             if not (_FAN.fullmatch(folder.name) and folder.is_dir()):
                 continue
@@ -145,10 +157,14 @@ class MediaStore:
                 if not (ours and name not in keep) and not _TEMP.fullmatch(entry.name):
                     continue
                 try:
-                    if entry.stat().st_mtime >= cutoff:
+                    status = entry.stat()
+                    if status.st_mtime >= cutoff:
+                        report.young += 1
+                        report.young_bytes += status.st_size
                         continue
                     entry.unlink()
                 except FileNotFoundError:
                     continue
-                removed.append(name)
-        return removed
+                report.removed.append(name)
+                report.removed_bytes += status.st_size
+        return report

@@ -80,7 +80,7 @@ def test_put_of_existing_bytes_restarts_the_grace_period(store: MediaStore) -> N
     name = store.put(DATA, "webp")
     age(store, name, 7200)
     store.put(DATA, "webp")
-    assert store.sweep(referenced=set(), grace_seconds=3600) == []
+    assert store.sweep(referenced=set(), grace_seconds=3600).removed == []
 
 
 def test_path_of_returns_a_path_inside_the_root(store: MediaStore) -> None:
@@ -140,8 +140,9 @@ def test_sweep_removes_old_unreferenced_files_only(store: MediaStore) -> None:
     orphan_recent = store.put(b"in flight", "webp")
     for name in (referenced_old, orphan_old):
         age(store, name, 7200)
-    removed = store.sweep(referenced={referenced_old}, grace_seconds=3600)
-    assert removed == [orphan_old]
+    report = store.sweep(referenced={referenced_old}, grace_seconds=3600)
+    assert report.removed == [orphan_old] and report.removed_bytes == len(b"orphan")
+    assert (report.young, report.young_bytes) == (1, len(b"in flight"))  # kept for the grace: counted, not removed
     assert sorted(stored_names(store)) == sorted([referenced_old, orphan_recent])
 
 
@@ -154,7 +155,7 @@ def test_sweep_removes_stale_temporary_files_and_keeps_fresh_ones(store: MediaSt
     fresh.write_bytes(b"half")
     then = time.time() - 7200
     os.utime(stale, (then, then))
-    assert store.sweep(referenced=set(), grace_seconds=3600) == ["ab/.incoming-abc123.part"]
+    assert store.sweep(referenced=set(), grace_seconds=3600).removed == ["ab/.incoming-abc123.part"]
     assert fresh.exists()
 
 
@@ -166,12 +167,12 @@ def test_sweep_never_touches_files_it_did_not_make(store: MediaStore) -> None:
     for path in foreign:
         path.write_text("keep me")
         os.utime(path, (then, then))
-    assert store.sweep(referenced=set(), grace_seconds=0) == []
+    assert store.sweep(referenced=set(), grace_seconds=0).removed == []
     assert all(path.exists() for path in foreign)
 
 
 def test_an_empty_store_sweeps_nothing(store: MediaStore) -> None:
-    assert store.sweep(set(), grace_seconds=0) == []
+    assert store.sweep(set(), grace_seconds=0).removed == []
 
 
 @pytest.mark.parametrize(

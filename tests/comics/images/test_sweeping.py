@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from comics.images.ingest import referenced_files
@@ -44,6 +46,22 @@ def test_a_sweep_runs_when_due_and_processes_take_turns(tmp_path: Path) -> None:
     with open(store.root / MARKER, "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         assert sweep_if_due(app, starting=True) is None  # another process is sweeping: no second sweep at once
+
+
+def test_each_sweep_logs_what_it_removed_and_what_waits_for_the_grace(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A crash's leftovers wait an hour by default: the log says how many, so an operator is not left guessing."""
+    app = make_test_app(tmp_path, MEDIA_SWEEP_GRACE_SECONDS=60)
+    store = media_store(app)
+    orphan(store, age=120)
+    orphan(store, "cd/cd" + "1" * 30 + ".png")
+    with caplog.at_level(logging.INFO, logger="comics.images.sweeping"):
+        sweep_if_due(app, starting=True)
+        sweep_if_due(app, starting=True)
+    lines = [record.getMessage() for record in caplog.records if record.name == "comics.images.sweeping"]
+    assert lines == [
+        "media sweep: removed 1 unreferenced files (6 bytes); kept 1 (6 bytes) younger than the grace of 60 s",
+        "media sweep: removed 0 unreferenced files (0 bytes); kept 1 (6 bytes) younger than the grace of 60 s",
+    ]
 
 
 def test_each_worker_sweeps_when_a_sweep_is_due(tmp_path: Path) -> None:
