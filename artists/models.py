@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,12 @@ class Artist(Model):
     bio_markdown: Mapped[str] = mapped_column(Text, default="")
     avatar_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set once readers have seen the profile (comics.publishing.revisions.has_been_public): from
+    # then on every change to it waits for an editor, even while none of the artist's work is public. Never cleared.
+    first_public_at: Mapped[datetime | None]
+    # The profile as readers last saw it, kept when the last of the work left the site, so the editor
+    # who puts it back sees what changed meanwhile.
+    last_public_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     avatar: Mapped[StoredImage | None] = relationship()
     links: Mapped[list[ArtistLink]] = relationship(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     ForeignKey,
     Index,
@@ -67,6 +68,12 @@ class Series(Model):
     )
     content_warning: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set once readers have seen the series (comics.publishing.revisions.has_been_public): from
+    # then on every change to it waits for an editor, even while none of its episodes is public. Never cleared.
+    first_public_at: Mapped[datetime | None]
+    # The series as readers last saw it, kept when its last public episode left the site, so the editor
+    # who puts it back sees what changed meanwhile.
+    last_public_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     artist: Mapped[Artist] = relationship(back_populates="series")
     cover: Mapped[StoredImage | None] = relationship()

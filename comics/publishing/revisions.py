@@ -6,8 +6,10 @@ or series readers can see is not applied. It is kept as a Revision holding the w
 of the review checklist confirmed, or returns it with a comment. Readers see the live rows until then;
 approval writes them, and its commit refreshes every cached page (web.content_version).
 
-Editors' own changes, changes where artists may publish, and changes to a profile or series that is
-not public yet (nothing of it can be seen) apply at once. Every applied change is audited: the profile's
+Editors' own changes, changes where artists may publish, and changes to a profile or series that
+readers have never seen apply at once. Review is decided by "has ever been public", not "is public
+now": an artist whose edit took their only published episode back into review must not be able to
+change the series meanwhile, to have it go out unreviewed with the episode (has_been_public). Every applied change is audited: the profile's
 and series' fields, and each link with its old and new address.
 
 A proposal is a plain dict, the same shape as profile_values() or series_values(), with "picture"
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -148,9 +151,49 @@ def is_public(target: Target) -> bool:
     return bool(db.session.scalar(select(has_public_work(target.id)))) if target.id else False
 
 
+def has_been_public(target: Target) -> bool:
+    """Tell whether readers have ever seen this profile or series: public now, or stamped when it was.
+
+    first_public_at is stamped when an episode goes public at once, and before any public episode
+    leaves the site (remember_public); a scheduled one that went public by time is public now until then.
+    """
+    return target.id is not None and (target.first_public_at is not None or is_public(target))
+
+
 def needs_review(user: User, target: Target) -> bool:
-    """Tell whether this account's change to the target must wait for an editor."""
-    return not may_publish(user) and is_public(target)
+    """Tell whether this account's change to the target must wait for an editor: once readers have seen
+    it, every change does, even while nothing of it is public."""
+    return not may_publish(user) and has_been_public(target)
+
+
+def shown_values(target: Target) -> dict[str, Any]:
+    """Return the live version as readers see it, to keep: the fields and the picture's id."""
+    picture = live_picture(target)
+    return {**live_values(target), "picture": picture.id if picture is not None else None}
+
+
+def remember_public(series: Series, since: datetime | None) -> None:
+    """Record that readers see this series and its artist's profile now, and what they see of them.
+
+    Called while one of its episodes is still public and is about to leave (or the series to move to
+    another artist); since is when that episode went public.
+    """
+    stamp = since or utcnow()
+    for target in (series, series.artist):
+        if target.first_public_at is None or target.first_public_at > stamp:
+            target.first_public_at = stamp
+        target.last_public_values = shown_values(target)
+
+
+def changes_since_public(target: Target) -> list[tuple[str, Any, Any]] | None:
+    """Return (field, as readers last saw it, as it is now) for each field changed since readers last
+    saw the target; None when that version is not on record (it left the site before it was kept)."""
+    seen = target.last_public_values
+    if seen is None:
+        return None
+    now = shown_values(target)
+    keys = [*(PROFILE_FIELDS if isinstance(target, Artist) else SERIES_FIELDS), "picture"]
+    return [(key, seen.get(key), now[key]) for key in keys if seen.get(key) != now[key]]
 
 
 def changed_fields(target: Target, proposed: dict[str, Any], image: StoredImage | None = None) -> list[str]:
@@ -207,6 +250,7 @@ def change(target: Target, proposed: dict[str, Any], image: StoredImage | None, 
     image is a newly uploaded picture (an unsaved StoredImage), or None.
     """
     if not needs_review(user, target):
+        _before_moving(target, proposed)
         return Change(applied=True, stale=apply(target, proposed, image, user))
     return propose(target, proposed, image, user)
 
@@ -272,6 +316,7 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
     image = revision.image if revision.proposed.get("picture") == "new" else None
     revision.image = None
     author = revision.author.label if revision.author is not None else "a former account"
+    _before_moving(target, revision.proposed)
     stale = apply(target, revision.proposed, image, user, note=f"revision {revision.id} by {author}")
     stale |= _close(revision, user, RevisionState.APPROVED, comment)
     record(
@@ -337,6 +382,13 @@ def _close(revision: Revision, user: User, state: RevisionState, comment: str = 
     revision.decided_by = user
     revision.comment = comment.strip()
     return delete_images([image]) if image is not None else set()
+
+
+def _before_moving(target: Target, values: dict[str, Any]) -> None:
+    """A public series moving to another artist takes the old artist's work off the site: stamp them first."""
+    moving = isinstance(target, Series) and values.get("artist_id", target.artist_id) != target.artist_id
+    if moving and isinstance(target, Series) and is_public(target):
+        remember_public(target, None)
 
 
 def _artist_id(target: Target) -> int:

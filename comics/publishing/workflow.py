@@ -25,7 +25,7 @@ from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
 from comics.publishing.models import AuditAction
-from comics.publishing.revisions import forget_revisions
+from comics.publishing.revisions import forget_revisions, remember_public
 from extensions import db
 
 
@@ -184,6 +184,10 @@ def _go_live(episode: Episode, user: User, publish_at: datetime | None, checklis
     # An episode coming back after a correction keeps its first date, so it does not jump the listings.
     if episode.published_at is None or episode.published_at > now:
         episode.published_at = now
+    # Readers see the series and profile from now on: every later change to them waits for an editor.
+    for target in (episode.series, episode.series.artist):
+        if target.first_public_at is None:
+            target.first_public_at = now
     record(user, AuditAction.PUBLISH, "episode", episode.id, _label(episode), checklist=checklist)
 
 
@@ -195,6 +199,7 @@ def unpublish(episode: Episode, user: User, comment: str = "") -> None:
     """
     if episode.status != EpisodeStatus.PUBLISHED:
         raise WorkflowError(_("This episode is not published or scheduled."))
+    _leaving(episode)
     episode.status = EpisodeStatus.DRAFT
     record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), comment.strip())
 
@@ -210,10 +215,18 @@ def note_edit(episode: Episode, user: User) -> str | None:
         record(user, AuditAction.EDIT_PUBLISHED, "episode", episode.id, _label(episode))
         return None
     # Editors check every change before readers see it, so an artist's edit takes it off until then.
+    _leaving(episode)
     episode.status = EpisodeStatus.SUBMITTED
     record(user, AuditAction.UNPUBLISH, "episode", episode.id, _label(episode), "changed by the artist: back in review")
     record(user, AuditAction.SUBMIT, "episode", episode.id, _label(episode), "changes to an approved episode")
     return str(_("Your changes are saved and the episode is back in review: readers will see it again once an editor approves it."))
+
+
+def _leaving(episode: Episode) -> None:
+    """Before a public episode leaves the site, record that readers have seen its series and profile
+    (a scheduled episode went public by time, with no step to record it), and what they saw."""
+    if episode.is_public:
+        remember_public(episode.series, episode.published_at)
 
 
 # ----- deleting ---------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import zip_longest
+from typing import Any
 
 from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
-from artists.models import User
+from artists.models import Artist, User
 from artists.permissions import (
     get_episode_for_edit,
     get_series_for_edit,
@@ -24,10 +26,11 @@ from comics.data_saver import episode_cost
 from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
-from comics.models import Episode, EpisodeStatus
+from comics.models import Episode, EpisodeStatus, Series
+from comics.publishing.applying import artist_name
 from comics.publishing.audit import history, latest_comment
 from comics.publishing.models import AuditAction
-from comics.publishing.revisions import is_public
+from comics.publishing.revisions import FIELD_LABELS, changes_since_public, has_been_public, is_public
 from comics.publishing.workflow import (
     WorkflowError,
     approve,
@@ -139,18 +142,42 @@ def episode_form(episode: Episode) -> EpisodeForm:
     return EpisodeForm(obj=episode) if episode.is_original else VersionForm(obj=episode)
 
 
-def goes_public_with(episode: Episode) -> dict[str, bool]:
-    """Tell what else readers first see when this episode goes public: its series, its artist's profile.
+@dataclass
+class Exposure:
+    """What readers see of a series or profile when an episode goes public, for the editor to check."""
 
-    Neither was reviewed on its own while nothing of it was public, so the editor checks them here.
+    first: bool  # readers have never seen it
+    # (key, label, as readers last saw it, as it goes out) for each field changed meanwhile;
+    # None when what they saw last is not on record.
+    changes: list[tuple[str, str, Any, Any]] | None = None
+
+
+def goes_public_with(episode: Episode) -> dict[str, Exposure | None]:
+    """Tell what else readers see when this episode goes public: its series and its artist's profile,
+    for the first time or again, with what changed since they last saw them (None: nothing to check).
+
+    Neither was checked on its own while nothing of it was public, so the editor checks them here.
     """
-    if episode.is_public:
-        return {"series": False, "profile": False}
     series = episode.series
-    return {
-        "series": not is_public(series),
-        "profile": not is_public(series.artist),
-    }
+    if episode.is_public:
+        return {"series": None, "profile": None}
+    return {"series": _exposure(series), "profile": _exposure(series.artist)}
+
+
+def _exposure(target: Series | Artist) -> Exposure | None:
+    if is_public(target):
+        return None
+    if not has_been_public(target):
+        return Exposure(first=True)
+    changes = changes_since_public(target)
+    if changes is None:
+        return Exposure(first=False)
+    rows = [(key, str(FIELD_LABELS.get(key, key)), _shown(key, old), _shown(key, new)) for key, old, new in changes]
+    return Exposure(first=False, changes=rows)
+
+
+def _shown(key: str, value: Any) -> Any:
+    return artist_name(value) if key == "artist_id" else value
 
 
 @bp.route("/series/<row_id:series_id>/episodes/new", methods=["GET", "POST"])
