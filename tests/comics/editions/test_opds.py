@@ -90,6 +90,15 @@ def test_a_comic_app_walks_from_the_root_to_an_episode(app: Flask, site: SiteBui
         assert archive.namelist() == ["0001.jpg", "0002.jpg", "0003.jpg", "ComicInfo.xml"]
         info = ElementTree.fromstring(archive.read("ComicInfo.xml"))
     assert info.findtext("PageCount") == "3" and info.findtext("Title") == "The first night"
+
+    # A download cut off on a slow connection resumes from where it stopped.
+    href = link(entry, "http://opds-spec.org/acquisition/open-access", CBZ)["href"]
+    assert download.headers["Accept-Ranges"] == "bytes"
+    rest = client.get(href, headers={"Range": "bytes=100-"})
+    assert rest.status_code == 206 and rest.data == download.data[100:]
+    assert rest.headers["Content-Range"] == f"bytes 100-{len(download.data) - 1}/{len(download.data)}"
+    beyond = client.get(href, headers={"Range": f"bytes={len(download.data) + 10}-"})
+    assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{len(download.data)}"
     again = client.get(download.request.path, headers={"If-None-Match": download.headers["ETag"]})
     assert again.status_code == 304
 
