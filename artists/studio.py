@@ -47,6 +47,7 @@ from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (
     RevisionRefused,
     change,
+    has_been_public,
     is_public,
     latest_revision,
     needs_review,
@@ -121,6 +122,7 @@ def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str
         "form": form,
         "reviewed": reviewed,
         "public": is_public(artist),
+        "seen": has_been_public(artist),
         "pending": pending,
         "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
     }

@@ -106,6 +106,8 @@ def test_a_profile_change_while_the_only_episode_is_back_in_review_waits_for_an_
     assert db.session.get_one(Artist, site.artist.id).display_name == "Mina"
     revision = pending("artist", site.artist.id)
     assert revision is not None and revision.proposed["display_name"] == "Someone Else"
+    studio_page = site.mina.get(f"/studio/artists/{site.artist.id}/profile").get_data(as_text=True)
+    assert "data-seen-before" in studio_page and "Nobody outside the studio can see this profile yet" not in studio_page
     site.approve_episode()
     page = site.reader.get("/artists/mina/").get_data(as_text=True)
     assert "Mina" in page and "Someone Else" not in page
