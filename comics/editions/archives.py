@@ -31,11 +31,14 @@ def zip_entry(name: str, size_hint: int = 0) -> zipfile.ZipInfo:
     return info
 
 
-def write_zip(stream: IO[bytes], entries: Iterable[tuple[str, bytes]], *, first: str | None = None) -> None:
+def write_zip(
+    stream: IO[bytes], entries: Iterable[tuple[str, bytes]], *, first: str | None = None, comment: bytes = b""
+) -> None:
     """Write the entries to a seekable stream as a deterministic ZIP, sorted by name.
 
     first names an entry to put ahead of the rest (a CBZ's pages sort by name; comic apps find
     ComicInfo.xml anywhere, so it needs no place of its own, but mimetype-style files would).
+    comment is the archive's comment (a CBZ's ComicBookInfo), at most 65,535 bytes.
     """
     items = sorted(entries, key=lambda item: (item[0] != first, item[0]))
     names = [name for name, _ in items]
@@ -43,6 +46,7 @@ def write_zip(stream: IO[bytes], entries: Iterable[tuple[str, bytes]], *, first:
         raise ValueError("an archive cannot hold two entries of one name")
     # A seekable stream lets zipfile write sizes in the local headers, with no data descriptors.
     with zipfile.ZipFile(stream, "w", allowZip64=False) as archive:
+        archive.comment = comment
         for name, data in items:
             archive.writestr(zip_entry(name, len(data)), data, compresslevel=9)
 

@@ -1,4 +1,5 @@
-"""A CBZ of one episode in one language: baseline JPEG pages and a ComicInfo.xml, byte for byte repeatable.
+"""A CBZ of one episode in one language: baseline JPEG pages and a ComicInfo.xml, with the same facts as
+ComicBookInfo in the ZIP comment (calibre reads only that), byte for byte repeatable.
 
 build_cbz is the one builder: the offline edition writes its result to a file, and a web download
 (issue 14) can send the same bytes.
@@ -35,8 +36,9 @@ def build_cbz(episode: EpisodeContent, pages: Sequence[EncodedPage], imprint: Im
     """Return the CBZ of an episode: its pages in order (0001.jpg…) and ComicInfo.xml."""
     if len(pages) != len(episode.panels):
         raise ValueError(f"{len(pages)} pages for an episode of {len(episode.panels)} panels")
+    info = episode_comic_info(episode, pages, imprint)
     entries = [(page_name(index), page.data) for index, page in enumerate(pages)]
-    entries.append(("ComicInfo.xml", comic_info_xml(episode_comic_info(episode, pages, imprint))))
+    entries.append(("ComicInfo.xml", comic_info_xml(info)))
     buffer = io.BytesIO()
-    write_zip(buffer, entries)
+    write_zip(buffer, entries, comment=info.comic_book_info())
     return buffer.getvalue()

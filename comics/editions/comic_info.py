@@ -7,6 +7,7 @@ Only the story and the artist's pen name go in; Publisher and Web only for an ed
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -45,6 +46,25 @@ class ComicInfo:
     pages: Sequence[PageInfo] = field(default_factory=tuple)
     publisher: str = ""
     web: str = ""
+
+    def comic_book_info(self) -> bytes:
+        """Return the same facts as ComicBookInfo 1.0 JSON, for a CBZ's ZIP comment: calibre and older
+        comic apps read only that. Sorted and dated by nothing, so a CBZ stays byte for byte the same."""
+        credits = [{"person": self.pen_name, "role": role, "primary": True} for role in ("Writer", "Artist") if self.pen_name]
+        if self.translator:
+            credits.append({"person": self.translator, "role": "Translator", "primary": False})
+        facts: dict[str, object] = {
+            "title": self.title,
+            "series": self.series,
+            "issue": str(self.number),
+            "language": self.language,
+            "credits": credits,
+            "genre": ", ".join(self.genre),
+            "comments": self.summary,
+            "publisher": self.publisher,
+        }
+        book = {key: value for key, value in facts.items() if value}
+        return json.dumps({"ComicBookInfo/1.0": book}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def elements(self) -> dict[str, str]:
         """Return the child elements to write, by name; empty values are left out."""

@@ -98,6 +98,15 @@ def test_each_cbz_has_comic_info_following_the_schema(exported: Exported) -> Non
             assert fields["Writer"] == fields["Penciller"] == ("하늘" if language == "ko" else "Haneul")
             assert fields["Series"] == ("등불" if language == "ko" else "The Lantern")
             assert "Publisher" not in fields and "Web" not in fields
+            # The same facts as ComicBookInfo in the ZIP comment, which is all calibre reads; neutral too.
+            book = json.loads(archive.comment)["ComicBookInfo/1.0"]
+            assert (book["title"], book["series"], book["issue"], book["language"]) == (
+                fields["Title"], fields["Series"], fields["Number"], language
+            )
+            assert {(credit["person"], credit["role"]) for credit in book["credits"]} >= {
+                (fields["Writer"], "Writer"), (fields["Writer"], "Artist")
+            }
+            assert "publisher" not in book
 
 
 def test_no_text_file_of_a_neutral_edition_holds_a_web_address(exported: Exported) -> None:
