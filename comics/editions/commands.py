@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
 from flask import current_app
@@ -15,6 +19,21 @@ from comics.images.media_store import media_store
 def site_imprint() -> Imprint:
     """Return the site's name and address, for an edition meant for readers outside."""
     return Imprint(site_name=current_app.config.get("SITE_NAME") or "", site_url=current_app.config.get("SITE_URL") or "")
+
+
+@contextmanager
+def stopped_cleanly_by_sigterm() -> Iterator[None]:
+    """Turn a SIGTERM (systemd stopping a job, `kill`) into SystemExit while the block runs, so the
+    export's own clean-up removes its build folder or partial archive, as it does for Ctrl-C."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("export-offline")
@@ -37,12 +56,14 @@ def export_offline_command(
         if make_zip and archive.exists():
             raise EditionRefused(f"{archive} exists already: move it away or choose another folder name.")
         content = collect_edition(media_store(), options.slugs, options.languages, imprint)
-        report = write_edition(content, out_dir, options, progress=lambda message: click.echo(message, err=True))
+        with stopped_cleanly_by_sigterm():
+            report = write_edition(content, out_dir, options, progress=lambda message: click.echo(message, err=True))
     except EditionRefused as refusal:
         raise click.ClickException(str(refusal)) from None
     if make_zip:
         click.echo(f"Writing {archive}", err=True)
-        write_edition_zip(out_dir, archive)
+        with stopped_cleanly_by_sigterm():
+            write_edition_zip(out_dir, archive)
     for problem in report.skipped[:1]:
         click.echo(f"Not made: {problem}.", err=True)
     click.echo(f"Wrote {report.episodes} episodes, {report.files} files, {report.bytes / 1e6:.1f} MB into {out_dir}.")

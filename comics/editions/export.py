@@ -8,6 +8,7 @@ the same published content gives the same bytes (the ZIP too).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -27,6 +28,10 @@ from comics.editions.readme import CHECKSUMS, README, checksums_text, readme_tex
 from comics.editions.scroll_plan import srt_text
 
 Progress = Callable[[str], None]
+
+# Inside a staging folder while its export runs, locked (flock) by that export: a lock the kernel drops
+# when the process ends, however it ends, so a later export can tell a dead export's folder from a live one.
+STAGING_LOCK = ".export-in-progress"
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class EditionWriter:
                     self.episode(series, position)
         made_videos = self.options.videos and self.video_problem is None
         self.write(README, readme_text(content, made_videos, self.options.imprint))
-        self.write(CHECKSUMS, checksums_text(self.root))
+        self.write(CHECKSUMS, checksums_text(self.root, exclude=(CHECKSUMS, STAGING_LOCK)))
 
     def episode(self, series: SeriesContent, position: int) -> None:
         """Write one episode's panels, page, CBZ, slides, video and subtitles."""
@@ -146,21 +151,53 @@ def count_files(root: Path, report: EditionReport) -> None:
             report.bytes += path.stat().st_size
 
 
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove the staging folders earlier exports to this destination left when they were killed.
+
+    Only folders named as this destination's staging and holding an unlocked STAGING_LOCK are removed:
+    another export running now holds its lock, and nothing else beside the destination is touched.
+    """
+    removed = []
+    for folder in sorted(out_dir.parent.glob(f".{out_dir.name}-*")):
+        marker = folder / STAGING_LOCK
+        if not folder.is_dir() or folder.is_symlink() or not marker.is_file():
+            continue
+        with marker.open("rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # its export is still running
+            shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def write_edition(content: EditionContent, out_dir: Path, options: EditionOptions, progress: Progress = lambda _: None) -> EditionReport:
-    """Write an edition of this content into out_dir (new or empty), whole or not at all."""
+    """Write an edition of this content into out_dir (new or empty), whole or not at all.
+
+    It is built in a hidden folder beside out_dir and moved into place at the end. Stopped by an
+    exception or a SIGTERM turned into one (comics.editions.commands), it removes that folder itself;
+    killed outright, it leaves the folder locked by nobody, and the next export to out_dir removes it.
+    """
     check_destination(out_dir)
     out_dir = out_dir.resolve()
+    for stale in remove_stale_staging(out_dir):
+        progress(f"Removed {stale.name}, left by an export that was stopped.")
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     except OSError as error:
         raise EditionRefused(f"The folder {out_dir.parent} cannot be written to: {error.strerror}.") from None
+    marker = staging / STAGING_LOCK
     try:
-        writer = EditionWriter(staging, options, progress)
-        writer.edition(content)
-        staging.chmod(0o755)  # mkdtemp's folder is private; an edition is for anyone who holds it
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.replace(out_dir)
+        with marker.open("wb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            writer = EditionWriter(staging, options, progress)
+            writer.edition(content)
+            marker.unlink()  # still locked through the open handle until the folder is in place
+            staging.chmod(0o755)  # mkdtemp's folder is private; an edition is for anyone who holds it
+            if out_dir.exists():
+                out_dir.rmdir()
+            staging.replace(out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,9 +1,12 @@
 """An edition of a small bilingual catalogue: what is in it, that it says nothing else, and that it repeats."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
+import os
+import signal
 import zipfile
 from pathlib import Path
 
@@ -11,8 +14,9 @@ import pytest
 from flask import Flask
 
 from comics.editions.archives import FIXED_TIME
+from comics.editions.commands import stopped_cleanly_by_sigterm
 from comics.editions.content import EditionRefused, Imprint, collect_edition
-from comics.editions.export import EditionOptions, write_edition
+from comics.editions.export import STAGING_LOCK, EditionOptions, write_edition
 from comics.images.media_store import media_store
 from tests.comics.editions.checks import WEB_ADDRESS, check_comic_info, check_jpeg, files_of, require_tool, run
 from tests.comics.editions.conftest import Exported, export
@@ -250,6 +254,43 @@ def test_an_unwritable_folder_is_refused(app: Flask, site: SiteBuilder, tmp_path
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o755)
+
+
+def test_the_next_export_removes_what_a_killed_one_left_and_nothing_else(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
+    """A SIGKILL or a power cut leaves the hidden build folder; the next export to that destination
+    removes it, but not one whose export still runs, nor anything else beside it."""
+    site.episode(site.series())
+    dead, live, other = tmp_path / ".edition-deadbeef", tmp_path / ".edition-running", tmp_path / ".notes"
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "0001.jpg").write_bytes(b"half an episode")
+    for folder in (dead, live):
+        (folder / STAGING_LOCK).write_bytes(b"")
+    with (live / STAGING_LOCK).open("rb") as running:
+        fcntl.flock(running, fcntl.LOCK_EX)
+        messages: list[str] = []
+        write_edition(collect_edition(media_store()), tmp_path / "edition", EditionOptions(videos=False), messages.append)
+    assert not dead.exists() and live.exists() and other.exists()
+    assert "Removed .edition-deadbeef, left by an export that was stopped." in messages
+    edition = tmp_path / "edition"
+    assert not (edition / STAGING_LOCK).exists() and STAGING_LOCK not in (edition / "SHA256SUMS.txt").read_text()
+
+
+def test_a_sigterm_stops_an_export_and_leaves_no_build_folder(app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
+    site.episode(site.series())
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def terminated_midway(message: str) -> None:
+        if message.startswith("[1/"):
+            os.kill(os.getpid(), signal.SIGTERM)  # as systemd or `kill` would, while an episode is written
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped, stopped_cleanly_by_sigterm():
+        write_edition(collect_edition(media_store()), out / "edition", EditionOptions(videos=False), terminated_midway)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert list(out.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == before  # the export's handler lasts only while it runs
 
 
 def _can_write(folder: Path) -> bool:
