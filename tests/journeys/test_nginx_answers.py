@@ -17,7 +17,7 @@ from web.security_headers import security_headers
 
 pytestmark = [pytest.mark.journey]
 
-SITE_HEADERS = security_headers({"SITE_URL": "https://freelines.example"})
+SITE_HEADERS = security_headers(hsts=True)  # an https site, as the stack is
 
 
 def raw_request(stack: Stack, request: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
