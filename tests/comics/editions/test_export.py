@@ -314,3 +314,13 @@ def test_build_cbz_is_one_function_of_an_episode_and_its_pages(app: Flask, site:
     assert data == build_cbz(episode, pages)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["0001.jpg", "0002.jpg", "0003.jpg", "ComicInfo.xml"]
+
+
+def test_korean_pages_of_the_edition_break_lines_between_words(exported: Exported) -> None:
+    """The same rule as the site's (tests/comics/test_browser_languages.py measures it there), for old
+    browsers too: word-wrap is overflow-wrap's older name."""
+    css = (exported.first / "assets" / "reader.css").read_text()
+    assert ":lang(ko) { word-break: keep-all; word-wrap: break-word; overflow-wrap: anywhere; }" in css
+    assert 'lang="ko"' in (exported.first / "index.html").read_text() or any(
+        'lang="ko"' in path.read_text() for path in exported.first.glob("**/*.html")
+    )
