@@ -9,7 +9,8 @@ so a downloaded file names no site, like a carried one. Its bytes are kept in th
 content version, so an edit is never served stale and an unchanged episode is built once.
 
 Pages for page streaming are baseline JPEGs at one of the site's named widths only (RENDITION_WIDTHS),
-never a size taken from the URL. The JPEG renditions the reader uses are progressive (docs/imaging.md),
+never a size taken from the URL, except below the narrowest: there maxWidth is rounded down to a
+multiple of 80 px, down to a floor of 240 px (stream_width), so the widths ever cached stay few. The JPEG renditions the reader uses are progressive (docs/imaging.md),
 which some comic apps and old devices cannot decode, so a page is re-encoded from its master through
 the editions' baseline encoder unless its rendition at that width is already baseline; pages are
 cached by master and width, which are content-addressed and so never stale.
@@ -22,14 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from comics.editions.cbz import build_cbz
 from comics.editions.content import episode_content
 from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page
-from comics.images.encoding import scaled_height
+from comics.images.encoding import MASTER_EXTENSION, scaled_height
 from comics.images.ingest import open_master
 from comics.images.media_store import media_store
 from comics.images.models import StoredImage
@@ -46,6 +47,10 @@ bp = Blueprint("editions_downloads", __name__)
 
 CBZ_TYPE = "application/vnd.comicbook+zip"
 WEBPUB_TYPE = "application/webpub+json"
+# Page streaming below the narrowest named width: the smallest page sent (narrower is unreadable on
+# any screen a comic app runs on) and the step maxWidth is rounded down to, so the cache stays bounded.
+STREAM_MIN_WIDTH = 240
+STREAM_WIDTH_STEP = 80
 # Revalidated on every use, like the site's pages: an episode taken down must not live on in a proxy.
 DOWNLOAD_CACHE_CONTROL = "public, no-cache"
 
@@ -130,6 +135,19 @@ def named_width(max_width: int) -> int:
     return fitting[-1] if fitting else widths[0]
 
 
+def stream_width(max_width: int) -> int:
+    """Return the width a streamed page is sent at for an app's maxWidth.
+
+    At or above the narrowest named width, the widest named width that fits. Below it, small screens
+    (old e-readers, watches) are honoured too: maxWidth rounded down to a multiple of STREAM_WIDTH_STEP,
+    never below STREAM_MIN_WIDTH, so at most a few extra widths are ever encoded and cached per page.
+    """
+    narrowest = min(int(width) for width in current_app.config["RENDITION_WIDTHS"])
+    if max_width >= narrowest:
+        return named_width(max_width)
+    return max(STREAM_MIN_WIDTH, max_width - max_width % STREAM_WIDTH_STEP)
+
+
 def version_panels(version: Episode) -> Sequence[Panel]:
     """Return a version's panels with their images and renditions, in reading order."""
     return list(
@@ -195,8 +213,38 @@ def stream_page(episode_id: int, lang: str, page: int) -> Response:
         return plain_answer(
             f"This episode has {len(panels)} pages, numbered from 0 to {len(panels) - 1}; there is no page {page}.", 404
         )
-    width = named_width(int(raw) if raw else EDITION_MAX_WIDTH)
+    width = stream_width(int(raw) if raw else EDITION_MAX_WIDTH)
     return binary_answer(baseline_page(panels[page].image, width).data, "image/jpeg")
+
+
+@bp.get("/opds/images/<digest>/<int(max=99999):width>.jpg")
+def baseline_image(digest: str, width: int) -> Response:
+    """Send a cover or thumbnail the catalogue links to as a baseline JPEG, like the pages.
+
+    The site's own JPEG renditions are progressive, which some comic apps cannot decode. The image is
+    named by its master's content hash, as its media files are, so this reveals nothing they do not;
+    only the widths of its JPEG renditions are sent (the widths the catalogue links to).
+    """
+    if not (len(digest) <= 64 and digest.isascii() and all(char in "0123456789abcdef" for char in digest)):
+        abort(404)
+    image = db.session.scalar(
+        select(StoredImage)
+        .where(StoredImage.master == f"{digest[:2]}/{digest}.{MASTER_EXTENSION}")
+        .options(selectinload(StoredImage.renditions))
+        .limit(1)
+    )
+    if image is None:
+        abort(404)
+    widths = sorted({rendition.width for rendition in image.sources("jpeg")})
+    if width not in widths:
+        return plain_answer(f"This image is sent {' or '.join(map(str, widths)) or 'at no'} px wide; not {width} px.", 404)
+    return binary_answer(baseline_page(image, width).data, "image/jpeg")
+
+
+def baseline_image_href(image: StoredImage, width: int) -> str:
+    """Return the absolute URL of an image's baseline JPEG at one of its JPEG renditions' widths."""
+    digest = image.master.rsplit("/", 1)[-1].split(".", 1)[0]
+    return absolute(url_for("editions_downloads.baseline_image", digest=digest, width=width))
 
 
 def stream_href(shown: ShownEpisode) -> str:

@@ -27,9 +27,15 @@ from artists.models import Artist
 from comics.discovery.feeds import xml_text
 from comics.discovery.search import SearchQueryError
 from comics.discovery.search import search as find
-from comics.editions.downloads import CBZ_TYPE, WEBPUB_TYPE, ShownEpisode, plain_answer, stream_href
+from comics.editions.downloads import (
+    CBZ_TYPE,
+    WEBPUB_TYPE,
+    ShownEpisode,
+    baseline_image_href,
+    plain_answer,
+    stream_href,
+)
 from comics.images.models import StoredImage
-from comics.media import media_url
 from comics.models import Episode, Series
 from comics.reader import public_series
 from extensions import db
@@ -126,14 +132,16 @@ def here(endpoint: str, **values: Any) -> str:
 
 
 def jpeg_links(image: StoredImage | None) -> tuple[ImageLink | None, ImageLink | None]:
-    """Return (image, thumbnail) links to an image's JPEG renditions: the widest, and a narrow one."""
+    """Return (image, thumbnail) links to an image as baseline JPEGs at its JPEG renditions' widths: the
+    widest, and a narrow one."""
     jpegs = image.sources("jpeg") if image is not None else []
-    if not jpegs:
+    if image is None or not jpegs:
         return None, None
     small = [rendition for rendition in jpegs if rendition.width <= THUMBNAIL_WIDTH] or jpegs[:1]
+    # Baseline copies, not the renditions themselves: those are progressive, which some apps cannot show.
     return (
-        ImageLink(absolute(media_url(jpegs[-1].file)), jpegs[-1].width, jpegs[-1].height),
-        ImageLink(absolute(media_url(small[-1].file)), small[-1].width, small[-1].height),
+        ImageLink(baseline_image_href(image, jpegs[-1].width), jpegs[-1].width, jpegs[-1].height),
+        ImageLink(baseline_image_href(image, small[-1].width), small[-1].width, small[-1].height),
     )
 
 

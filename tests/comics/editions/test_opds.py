@@ -109,8 +109,16 @@ def test_a_comic_app_walks_from_the_root_to_an_episode(app: Flask, site: SiteBui
     assert page.mimetype == "image/jpeg" and is_baseline(page.data)
     # The test app's named widths are 320 and 640: 500 is answered at 320, never at 500.
     assert Image.open(io.BytesIO(page.data)).width == 320
-    narrow = fetch(client, stream["href"].replace("{pageNumber}", "2").replace("{maxWidth}", "100"))
-    assert Image.open(io.BytesIO(narrow.data)).width == 320
+
+
+@pytest.mark.parametrize(("asked", "sent"), [(100, 240), (239, 240), (240, 240), (319, 240), (320, 320), (500, 320), (5000, 400)])
+def test_max_width_is_honoured_down_to_the_floor(
+    app: Flask, site: SiteBuilder, client: FlaskClient, asked: int, sent: int
+) -> None:
+    """Below the narrowest named width (320 in tests), maxWidth is rounded down to 80 px steps, never below 240; never upscaled past the 400 px master."""
+    episode = site.episode(site.series(), panels=1)
+    page = fetch(client, f"/opds/pages/{episode.id}/en/0?maxWidth={asked}")
+    assert is_baseline(page.data) and Image.open(io.BytesIO(page.data)).width == sent
 
 
 def test_opensearch_description_and_a_search(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
@@ -267,3 +275,38 @@ def test_the_cbz_is_built_once_per_content_version(tmp_path: Path, monkeypatch: 
         with zipfile.ZipFile(io.BytesIO(fetch(client, "/series/river/1/episode.cbz").data)) as archive:
             assert ElementTree.fromstring(archive.read("ComicInfo.xml")).findtext("Title") == "The first night, redrawn"
         assert builds == ["built", "built"]
+
+
+def test_covers_and_thumbnails_are_baseline_like_the_pages(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
+    """The site's JPEG renditions are progressive; what the catalogue links to is baseline, at the sizes it states."""
+    from comics.images.ingest import store_image
+
+    series = site.series()
+    series.cover = store_image(Image.open(io.BytesIO(panel_png(width=700, height=400))))
+    db.session.commit()
+    site.episode(series, title="The first night")
+    links = [
+        *feed(client, "/opds/series/").entries,
+        *feed(client, "/opds/series/river/").entries,
+        *feed(client, "/opds/latest/").entries,
+    ]
+    found = 0
+    for entry in links:
+        for rel in ("http://opds-spec.org/image", "http://opds-spec.org/image/thumbnail"):
+            href = link(entry, rel, "image/jpeg")["href"]
+            answer = fetch(client, href)
+            assert answer.mimetype == "image/jpeg" and is_baseline(answer.data), href
+            found += 1
+    assert found == 6
+    thumbnail = link(feed(client, "/opds/series/").entries[0], "http://opds-spec.org/image/thumbnail")["href"]
+    assert Image.open(io.BytesIO(fetch(client, thumbnail).data)).width == 320
+
+
+@pytest.mark.parametrize("path", ["/opds/images/{digest}/999.jpg", "/opds/images/{digest}0/320.jpg", "/opds/images/NOT-HEX/320.jpg"])
+def test_a_baseline_image_at_an_unknown_width_or_of_no_image_is_a_404(
+    app: Flask, site: SiteBuilder, client: FlaskClient, path: str
+) -> None:
+    episode = site.episode(site.series())
+    assert episode.thumbnail is not None
+    digest = episode.thumbnail.master.rsplit("/", 1)[-1].removesuffix(".png")
+    fetch(client, path.format(digest=digest), 404)
