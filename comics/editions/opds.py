@@ -11,6 +11,7 @@ versions. Every URL is absolute: comic apps resolve nothing against the page the
 """
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,13 @@ NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPENSEARCH_TYPE = "application/opensearchdescription+xml"
 THUMBNAIL_WIDTH = 320
+# Entries per page of a paged feed (the latest episodes: the FEED_LENGTH setting). Every page links
+# the first, previous, next and last, so an app can walk to every episode (RFC 5005 paging).
 SEARCH_RESULTS = 40
+SERIES_PAGE_SIZE = 50
+# A search lists at most this many episodes, over its pages: past it, words that say more are better.
+SEARCH_MOST = 1000
+SEARCH_HITS_PER_QUERY = 100
 # When nothing is published yet, feeds still need an <updated>: a fixed one keeps their bytes stable.
 EPOCH = datetime(2000, 1, 1)
 
@@ -98,6 +105,49 @@ class EpisodeEntry:
     thumbnail: ImageLink | None
 
 
+@dataclass(frozen=True)
+class Paging:
+    """Where a page of a paged feed stands: its number, its count, and the URL of any page."""
+
+    number: int
+    last: int
+    endpoint: str
+    values: dict[str, Any]
+
+    def url(self, number: int) -> str:
+        """Return the absolute URL of a page; the first is the feed's own URL, without ?page."""
+        return here(self.endpoint, **self.values, **({"page": number} if number > 1 else {}))
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """Return the (rel, URL) links to the first, previous, next and last pages that exist."""
+        links = [("first", self.url(1))]
+        if self.number > 1:
+            links.append(("previous", self.url(self.number - 1)))
+        if self.number < self.last:
+            links.append(("next", self.url(self.number + 1)))
+        links.append(("last", self.url(self.last)))
+        return links
+
+
+def requested_page() -> int:
+    """Return the page number the request asks for (?page=N, from 1); a bad one is a 400."""
+    raw = request.args.get("page", "").strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
+        abort(plain_answer(f"page must be a whole number from 1, such as 2; not {raw[:40]!r}.", 400))
+    return int(raw)
+
+
+def paging(total: int, per_page: int, endpoint: str, **values: Any) -> Paging:
+    """Return the page asked for of a feed of total entries; a page past the last is a 404."""
+    number, last = requested_page(), max(1, math.ceil(total / per_page))
+    if number > last:
+        abort(plain_answer(f"This feed's pages are numbered from 1 to {last}; there is no page {number}.", 404))
+    return Paging(number, last, endpoint, values)
+
+
 @dataclass
 class Feed:
     """What every feed of the catalogue says about itself."""
@@ -108,6 +158,7 @@ class Feed:
     updated: datetime
     up_url: str = ""
     entries: Sequence[NavigationEntry | EpisodeEntry] = field(default_factory=list)
+    paging: Paging | None = None
 
 
 def xml_response(body: str, media_type: str) -> Response:
@@ -192,12 +243,13 @@ def episode_entry(original: Episode, language: str) -> EpisodeEntry:
     )
 
 
-def acquisition_feed(title: str, self_url: str, originals: Iterable[Episode], up_url: str = "") -> Response:
-    """Answer an acquisition feed of these public originals, each in this page's language."""
+def acquisition_feed(title: str, originals: Iterable[Episode], page: Paging, up_url: str = "") -> Response:
+    """Answer one page of an acquisition feed of these public originals, each in this page's language."""
     language = page_language()
     entries = [episode_entry(original, language) for original in originals]
     updated = max((entry.updated for entry in entries), default=atom_time(None))
-    feed = Feed(xml_text(title), self_url, ACQUISITION_TYPE, EPOCH, up_url or here("opds.root"), entries)
+    self_url = page.url(page.number)
+    feed = Feed(xml_text(title), self_url, ACQUISITION_TYPE, EPOCH, up_url or here("opds.root"), entries, page)
     return catalogue_answer(feed, updated)
 
 
@@ -217,6 +269,11 @@ def catalogue_answer(feed: Feed, updated: str | None = None) -> Response:
         OPENSEARCH_TYPE=OPENSEARCH_TYPE,
     )
     return xml_response(body, feed.kind)
+
+
+def public_count(episodes: Select[Episode]) -> int:
+    """Return how many public originals a query of them finds."""
+    return db.session.scalar(episodes.with_only_columns(func.count(Episode.id)).order_by(None)) or 0
 
 
 def newest_publication() -> datetime | None:
@@ -269,13 +326,16 @@ def root() -> Response:
 @bp.get("/opds/latest/")
 @cached_page
 def latest() -> Response:
-    """Serve the newest public episodes of the whole site."""
+    """Serve the public episodes of the whole site, newest first, a page at a time."""
+    per_page = int(current_app.config["FEED_LENGTH"])
+    page = paging(public_count(Episode.public()), per_page, "opds.latest")
     originals = db.session.scalars(
         with_entry_rows(Episode.public())
         .order_by(Episode.published_at.desc(), Episode.id.desc())
-        .limit(int(current_app.config["FEED_LENGTH"]))
+        .offset((page.number - 1) * per_page)
+        .limit(per_page)
     ).unique()
-    return acquisition_feed(_("Latest episodes"), here("opds.latest"), originals)
+    return acquisition_feed(_("Latest episodes"), originals, page)
 
 
 @bp.get("/opds/series/")
@@ -314,12 +374,15 @@ def series_feed(slug: str) -> Response:
     series = db.session.scalar(Series.public().where(Series.slug == slug))
     if series is None:
         abort(404)  # unknown, or with nothing public yet: the same for readers
+    episodes = Episode.public().where(Episode.series_id == series.id)
+    page = paging(public_count(episodes), SERIES_PAGE_SIZE, "opds.series_feed", slug=series.slug)
     originals = db.session.scalars(
-        with_entry_rows(Episode.public().where(Episode.series_id == series.id)).order_by(Episode.number)
+        with_entry_rows(episodes)
+        .order_by(Episode.number)
+        .offset((page.number - 1) * SERIES_PAGE_SIZE)
+        .limit(SERIES_PAGE_SIZE)
     ).unique()
-    return acquisition_feed(
-        series.title_in(page_language()), here("opds.series_feed", slug=series.slug), originals, here("opds.series_list")
-    )
+    return acquisition_feed(series.title_in(page_language()), originals, page, here("opds.series_list"))
 
 
 @bp.get("/opds/search.xml")
@@ -342,22 +405,31 @@ def search_results() -> Response:
     query = request.args.get("q", "").strip()
     if not query:
         return plain_answer(_("Give words to search for, as in /opds/search?q=lantern."), 400)
+    requested_page()  # a bad page number is refused before any search is made
     try:
-        results = search_episodes(query)
+        ids = search_episode_ids(query)
     except SearchQueryError as error:
         return plain_answer(str(error), 400)
-    self_url = here("opds.search_results", q=query)
-    return acquisition_feed(_("Search: %(query)s", query=query), self_url, results)
-
-
-def search_episodes(query: str) -> list[Episode]:
-    """Return the public originals a search finds, best first; a series found stands for its episodes."""
-    ids: list[int] = []
-    for hit in find(query, per_page=SEARCH_RESULTS).hits:
-        if hit.kind == "episode":
-            ids.append(hit.item.id)
-        elif hit.kind == "series":
-            ids.extend(db.session.scalars(Episode.public().with_only_columns(Episode.id).where(Episode.series_id == hit.item.id).order_by(Episode.number)))
-    order = {episode_id: index for index, episode_id in enumerate(dict.fromkeys(ids))}
+    page = paging(len(ids), SEARCH_RESULTS, "opds.search_results", q=query)
+    shown = ids[(page.number - 1) * SEARCH_RESULTS : page.number * SEARCH_RESULTS]
+    order = {episode_id: index for index, episode_id in enumerate(shown)}
     found = db.session.scalars(with_entry_rows(Episode.public().where(Episode.id.in_(order)))).unique()
-    return sorted(found, key=lambda episode: order[episode.id])[:SEARCH_RESULTS]
+    results = sorted(found, key=lambda episode: order[episode.id])
+    return acquisition_feed(_("Search: %(query)s", query=query), results, page)
+
+
+def search_episode_ids(query: str) -> list[int]:
+    """Return the ids of the public originals a search finds, best first, at most SEARCH_MOST; a series
+    found stands for its episodes."""
+    ids: dict[int, None] = {}
+    number, pages = 1, 1
+    while number <= pages and len(ids) < SEARCH_MOST:
+        results = find(query, page=number, per_page=SEARCH_HITS_PER_QUERY)
+        for hit in results.hits:
+            if hit.kind == "episode":
+                ids[hit.item.id] = None
+            elif hit.kind == "series":
+                episodes = Episode.public().with_only_columns(Episode.id).where(Episode.series_id == hit.item.id)
+                ids.update(dict.fromkeys(db.session.scalars(episodes.order_by(Episode.number))))
+        number, pages = number + 1, results.pages
+    return list(ids)[:SEARCH_MOST]

@@ -310,3 +310,82 @@ def test_a_baseline_image_at_an_unknown_width_or_of_no_image_is_a_404(
     assert episode.thumbnail is not None
     digest = episode.thumbnail.master.rsplit("/", 1)[-1].removesuffix(".png")
     fetch(client, path.format(digest=digest), 404)
+
+
+def walk(client: FlaskClient, url: str) -> list[str]:
+    """Walk a paged feed as an app does, from its first page by its next links, checking each page's
+    first, previous, next and last links; return every entry's title, in order."""
+    titles: list[str] = []
+    pages: list[str] = []
+    while url:
+        page = feed(client, url)
+        pages.append(link(page.feed, "self")["href"])
+        titles.extend(entry.title for entry in page.entries)
+        rels = {each["rel"]: each["href"] for each in page.feed.links}
+        assert rels["first"] == pages[0]
+        assert rels.get("previous") == (pages[-2] if len(pages) > 1 else None)
+        assert all(each["type"] == ACQUISITION for each in page.feed.links if each["rel"] in ("first", "previous", "next", "last"))
+        url = rels.get("next", "")
+        if not url:
+            assert rels["last"] == pages[-1]
+    # Back from the last page by the previous links, to the first again.
+    back, url = [], pages[-1]
+    while url:
+        back.append(url)
+        url = next((each["href"] for each in feed(client, url).feed.links if each["rel"] == "previous"), "")
+    assert back == pages[::-1]
+    return titles
+
+
+@pytest.mark.parametrize(
+    ("start", "setting"),
+    [("/opds/latest/", "FEED_LENGTH"), ("/opds/series/lantern/", "SERIES_PAGE_SIZE"), ("/opds/search?q=lantern", "SEARCH_RESULTS")],
+)
+def test_an_app_walks_every_page_of_a_long_feed_to_every_episode(
+    app: Flask, site: SiteBuilder, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, start: str, setting: str
+) -> None:
+    from comics.editions import opds
+
+    app.config["FEED_LENGTH"] = 2
+    monkeypatch.setattr(opds, "SERIES_PAGE_SIZE", 2)
+    monkeypatch.setattr(opds, "SEARCH_RESULTS", 2)
+    series = site.series(slug="lantern", title="The Lantern Road")
+    for number in range(1, 6):
+        site.episode(series, panels=1, title=f"Night {number}")
+    titles = walk(client, start)
+    assert sorted(titles) == [f"The Lantern Road · Episode {n}: Night {n}" for n in range(1, 6)]
+    assert len(titles) == 5
+    third = feed(client, start + ("&" if "?" in start else "?") + "page=3")
+    assert len(third.entries) == 1 and {each["rel"] for each in third.feed.links} >= {"first", "previous", "last"}
+    assert "next" not in {each["rel"] for each in third.feed.links}
+
+
+def test_a_short_feed_is_one_page_that_says_so(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
+    site.episode(site.series())
+    for url in ("/opds/latest/", "/ko/opds/latest/", "/opds/series/river/", "/opds/search?q=river", "/opds/search?q=nothinglikethis"):
+        parsed = feed(client, url)
+        rels = {each["rel"]: each["href"] for each in parsed.feed.links}
+        assert rels["first"] == rels["last"] == rels["self"] and "next" not in rels and "previous" not in rels, url
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("page=0", 400, "page must be a whole number from 1, such as 2; not '0'."),
+        ("page=two", 400, "page must be a whole number from 1"),
+        ("page=-1", 400, "page must be a whole number from 1"),
+        ("page=1.5", 400, "page must be a whole number from 1"),
+        ("page=9999999", 400, "page must be a whole number from 1"),
+        ("page=2", 404, "This feed's pages are numbered from 1 to 1; there is no page 2."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/opds/latest/", "/opds/series/river/", "/opds/search?q=river"])
+def test_a_bad_page_number_gets_a_clear_answer_and_changes_nothing(
+    app: Flask, site: SiteBuilder, client: FlaskClient, path: str, query: str, status: int, message: str
+) -> None:
+    episode = site.episode(site.series())
+    before = (db.session.scalar(select(func.count(Episode.id))), episode.status)
+    response = fetch(client, path + ("&" if "?" in path else "?") + query, status)
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.scalar(select(func.count(Episode.id))), episode.status) == before
