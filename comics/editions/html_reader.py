@@ -32,6 +32,8 @@ WORDS: dict[str, dict[str, str]] = {
         "translated_by": "translated by",
         "warning": "Content warning",
         "end": "The end of this episode.",
+        "language": "English",
+        "languages": "Other languages",
     },
     "ko": {
         "stories": "이야기",
@@ -43,8 +45,19 @@ WORDS: dict[str, dict[str, str]] = {
         "translated_by": "번역",
         "warning": "주의",
         "end": "이번 화는 여기까지입니다.",
+        "language": "한국어",
+        "languages": "다른 언어",
     },
 }
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """A link from a page to the same page in another language of the edition, named in that language."""
+
+    language: str
+    name: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -83,17 +96,41 @@ def episode_page(episode: EpisodeContent) -> str:
     return f"{series_folder(episode)}/{episode.number:03d}.html"
 
 
+def edition_pages(content: EditionContent) -> frozenset[str]:
+    """Return the path of every series and episode page an edition holds, in every language."""
+    paths: set[str] = set()
+    for _, shelf in content.shelves:
+        for series in shelf:
+            paths.add(f"{series_folder(series)}/index.html")
+            paths.update(episode_page(episode) for episode in series.episodes)
+    return frozenset(paths)
+
+
 def panel_path(episode: EpisodeContent, index: int) -> str:
     """Return the path of a panel's JPEG, e.g. en/the-lantern-road/001/0001.jpg."""
     return f"{series_folder(episode)}/{episode.number:03d}/{page_name(index)}"
 
 
 class ReaderPages:
-    """Renders the reader's pages, each as (path in the edition, UTF-8 bytes)."""
+    """Renders the reader's pages, each as (path in the edition, UTF-8 bytes).
+
+    index() comes first: it learns which pages the edition holds, so each series and episode page can
+    link to itself in the edition's other languages (a plain relative link: file://, no JavaScript).
+    """
 
     def __init__(self, imprint: Imprint = NEUTRAL) -> None:
         self.imprint = imprint
         self.env = environment()
+        self.pages: frozenset[str] = frozenset()
+
+    def other_languages(self, path: str, language: str) -> list[LanguageLink]:
+        """Return links to the page at path (in language) in each other language the edition holds it in."""
+        within = path.split("/", 1)[1]
+        return [
+            LanguageLink(code, words["language"], f"../../{code}/{within}")
+            for code, words in WORDS.items()
+            if code != language and f"{code}/{within}" in self.pages
+        ]
 
     def _render(self, template: str, **context: object) -> bytes:
         return self.env.get_template(template).render(imprint=self.imprint, **context).encode()
@@ -105,12 +142,21 @@ class ReaderPages:
     def index(self, content: EditionContent) -> tuple[str, bytes]:
         """Return the top page: every series, by language."""
         lang = content.shelves[0][0]
+        self.pages = edition_pages(content)
         return "index.html", self._render("index.html", lang=lang, root="", shelves=content.shelves, words=WORDS)
 
     def series(self, series: SeriesContent) -> tuple[str, bytes]:
         """Return a series' page: its summary and its episodes."""
-        page = self._render("series.html", lang=series.language, root="../../", series=series, words=WORDS[series.language])
-        return f"{series_folder(series)}/index.html", page
+        path = f"{series_folder(series)}/index.html"
+        page = self._render(
+            "series.html",
+            lang=series.language,
+            root="../../",
+            series=series,
+            words=WORDS[series.language],
+            languages=self.other_languages(path, series.language),
+        )
+        return path, page
 
     def episode(
         self, series: SeriesContent, position: int, pages: Sequence[EncodedPage]
@@ -137,5 +183,6 @@ class ReaderPages:
             previous=series.episodes[position - 1] if position > 0 else None,
             next=series.episodes[position + 1] if position + 1 < len(series.episodes) else None,
             words=WORDS[episode.language],
+            languages=self.other_languages(episode_page(episode), episode.language),
         )
         return episode_page(episode), page

@@ -84,6 +84,16 @@ def test_an_episode_is_reached_and_read_from_file_with_no_network(exported: Expo
             page.get_by_role("link", name="1화: 강").click()
             read_to_the_end(page)
             assert page.locator("html").get_attribute("lang") == "ko"
+
+            # The same page in the other language, from an episode and from a series page.
+            page.locator("nav.languages").get_by_role("link", name="English").click()
+            page.wait_for_url("**/en/lantern/001.html")
+            assert page.locator("html").get_attribute("lang") == "en"
+            page.locator(".crumbs").get_by_role("link", name="The Lantern").click()
+            page.wait_for_url("**/en/lantern/index.html")
+            page.locator("nav.languages").get_by_role("link", name="한국어").click()
+            page.wait_for_url("**/ko/lantern/index.html")
+            assert page.locator("h1").inner_text() == "등불"
         finally:
             browser.close()
     assert refused == [] and errors == [], (refused, errors)
