@@ -3,7 +3,9 @@
 /opds/ is the root navigation feed: the latest episodes, every series, the catalogue in each language,
 and an OpenSearch description. Each series has an acquisition feed with an entry per public episode:
 its CBZ (open access), its cover and thumbnail, and an OPDS-PSE 1.2 stream of its pages
-(comics.editions.downloads). Like every page, the catalogue is in the language of its URL (/ko/opds/…),
+(comics.editions.downloads). The latest episodes, a search and a series' feed come a page at a time
+(?page=N), each page linking the first, previous, next and last (RFC 5005), so an app reaches every
+episode. Like every page, the catalogue is in the language of its URL (/ko/opds/…),
 and each entry is the episode's version in that language, or its original where it has none.
 
 Only what readers may see now is listed: public originals (Episode.public()) and their public
