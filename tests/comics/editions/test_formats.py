@@ -128,7 +128,7 @@ def test_a_zip_refuses_paths_that_leave_it(name: str) -> None:
 
 
 def test_slides_cut_a_tall_panel_at_quiet_rows_and_pack_short_ones() -> None:
-    tall = drawing(960, 3000, bands=6)  # gutters every 500 rows
+    tall = drawing(640, 3000, bands=6)  # gutters every 500 rows; at the readable width, so not scaled
     pieces = list(screen_pieces([tall]))
     assert all(piece.height <= SLIDE_SIZE[1] for piece in pieces)
     assert sum(piece.height for piece in pieces) == 3000
@@ -136,7 +136,7 @@ def test_slides_cut_a_tall_panel_at_quiet_rows_and_pack_short_ones() -> None:
     top = 0
     for piece in pieces[:-1]:
         top += piece.height
-        assert tall.crop((0, top - 1, 960, top + 1)).getextrema() == ((255, 255), (255, 255), (255, 255))
+        assert tall.crop((0, top - 1, 640, top + 1)).getextrema() == ((255, 255), (255, 255), (255, 255))
     short = [drawing(400, 300), drawing(400, 300), drawing(400, 600)]
     assert [len(group) for group in group_pieces(screen_pieces(short))] == [2, 1]
     slide = compose_slide([short[0], short[1]])
