@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
 from comics.data_saver import data_saver_source, episode_cost, prefetch_sources
+from comics.giving.page import give_words
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.stats.counting import counts_episode_views
@@ -175,6 +176,8 @@ def episode_detail(slug: str, number: int) -> Response:
         artist=series.artist,
         saver=saver,
         cost=episode_cost(episode.panels),
+        # The end card's Give button: the organisation's own link and words for this language.
+        give=give_words(language),
     )
     response = make_response(page)
     response.vary.add("Save-Data")
