@@ -196,13 +196,14 @@ def test_a_reader_reads_saves_downloads_and_gives(stack: Stack, browser: Browser
         )
         person.check()
 
-        # The Give page, from the end of the episode, and its donation link, which leaves the site.
-        page.locator(".artist-card").get_by_role(
-            "link", name=person._("Give to %(site)s, which publishes these stories", site=SITE_NAME)
-        ).click()
+        # The end of the episode gives straight to the donation link, and leads to the Give page, whose
+        # donation link leaves the site.
+        donation = DEMO_DONATION_LINKS[language]
+        end_card = page.locator(".artist-card")
+        assert end_card.get_by_role("link", name=person._("Give to %(site)s", site=SITE_NAME), exact=True).get_attribute("href") == donation
+        end_card.get_by_role("link", name=person._("More about giving")).click()
         page.wait_for_url(person.url("/give/"))
         person.sees(person._("Give"))
-        donation = DEMO_DONATION_LINKS[language]
         person.page.get_by_text(
             person._("This link leaves this site for %(host)s. This site loads nothing from it and does not see what you give.", host="example.org")
         ).wait_for()
