@@ -23,6 +23,7 @@ from artists.permissions import (
     signed_in_user,
 )
 from comics.data_saver import episode_cost
+from comics.giving.page import give_words
 from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
@@ -331,6 +332,7 @@ def preview_episode(episode_id: int) -> str:
         artist=series.artist,
         saver=None,
         cost=episode_cost(episode.panels),
+        give=give_words(page_language()),  # the end card's Give button, as readers will see it
         stage=stage(episode),
     )
 
