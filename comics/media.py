@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, g, send_file
+from flask import Blueprint, Response, abort, g, request
 
 from comics.image_uses import is_public_file
 from comics.images.media_store import media_store
@@ -44,10 +44,22 @@ def stored_path(name: str) -> Path:
 
 
 def send_media(path: Path, name: str, *, public: bool) -> Response:
-    """Send a stored file: immutable for everyone when public, private and unstored otherwise."""
-    response = send_file(
-        path, mimetype=media_type_for(name), etag=True, conditional=True, max_age=ONE_YEAR if public else None
-    )
+    """Send a stored file: immutable for everyone when public, private and unstored otherwise.
+
+    Read whole (a rendition is tens to hundreds of kB), so no open file outlives an answer that is
+    cut short or never read (a 304, an image load the browser cancels). Its name is its content's
+    hash, so it is its own strong ETag; a Range gets its part.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype=media_type_for(name))
+    response.set_etag(path.stem)
+    if public:
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
     if public:
         response.cache_control.public = True
         response.cache_control.immutable = True
