@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from babel import Locale
 from flask import Response, current_app, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
@@ -123,14 +124,29 @@ def page_locale() -> str:
     return locale_of(page_language()).locale
 
 
-def language_name(code: str) -> str:
-    """Return a language's name in that language ("한국어").
+def native_name(code: str) -> str:
+    """Return a language's name in that language ("한국어"), as a reader looking for their own looks for
+    it: the language switch's words.
 
     An episode may be lettered in a language the site does not serve (import-episode keeps any
     ComicInfo tag, such as "ja"): it has no entry, and is named by its tag.
     """
     known = LANGUAGE_LOCALES.get(code)
     return known.native_name if known else code
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """Return a language's name in the page's language (or in_language), to stand inside a sentence:
+    "영어 원작 보기" on a Korean page, "Read the original in Korean" on an English one.
+
+    The names come from Babel's CLDR data (Locale.languages), so a tag the site does not serve ("ja")
+    is still named in words (일본어, Japanese); only a tag CLDR does not know is shown as itself.
+    """
+    language = in_language or page_language()
+    known = LANGUAGE_LOCALES.get(language)
+    names = Locale.parse(known.locale if known else language).languages
+    base = code.split("-")[0]
+    return str(names.get(code.replace("-", "_")) or names.get(base) or code)
 
 
 def og_locale(code: str) -> str:
@@ -177,7 +193,7 @@ def root_url_for(endpoint: str, **values: Any) -> str:
 
 @dataclass(frozen=True)
 class LanguageLink:
-    """This page in one language: its code, its name in that language and its path."""
+    """This page in one language: its code, its name in that language (native_name) and its path."""
 
     code: str
     name: str
@@ -186,7 +202,7 @@ class LanguageLink:
 
 def language_links() -> list[LanguageLink]:
     """Return this page in each language of the site, for the language switch and the alternates."""
-    return [LanguageLink(code, language_name(code), path_in(code)) for code in site_languages()]
+    return [LanguageLink(code, native_name(code), path_in(code)) for code in site_languages()]
 
 
 def other_language_links() -> list[LanguageLink]:

@@ -43,7 +43,7 @@ from comics.models import Episode, Series
 from comics.reader import public_series
 from extensions import db
 from web.absolute_urls import absolute, site_origin
-from web.languages import language_name, page_language, site_languages, url_for_language
+from web.languages import native_name, page_language, site_languages, url_for_language
 from web.page_cache import cached_page
 
 bp = Blueprint("opds", __name__)
@@ -313,11 +313,11 @@ def root() -> Response:
         entries.append(
             NavigationEntry(
                 id=stable_id("opds", "language", code),
-                title=language_name(code),
+                title=native_name(code),
                 updated=updated,
                 href=absolute(url_for_language(code, "opds.root")),
                 type=NAVIGATION_TYPE,
-                content=language_name(code),
+                content=native_name(code),
                 language=code,
             )
         )

@@ -38,5 +38,5 @@ def choose_language() -> Response | tuple[Response | str, int]:
     db.session.commit()
     # The notice is read on the next page, which is in the chosen language: say it in that language.
     with force_locale(locale_of(language).locale):
-        message = _("Your studio is now in %(language)s.", language=language_name(language))
+        message = _("Your studio is now in %(language)s.", language=language_name(language, in_language=language))
     return done(url_for_language(language, "studio.dashboard"), message)

@@ -22,7 +22,7 @@ from comics.demo.loader import DEMO_DONATION_LINKS
 from comics.demo.script_ko import series_in_korean
 from tests.comics.test_browser_reader import scroll_to_end
 from tests.journeys.people import HANG_GUARD_MS, Person, catalogue
-from web.languages import language_name
+from web.languages import native_name
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -95,7 +95,7 @@ def wait_at_panel(page: Page, number: int) -> None:
 def switch_language(person: Person, to: str, panel: int) -> None:
     """Use the header's language switch and land on the same panel of the episode in that language."""
     page = person.page
-    page.locator("header.site-header").get_by_role("link", name=language_name(to), exact=True).click()
+    page.locator("header.site-header").get_by_role("link", name=native_name(to), exact=True).click()
     page.wait_for_url(f"{address(person, to, EPISODE)}#panel-{panel}")
     assert page.locator("html").get_attribute("lang") == to
     page.get_by_role("heading", level=1).filter(has_text=episode_heading(to)).wait_for()
