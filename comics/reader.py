@@ -6,8 +6,8 @@ the page's language where they have been written in it.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
-from sqlalchemy import select
+from flask import Blueprint, Response, abort, current_app, jsonify, make_response, render_template, request
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
@@ -18,7 +18,7 @@ from comics.models import Episode, Panel, Series
 from comics.stats.counting import counts_episode_views
 from extensions import db
 from web.converters import page_arg
-from web.languages import page_language
+from web.languages import page_language, root_url_for
 from web.page_cache import cached_page
 
 bp = Blueprint("comics", __name__)
@@ -113,7 +113,13 @@ def home() -> str:
         .order_by(Episode.published_at.desc(), Episode.id.desc())
         .limit(LATEST_EPISODES)
     ).all()
-    return render_template("comics/home.html", latest=latest, series_list=public_series())
+    return render_template(
+        "comics/home.html",
+        latest=latest,
+        series_list=public_series(),
+        # One address in every language, so a browser keeps one copy (static/js/follow.js).
+        latest_numbers_url=root_url_for("comics.latest_numbers"),
+    )
 
 
 @bp.get("/series/<slug>/")
@@ -138,9 +144,31 @@ def series_detail(slug: str) -> str:
     if first is None:
         # A series whose every episode is still a draft does not exist for readers yet.
         abort(404)
-    return render_template(
-        "comics/series.html", series=series, episodes=episodes, order=order, first=first
+    # The Follow button (static/js/follow.js) notes it as seen, so the home page marks only later ones.
+    latest = db.session.scalar(
+        select(func.max(Episode.number)).where(Episode.series_id == series.id, Episode.original_id.is_(None), Episode.is_public)
     )
+    return render_template(
+        "comics/series.html", series=series, episodes=episodes, order=order, first=first, latest=latest
+    )
+
+
+@bp.get("/latest.json")
+@cached_page
+def latest_numbers() -> Response:
+    """Answer every public series' latest public episode number, {"latest": {slug: number}}.
+
+    One small answer, the same for every reader (no cookie, nothing about who asks), from which
+    static/js/follow.js marks the series this browser follows that have episodes it has not seen. It is
+    a cached page like the others, so a publication (or a scheduled one coming due) changes it at once.
+    """
+    rows = db.session.execute(
+        select(Series.slug, func.max(Episode.number).label("number"))
+        .join(Episode, Episode.series_id == Series.id)
+        .where(Episode.original_id.is_(None), Episode.is_public)
+        .group_by(Series.slug)
+    )
+    return jsonify(latest={row.slug: row.number for row in rows})
 
 
 @bp.get("/series/<slug>/<episode_number:number>/")

@@ -150,8 +150,10 @@ if (article && !wanted) {
 }
 
 // "Continue reading" on the home and series pages, drawn from the places kept above, titles in the
-// page's language where the episode was read in it; one button forgets them all.
+// page's language where the episode was read in it; one button forgets them all (and the series
+// followed: follow.js listens to it too). Its note is shown while anything is kept.
 const shelf = document.querySelector(".continue-reading");
+const keptNote = document.querySelector(".kept-here");
 if (shelf) {
   const language = document.documentElement.lang;
   const series = shelf.dataset.series;
@@ -172,14 +174,20 @@ if (shelf) {
     list.append(item);
   }
   shelf.hidden = !list.children.length;
-  shelf.querySelector(".forget-history").addEventListener("click", () => {
+  if (keptNote && list.children.length) keptNote.hidden = false;
+}
+if (keptNote) {
+  keptNote.querySelector(".forget-history").addEventListener("click", () => {
     try {
       localStorage.removeItem(PLACES);
     } catch {
       // nothing was kept
     }
-    list.replaceChildren();
-    shelf.hidden = true;
+    if (shelf) {
+      shelf.querySelector(".continue-list").replaceChildren();
+      shelf.hidden = true;
+    }
+    keptNote.hidden = true;
   });
 }
 
