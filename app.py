@@ -254,6 +254,7 @@ def configure_cli(app: Flask) -> None:
     """Register the operators' flask commands."""
     from artists.accounts import create_user_command
     from artists.factor_reset import reset_factors_command
+    from comics.backups.commands import backup_command, restore_command
     from comics.demo.loader import demo_command
     from comics.discovery.search_page import search_reindex_command
     from comics.editions.commands import export_offline_command
@@ -267,5 +268,6 @@ def configure_cli(app: Flask) -> None:
     for command in (
         import_episode_command, media_gc_command, render_worker_command, render_requeue_command,
         demo_command, create_user_command, reset_factors_command, export_offline_command, search_reindex_command,
+        backup_command, restore_command,
     ):
         app.cli.add_command(command)

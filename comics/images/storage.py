@@ -12,12 +12,13 @@ filesystem, so a name from a URL can never walk out of the root.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ _NAME = re.compile(rf"(?P<fan>[0-9a-f]{{2}})/(?P=fan)[0-9a-f]{{{HASH_DIGITS - 2}
 _FAN = re.compile(r"[0-9a-f]{2}")
 _TEMP_PREFIX = ".incoming-"
 _TEMP = re.compile(re.escape(_TEMP_PREFIX) + r"[A-Za-z0-9_]+\.part")
+# A file in the root whose exclusive lock, held by a backup (comics.backups), holds every deletion back.
+HOLD_MARKER = ".deletions-held"
 
 
 class InvalidMediaName(ValueError):
@@ -78,6 +81,7 @@ class SweepReport:
     removed_bytes: int = 0
     young: int = 0
     young_bytes: int = 0
+    held: bool = False  # nothing was removed: a backup holds deletions back (MediaStore.holding_deletions)
 
 
 class MediaStore:
@@ -130,11 +134,52 @@ class MediaStore:
         _fsync_directory(final.parent)
         return name
 
+    @contextlib.contextmanager
+    def holding_deletions(self) -> Iterator[None]:
+        """Keep every file in place while the block runs: delete() and sweep() remove nothing meanwhile.
+
+        For a backup (comics.backups), which copies the database first and the files after: a file a row
+        of that copy names must still be here when the files are read, even if its row is deleted in
+        between. Waits for deletions and sweeps under way to finish, and for another backup. Whatever is
+        left meanwhile has no row, so the sweep removes it after the grace.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / HOLD_MARKER, "a") as handle:
+            # Blocks while a deletion or a sweep is under way (each holds a shared lock), or another backup.
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _deletions_allowed(self) -> Iterator[bool]:
+        """Yield whether files may be removed now (no backup holds them), holding that answer until the end."""
+        try:
+            handle = open(self.root / HOLD_MARKER, "a")  # noqa: SIM115 - closed below, after the lock's block
+        except FileNotFoundError:
+            yield True  # no root yet: nothing to remove, and no backup of it running
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+
     def delete(self, names: Iterable[str]) -> None:
-        """Remove the named files; names already gone are ignored, invalid ones refused before any removal."""
+        """Remove the named files; names already gone are ignored, invalid ones refused before any removal.
+
+        While a backup holds deletions (holding_deletions), the files stay: no row names them any more,
+        so the sweep removes them once the grace has passed.
+        """
         paths = [self.path_of(name) for name in names]
-        for path in paths:
-            path.unlink(missing_ok=True)
+        with self._deletions_allowed() as allowed:
+            if not allowed:
+                return
+            for path in paths:
+                path.unlink(missing_ok=True)
 
     def sweep(self, referenced: Collection[str], grace_seconds: int = 3600) -> SweepReport:
         """Remove files no row references and temporary files, both only once older than the grace.
@@ -142,12 +187,18 @@ class MediaStore:
         The grace keeps an upload in flight (files written, rows not yet committed) from being swept.
         Files whose names this store could not have made are never touched. Reports what was removed,
         as names relative to the root, and what was kept only because it is younger than the grace.
+        While a backup holds deletions it removes nothing, and says so (held).
         """
-        cutoff = time.time() - grace_seconds
-        keep = set(referenced)
-        report = SweepReport()
         if not self.root.is_dir():
-            return report
+            return SweepReport()
+        with self._deletions_allowed() as allowed:
+            if not allowed:
+                return SweepReport(held=True)
+            return self._sweep(set(referenced), grace_seconds)
+
+    def _sweep(self, keep: set[str], grace_seconds: int) -> SweepReport:
+        cutoff = time.time() - grace_seconds
+        report = SweepReport()
         for folder in sorted(self.root.iterdir()):
             if not (_FAN.fullmatch(folder.name) and folder.is_dir()):
                 continue

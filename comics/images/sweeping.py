@@ -45,6 +45,9 @@ def sweep_orphans(app: Flask, grace_seconds: int | None = None) -> list[str]:
     grace = app.config["MEDIA_SWEEP_GRACE_SECONDS"] if grace_seconds is None else grace_seconds
     with app.app_context():
         report = media_store(app).sweep(referenced_files(), grace_seconds=grace)
+    if report.held:
+        log.info("media sweep: skipped while a backup holds deletions; the next sweep removes what is left")
+        return []
     # Every sweep says what it did, nothing included: an operator can see that it runs, and what a
     # crash left that waits for the grace. Counts and sizes only: a name says nothing worth logging.
     log.info(
