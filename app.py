@@ -63,6 +63,7 @@ def configure_extensions(app: Flask) -> None:
     from comics.publishing.workflow import next_publication
     from web.languages import page_locale
     from web.page_cache import expire_at_publications
+    from web.particle_messages import use_particle_messages
     from web.static_assets import fingerprints
 
     db.init_app(app)
@@ -80,6 +81,7 @@ def configure_extensions(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "web" / "translations")
     babel.init_app(app, locale_selector=page_locale)
+    use_particle_messages(app, babel)  # 작품은, 회차는: Korean particles chosen by the word they follow
     csrf.init_app(app)
     compress.init_app(app)
     fingerprints(app)  # hashed once at start-up, for static_url()
