@@ -126,7 +126,7 @@ class EditionWriter:
             self.write(f"tv/{episode.language}/{episode.stem}/{page_name(index)}", data)
 
     def video(self, episode: EpisodeContent, masters: list[Image.Image]) -> None:
-        # From the masters, not the 800 px pages: a 640 px column needs no second lossy step.
+        # From the masters, not the 800 px pages: a column up to 960 px wide needs no second lossy step.
         column = video.video_column(masters)
         transcripts = [panel.transcript for panel in episode.panels]
         plan = video.episode_plan(column, transcripts)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 FPS = 24
 FRAME_SIZE = (1280, 720)
 SCROLL_PIXELS_PER_SECOND = 480
+# A panel taller than the frame is read as it passes: after resting on its top, the scroll moves down it
+# at half the speed between panels, and rests a moment on its bottom, so no part is seen only in passing.
+PAN_PIXELS_PER_SECOND = 240
+LAST_LOOK_SECONDS = 1.0
 HOLD_SECONDS = 2.0
 # Reading time added per character of a panel's transcript, up to a longest hold.
 SECONDS_PER_CHARACTER = 0.05
@@ -21,7 +25,8 @@ LONGEST_HOLD_SECONDS = 6.0
 
 @dataclass(frozen=True)
 class Stop:
-    """Where the scroll rests on one panel: the offset of the frame's top, and the frames it stays."""
+    """Where the scroll stays on one panel: the offset of the frame's top when it arrives, and the frames it
+    stays (resting, and for a panel taller than the frame, moving down it and resting on its bottom)."""
 
     panel: int
     offset: int
@@ -81,9 +86,13 @@ def plan_scroll(
         if offsets:
             distance = abs(target - offsets[-1])
             offsets.extend(eased(offsets[-1], target, math.ceil(distance / speed)) if distance else ())
-        hold = hold_frames(transcript, fps)
-        stops.append(Stop(index, target, len(offsets), hold))
-        offsets.extend([target] * hold)
+        first_frame = len(offsets)
+        offsets.extend([target] * hold_frames(transcript, fps))
+        bottom = stop_offset(top + height - frame_height, frame_height, strip_height, frame_height)
+        if bottom > target:
+            offsets.extend(eased(target, bottom, math.ceil((bottom - target) * fps / PAN_PIXELS_PER_SECOND)))
+            offsets.extend([bottom] * round(LAST_LOOK_SECONDS * fps))
+        stops.append(Stop(index, target, first_frame, len(offsets) - first_frame))
         top += height
     return ScrollPlan(tuple(offsets), tuple(stops), fps)
 

@@ -1,10 +1,12 @@
 """An episode as an MP4 for TVs and media players: the strip scrolled, resting on each panel, made by ffmpeg.
 
 H.264 Main profile at level 4.0 (what a TV's USB player of the last fifteen years plays), yuv420p,
-1280×720, +faststart, no audio. Frames are drawn here and piped to ffmpeg raw, so the only input is
-pixels, and nothing about the machine goes out: no metadata copied (-map_metadata -1), no muxer or
-encoder names (bitexact flags), and x264's SEI, which spells out its version and options, removed
-from the stream. A fixed thread count keeps x264's output the same on any machine.
+1280×720, +faststart, no audio. The panels are as wide as their masters, up to three quarters of the
+frame's width (LARGEST_COLUMN): an 800 px master is shown at its own size, sharp and 1.25× as wide as
+the old 640 px column; a 1600 px master at 960 px, with letters a sofa reads. Frames are drawn here and
+piped to ffmpeg raw, so the only input is pixels, and nothing about the machine goes out: no metadata
+copied (-map_metadata -1), no muxer or encoder names (bitexact flags), and x264's SEI, which spells out
+its version and options, removed from the stream. A fixed thread count keeps x264's output the same on any machine.
 
 No B-frames (-bf 0): every frame is shown in the order it is decoded, so the MP4 needs no
 composition-time box and no edit list shifting its start, and a TV's hardware player, which may trust
@@ -23,7 +25,8 @@ from PIL import Image
 from comics.editions.jpeg import fit_width
 from comics.editions.scroll_plan import FRAME_SIZE, ScrollPlan, plan_scroll
 
-VIDEO_COLUMN_WIDTH = 640
+# The widest a panel is shown: three quarters of the frame, so a scroll still shows where it goes.
+LARGEST_COLUMN = 960
 X264_THREADS = 2
 
 
@@ -68,8 +71,8 @@ def mux_command(ffmpeg: str, stream: Path, out: Path, fps: int) -> list[str]:
     ]  # fmt: skip
 
 
-def video_column(panels: Iterable[Image.Image], width: int = VIDEO_COLUMN_WIDTH) -> list[Image.Image]:
-    """Return the panels narrowed to the video's column, as RGB."""
+def video_column(panels: Iterable[Image.Image], width: int = LARGEST_COLUMN) -> list[Image.Image]:
+    """Return the panels as the video shows them, as RGB: at their own width up to the largest column, never upscaled."""
     return [fit_width(panel, width).convert("RGB") for panel in panels]
 
 
@@ -78,8 +81,9 @@ def episode_plan(column: Sequence[Image.Image], transcripts: Sequence[str]) -> S
     return plan_scroll([panel.height for panel in column], transcripts)
 
 
-def stacked(column: Sequence[Image.Image], width: int = VIDEO_COLUMN_WIDTH) -> Image.Image:
-    """Return the panels as one strip, each centred on black, with a frame's height of black below."""
+def stacked(column: Sequence[Image.Image]) -> Image.Image:
+    """Return the panels as one strip as wide as the widest, each centred on black, with a frame's height of black below."""
+    width = max(panel.width for panel in column)
     height = sum(panel.height for panel in column) + FRAME_SIZE[1]
     strip = Image.new("RGB", (width, height))
     top = 0

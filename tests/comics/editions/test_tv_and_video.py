@@ -123,3 +123,57 @@ def test_a_very_tall_panel_is_cut_into_readable_screens_that_fill_the_height() -
         assert READABLE_WIDTH <= right - left <= 800
         assert bottom - top <= SLIDE_SIZE[1]
     assert all(bottom - top >= 0.9 * SLIDE_SIZE[1] for _, top, _, bottom in boxes[:-1])
+
+
+def frame_at(path: Path, frame: int, fps: int) -> Image.Image:
+    """Return one decoded frame of a video, by its number."""
+    ffmpeg = require_tool("ffmpeg")
+    command = [
+        ffmpeg,
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-vf",
+        f"select=eq(n\\,{frame})",
+        "-frames:v",
+        "1",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "png",
+        "-",
+    ]
+    return Image.open(io.BytesIO(subprocess.run(command, capture_output=True, check=True).stdout))
+
+
+def test_a_video_shows_demo_like_panels_at_their_masters_width_filling_the_frames_height(tmp_path: Path) -> None:
+    require_tool("ffmpeg")
+    column = video.video_column(panels_of(DEMO_PANELS[:2]))
+    plan = video.episode_plan(column, ["", ""])
+    path = tmp_path / "episode.mp4"
+    video.render_video(column, plan, path)
+    for stop in plan.stops:
+        picture = frame_at(path, stop.first_frame, plan.fps)
+        assert picture.size == video.FRAME_SIZE
+        box = picture.convert("L").point(lambda value: 255 if value > 32 else 0).getbbox()
+        assert box is not None
+        left, top, right, bottom = box
+        # 800 px masters at their own width, over the whole height: 1.25× the old 640 px column's width.
+        assert right - left >= 790 and bottom - top >= 0.9 * video.FRAME_SIZE[1]
+        assert (right - left) * (bottom - top) >= 1.25 * 640 * 0.9 * video.FRAME_SIZE[1]
+
+
+@pytest.mark.parametrize(("master", "shown"), [(1600, 960), (800, 800), (500, 500)])
+def test_a_video_column_is_as_wide_as_its_master_up_to_three_quarters_of_the_frame(master: int, shown: int) -> None:
+    (panel,) = video.video_column(panels_of([(master, master * 2)]))
+    assert panel.width == shown and panel.width <= video.LARGEST_COLUMN
+
+
+def test_the_scroll_moves_down_a_panel_taller_than_the_frame_and_rests_on_its_bottom() -> None:
+    plan = video.episode_plan([Image.new("RGB", (800, 2000)), Image.new("RGB", (800, 500))], ["A long panel.", ""])
+    tall = plan.stops[0]
+    seen = plan.offsets[tall.first_frame : tall.first_frame + tall.frames]
+    assert seen[0] == 0 and seen[-1] == 2000 - video.FRAME_SIZE[1]  # from its top to its bottom
+    assert list(seen) == sorted(seen)
+    assert seen.count(seen[-1]) >= plan.fps  # a second's rest on its bottom, within the panel's cue
