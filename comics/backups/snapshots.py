@@ -38,6 +38,7 @@ from comics.backups.databases import DUMP_NAMES, describe, dump_database, engine
 from comics.backups.restic import BackupError, Snapshot
 from comics.images.ingest import referenced_files
 from comics.images.media_store import media_store
+from comics.images.models import StoredImage
 from comics.images.storage import HOLD_MARKER, MediaStore, check_name
 from extensions import db
 from web.content_version import bump_content_version
@@ -104,6 +105,10 @@ def take_backup(app: Flask, say: Say = lambda message: None) -> BackupSummary:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     engine = engine_of(url)
     store = media_store(app)
+    if not inspect(db.engine).has_table(StoredImage.__tablename__):
+        raise BackupError(
+            f"the database {describe(url)} holds none of the site's tables (`flask --app app db upgrade` makes them): nothing to back up"
+        )
     media_root = store.root.resolve()
     parent = _parent(store)
     with store.holding_deletions(), _staging(app, ".backup-") as staging:

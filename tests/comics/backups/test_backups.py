@@ -401,3 +401,9 @@ def test_deletions_and_sweeps_wait_while_a_backup_holds_them(tmp_path: Path) -> 
         report = store.sweep(set(), grace_seconds=0)
         assert store.exists(name) and report.held and report.removed == []
     assert store.sweep(set(), grace_seconds=0).removed == [name]
+
+
+def test_backup_of_a_database_without_the_sites_tables_says_so(app: Flask, repository: Path) -> None:
+    db.drop_all()
+    assert "holds none of the site's tables (`flask --app app db upgrade` makes them): nothing to back up" in backup_output(app)
+    assert restic.snapshots() == []
