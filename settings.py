@@ -115,6 +115,15 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SECOND_FACTOR_FRESH_SECONDS": 600,
         # What an editor confirms, item by item, before an episode or a revision goes public.
         "REVIEW_CHECKLIST": list(DEFAULT_REVIEW_CHECKLIST),
+        # The items an editor cannot confirm while a review flag of the episode is open (docs/review.md);
+        # None: the built-in items on people and crossings (comics.publishing.checklist), where the checklist has them.
+        "REVIEW_FLAGGED_ITEMS": None,
+        # Names of real people and places, border towns and routes, brokers' names: words the editor is
+        # shown wherever they are lettered in a panel or written by the artist (docs/review.md).
+        "REVIEW_WATCHLIST": [],
+        # Read each panel's lettering with Tesseract, with the renditions, as a draft for the artist.
+        "REVIEW_READ_LETTERING": True,
+        "REVIEW_READING_LANGUAGES": "kor+eng",
     }
 
 
@@ -162,6 +171,7 @@ def check_settings(config: Mapping[str, Any]) -> None:
     check_session_settings(config)
     check_security_settings(config)
     check_review_checklist(config.get("REVIEW_CHECKLIST"))
+    check_review_watch(config)
     check_languages(config.get("LANGUAGES"), config.get("DEFAULT_LANGUAGE"))
 
 
@@ -231,6 +241,19 @@ def check_review_checklist(items: object) -> None:
         raise ValueError("each item of REVIEW_CHECKLIST must be at most 300 characters")
     if len({item.strip() for item in items}) != len(items):
         raise ValueError(f"REVIEW_CHECKLIST names an item twice: {items!r}")
+
+
+def check_review_watch(config: Mapping[str, Any]) -> None:
+    """Refuse a watch list that is not a list of words, or flagged items that are not on the checklist."""
+    watchlist = config.get("REVIEW_WATCHLIST", [])
+    if not isinstance(watchlist, (list, tuple)) or not all(isinstance(word, str) and word.strip() for word in watchlist):
+        raise ValueError(f"REVIEW_WATCHLIST must be a list of names and places to look for, such as [\"Hyesan\"], not {watchlist!r}")
+    flagged = config.get("REVIEW_FLAGGED_ITEMS")
+    if flagged is None:
+        return
+    checklist = [item.strip() for item in config.get("REVIEW_CHECKLIST") or ()]
+    if not isinstance(flagged, (list, tuple)) or any(not isinstance(item, str) or item.strip() not in checklist for item in flagged):
+        raise ValueError(f"REVIEW_FLAGGED_ITEMS must be items of REVIEW_CHECKLIST, word for word, not {flagged!r}")
 
 
 def check_session_settings(config: Mapping[str, Any]) -> None:

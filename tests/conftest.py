@@ -37,6 +37,8 @@ def make_test_app(tmp_path: Path, **overrides: object) -> Flask:
         "RENDITION_WIDTHS": (320, 640),
         # Views and clicks written at once rather than buffered, so a test sees its counts (comics.stats).
         "STATS_FLUSH_INTERVAL": 0,
+        # Tesseract takes a second a panel: only the tests of the reading turn it on (docs/review.md).
+        "REVIEW_READ_LETTERING": False,
         **engine_settings(),
         **overrides,
     }

@@ -5,6 +5,7 @@ row, in which order, and cleans up after a failure so no partial episode and no 
 """
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from comics.images import encoding, normalising, opening, pipeline
+from comics.images import disclosure, encoding, looking, normalising, opening, pipeline, reading
 from comics.images.media_store import media_store
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import renders_in_background
@@ -26,6 +27,7 @@ from comics.images.wording import Wording
 from comics.models import Episode, EpisodeStatus, Panel, Series
 from extensions import db
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class Upload:
@@ -89,6 +91,30 @@ def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
 def add_renditions(stored: StoredImage, image: Image) -> None:
     """Encode the renditions of a stored image from its master pixels, store them and mark the row ready."""
     attach_renditions(stored, encoding.render_renditions(image, rendition_specs_for(image)))
+
+
+def look_at(stored: StoredImage, image: Image) -> None:
+    """Record what the review looks for in a panel's master pixels (docs/review.md): whether it looks like a
+    photograph, and the words lettered in it when REVIEW_READ_LETTERING is on.
+
+    An image that cannot be looked at or read gets a note in its findings, never a failed upload.
+    """
+    config = current_app.config
+    findings = dict(stored.findings or {})
+    notes = [note for note in findings.get("notes", []) if note not in ("unlooked", "unread")]
+    try:
+        findings["photograph"] = looking.looks_like_photograph(image)
+    except Exception:  # a panel no one could look at is the editor's to check by eye
+        log.exception("could not look at stored image %s", stored.id)
+        notes.append("unlooked")
+    if config["REVIEW_READ_LETTERING"]:
+        try:
+            stored.lettering = reading.read_lettering(image, config["REVIEW_READING_LANGUAGES"])
+        except reading.UnreadableImage as error:
+            log.warning("could not read the lettering of stored image %s: %s", stored.id, error)
+            notes.append("unread")
+    findings["notes"] = notes
+    stored.findings = findings
 
 
 def rendition_specs_for(image: Image) -> list[encoding.RenditionSpec]:
@@ -185,22 +211,28 @@ def add_panels(
     position = max((panel.position for panel in episode.panels), default=0)
     notes: list[str] = []
     for upload in uploads:
-        slices, upload_notes = pipeline.prepare_panels(
+        prepared = pipeline.prepare_upload(
             upload.source,
             upload.filename,
             limits=image_limits(),
             slice_height=config["PANEL_SLICE_HEIGHT"],
             master_width=config["MASTER_MAX_WIDTH"],
         )
-        notes.extend(f"{upload.filename}: {in_page_language(note)}" for note in upload_notes)
+        slices = prepared.slices
+        notes.extend(f"{upload.filename}: {in_page_language(note)}" for note in prepared.notes)
+        notes.extend(f"{upload.filename}: {in_page_language(disclosure.removed_note(kind))}" for kind in prepared.disclosure.kinds)
         if len(slices) > 1:
             notes.append(_("%(file)s: cut into %(count)s panels at quiet rows", file=upload.filename, count=len(slices)))
         for index, piece in enumerate(slices):
             position += 1
+            stored = store_image(piece, in_background=in_background)
+            stored.findings = {"metadata": prepared.disclosure.as_record()}
+            if not in_background:
+                look_at(stored, piece)
             episode.panels.append(
                 Panel(
                     position=position,
-                    image=store_image(piece, in_background=in_background),
+                    image=stored,
                     # The alt text describes the whole picture once; later slices continue it.
                     alt_text=upload.alt_text if index == 0 else "",
                     transcript=upload.transcript if index == 0 else "",

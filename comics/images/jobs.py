@@ -30,7 +30,7 @@ def render_stored_image(image_id: int) -> str:
 
 
 def _render(image_id: int) -> str:
-    from comics.images.ingest import add_renditions, open_master, rollback_and_discard
+    from comics.images.ingest import add_renditions, look_at, open_master, rollback_and_discard
 
     image = db.session.get(StoredImage, image_id)
     if image is None:
@@ -38,7 +38,10 @@ def _render(image_id: int) -> str:
     if image.render_state == RenderState.READY:
         return str(RenderState.READY)
     try:
-        add_renditions(image, open_master(image))
+        master = open_master(image)
+        add_renditions(image, master)
+        # The review's look and reading go with the renditions, off the upload's request (docs/review.md).
+        look_at(image, master)
         db.session.commit()
     except Exception as error:
         rollback_and_discard()

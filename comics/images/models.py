@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
@@ -37,6 +38,12 @@ class StoredImage(Model):
     )
     # Why the renditions could not be made, after the last retry: shown to the artist in the studio.
     render_error: Mapped[str | None] = mapped_column(Text)
+    # What the review found (docs/review.md): the kinds of metadata the upload held ("metadata": {"kinds",
+    # "sources"}, never the values), whether it looks like a photograph, faces and where, and notes on
+    # what could not be looked at. Seen in the studio only.
+    findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The words Tesseract read in the master: a draft for the artist, never public; None until read.
+    lettering: Mapped[str | None] = mapped_column(Text)
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="image",

@@ -46,6 +46,7 @@ ACTION_LABELS: dict[str, object] = {
     AuditAction.REVISION_RETURN: _l("changes returned"),
     AuditAction.GIVE_PAGE_CHANGE: _l("Give page changed"),
     AuditAction.EDITION_EXPORT: _l("offline edition exported"),
+    AuditAction.FLAG_DISMISS: _l("review flag dismissed"),
 }
 
 

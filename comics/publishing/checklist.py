@@ -21,6 +21,13 @@ DEFAULT_ITEMS_TRANSLATED = (
     _l("Alt text and transcripts describe every panel"),
 )
 
+# The built-in items that review flags guard (settings' REVIEW_FLAGGED_ITEMS left at None): what could
+# identify a person, a place or a route, word for word as in settings.DEFAULT_REVIEW_CHECKLIST.
+DEFAULT_FLAGGED_ITEMS = (
+    "No real names or faces of people who could be identified",
+    "No places, routes or dates that could identify a crossing",
+)
+
 
 def review_checklist() -> list[str]:
     """Return the checklist's items, in the order editors see them."""
@@ -48,3 +55,12 @@ def checklist_refusal(missing: Iterable[str], doing: str = "approving") -> str:
     if doing == "publishing":
         return str(_("Confirm every item of the checklist before publishing. Not confirmed yet: %(items)s.", items=names))
     return str(_("Confirm every item of the checklist before approving. Not confirmed yet: %(items)s.", items=names))
+
+
+def flagged_items() -> list[str]:
+    """Return the checklist items that cannot be confirmed while a review flag is open (REVIEW_FLAGGED_ITEMS;
+    by default the built-in items on people and crossings, where the checklist has them)."""
+    configured = current_app.config.get("REVIEW_FLAGGED_ITEMS")
+    if configured is None:
+        configured = [item for item in DEFAULT_FLAGGED_ITEMS if item in review_checklist()]
+    return [item.strip() for item in configured]

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
@@ -49,6 +49,8 @@ class AuditAction(enum.StrEnum):
     GIVE_PAGE_CHANGE = "give-page-change"
     # Offline editions built in the studio (comics.studio.editions): who exported which series and languages.
     EDITION_EXPORT = "edition-export"
+    # A review flag the editor looked at and set aside, with the reason (comics.publishing.flags).
+    FLAG_DISMISS = "flag-dismiss"
 
 
 class AuditEntry(Model):
@@ -113,3 +115,23 @@ class Revision(Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     image: Mapped[StoredImage | None] = relationship()
+
+
+class FlagDismissal(Model):
+    """An editor's decision that one review flag of an episode is no risk, with the reason.
+
+    Flags are worked out from the episode as it is (comics.publishing.flags); a dismissal names its flag
+    by key, so a changed panel or text makes a new flag that needs looking at again.
+    """
+
+    __tablename__ = "flag_dismissal"
+    __table_args__ = (UniqueConstraint("episode_id", "flag_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+    flag_key: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()

@@ -24,6 +24,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
+from comics.publishing.flags import flag_refusal
 from comics.publishing.models import AuditAction
 from comics.publishing.revisions import forget_revisions, remember_public
 from extensions import db
@@ -102,11 +103,15 @@ def _require_publishable(episode: Episode) -> None:
         raise WorkflowError(" ".join(blockers))
 
 
-def _require_checklist(confirmed: Sequence[str], doing: str) -> None:
-    """Refuse unless every checklist item is confirmed; doing is "approving" or "publishing"."""
+def _require_checklist(confirmed: Sequence[str], doing: str, episode: Episode) -> None:
+    """Refuse unless every checklist item is confirmed, and those on people and crossings with no review
+    flag open (comics.publishing.flags); doing is "approving" or "publishing"."""
     missing = unconfirmed(confirmed)
     if missing:
         raise WorkflowError(checklist_refusal(missing, doing))
+    refusal = flag_refusal(episode, list(confirmed))
+    if refusal:
+        raise WorkflowError(refusal)
 
 
 # ----- steps ------------------------------------------------------------------------------------
@@ -152,7 +157,7 @@ def approve(
     if episode.status != EpisodeStatus.SUBMITTED:
         raise WorkflowError(_("Only an episode in review can be approved."))
     _require_publishable(episode)
-    _require_checklist(confirmed, "approving")
+    _require_checklist(confirmed, "approving", episode)
     record(user, AuditAction.APPROVE, "episode", episode.id, _label(episode), comment.strip(), checklist=review_checklist())
     _go_live(episode, user, publish_at)
 
@@ -168,7 +173,7 @@ def publish(episode: Episode, user: User, publish_at: datetime | None = None, co
     if episode.is_public:
         raise WorkflowError(_("This episode is already published."))
     _require_publishable(episode)
-    _require_checklist(confirmed, "publishing")
+    _require_checklist(confirmed, "publishing", episode)
     _go_live(episode, user, publish_at, checklist=review_checklist())
 
 

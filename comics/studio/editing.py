@@ -11,14 +11,18 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from comics.images import opening
+from comics.images import looking, opening
 from comics.images.ingest import (
     IngestError,
     Upload,
     add_panels,
     delete_images,
     in_page_language,
+    look_at,
+    open_master,
+    store_image,
 )
+from comics.images.queue import renders_in_background
 from comics.models import Episode, Panel
 from extensions import db
 
@@ -135,3 +139,30 @@ def replace(episode: Episode, panel: Panel, upload: Upload) -> tuple[FileResult,
 def sync_thumbnail(episode: Episode) -> None:
     """Make the episode's thumbnail its first panel's image."""
     episode.thumbnail = episode.panels[0].image if episode.panels else None
+
+
+def blur_panel(episode: Episode, panel: Panel, percent: tuple[float, float, float, float]) -> set[str]:
+    """Blur a region of a panel (left, top, width, height in percent) into a new master and renditions.
+
+    The new image is made from the old master's pixels, so no copy of what the region showed remains once
+    the old image's files are discarded: return their names, to discard after the commit. Editions and
+    CBZ files are built from the panel's image, so they follow.
+    """
+    old = panel.image
+    master = open_master(old)
+    try:
+        region = looking.region_from_percent(master, *percent)
+    except ValueError as error:
+        raise EditRefused([_("Panel %(number)s: the region to blur is not inside the panel.", number=panel.position)]) from error
+    blurred = looking.blur_region(master, region)
+    in_background = renders_in_background()
+    stored = store_image(blurred, in_background=in_background)
+    # What the upload's file said stays on record; the look and the reading are made again, from the new pixels.
+    stored.findings = {"metadata": (old.findings or {}).get("metadata") or {"kinds": [], "sources": []}}
+    stored.lettering = old.lettering
+    if not in_background:
+        look_at(stored, blurred)
+    panel.image = stored
+    sync_thumbnail(episode)
+    db.session.flush()
+    return delete_images([old])

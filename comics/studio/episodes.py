@@ -24,12 +24,15 @@ from artists.permissions import (
 )
 from comics.data_saver import episode_cost
 from comics.giving.page import give_words
-from comics.images.ingest import Upload, discard_unreferenced, missing_alt_text, next_episode_number
+from comics.images.disclosure import KINDS, removed_note
+from comics.images.ingest import Upload, discard_unreferenced, in_page_language, missing_alt_text, next_episode_number
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
-from comics.models import Episode, EpisodeStatus, Series
+from comics.models import Episode, EpisodeStatus, Panel, Series
 from comics.publishing.applying import artist_name
 from comics.publishing.audit import history, latest_comment
+from comics.publishing.checklist import flagged_items
+from comics.publishing.flags import FlagError, dismiss, episode_flags
 from comics.publishing.models import AuditAction
 from comics.publishing.revisions import FIELD_LABELS, changes_since_public, has_been_public, is_public
 from comics.publishing.workflow import (
@@ -52,14 +55,17 @@ from comics.studio.editing import (
     EditRefused,
     FileResult,
     append_uploads,
+    blur_panel,
     refused,
     remove,
     reorder,
     replace,
 )
 from comics.studio.forms import (
+    BlurForm,
     CommentForm,
     ConfirmForm,
+    DismissFlagForm,
     EpisodeForm,
     PublishForm,
     ReviewForm,
@@ -70,7 +76,7 @@ from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.languages import page_language
 
-PANEL_FIELD = re.compile(r"(?:alt|transcript|position|remove|replace)-(\d+)")
+PANEL_FIELD = re.compile(r"(?:alt|transcript|position|remove|replace|use-reading)-(\d+)")
 
 
 def uploads_from(files: Iterable[FileStorage], alt_texts: list[str] | None = None, transcripts: list[str] | None = None) -> list[Upload]:
@@ -120,9 +126,36 @@ def episode_context(episode: Episode, **extra: object) -> dict[str, object]:
         "confirm_form": ConfirmForm(formdata=None),
         "published_at": from_utc(episode.published_at),
         "first_public": goes_public_with(episode),
+        **review_context(episode),
         **versions_context(episode),
         **extra,
     }
+
+
+def review_context(episode: Episode) -> dict[str, object]:
+    """Return what the page shows of the review's flags (comics.publishing.flags): all of them, each
+    panel's own, how many are open, and the checklist items they hold back while any is."""
+    flags = episode_flags(episode)
+    by_panel: dict[int, list[object]] = {}
+    for flag in flags:
+        if flag.panel is not None:
+            by_panel.setdefault(flag.panel.id, []).append(flag)
+    open_count = sum(1 for flag in flags if flag.is_open)
+    return {
+        "flags": flags,
+        "panel_flags": by_panel,
+        "open_flags": open_count,
+        "held_items": flagged_items() if open_count else [],
+        "file_said": {panel.id: file_said(panel) for panel in episode.panels},
+        "dismiss_form": DismissFlagForm(formdata=None),
+        "blur_form": BlurForm(formdata=None),
+    }
+
+
+def file_said(panel: Panel) -> list[str]:
+    """Return what the panel's file held, one sentence a kind in the page's language, each saying it is gone."""
+    kinds = ((panel.image.findings or {}).get("metadata") or {}).get("kinds") or []
+    return [in_page_language(removed_note(kind)) for kind in kinds if kind in KINDS]
 
 
 def versions_context(episode: Episode) -> dict[str, object]:
@@ -265,6 +298,13 @@ def apply_episode_edit(episode: Episode, form: EpisodeForm, user: User) -> tuple
             if len(transcript) > MAX_TRANSCRIPT:
                 reasons.append(_("Panel %(number)s: keep the transcript under %(limit)s characters.", number=panel.position, limit=MAX_TRANSCRIPT))
             panel.transcript, changed = transcript.strip(), True
+        # The words read in the panel fill a field only when the artist says so (docs/review.md).
+        reading = (panel.image.lettering or "").strip()
+        uses = request.form.getlist(f"use-reading-{panel.id}")
+        if reading and "transcript" in uses and reading != panel.transcript:
+            panel.transcript, changed = reading[:MAX_TRANSCRIPT], True
+        if reading and "alt" in uses and reading != panel.alt_text:
+            panel.alt_text, changed = reading[:MAX_ALT_TEXT], True
 
     order = requested_order(episode, reasons)
     if reasons:
@@ -421,6 +461,54 @@ def unpublish_episode(episode_id: int) -> Response | tuple[Response | str, int]:
         return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode)}, form_errors(form))
     user = signed_in_user()
     return workflow_step(episode, lambda: unpublish(episode, user, form.comment.data or ""), _("Unpublished: readers no longer see it."))
+
+
+@bp.post("/episodes/<row_id:episode_id>/flags/dismiss")
+@require_staff
+def dismiss_flag(episode_id: int) -> Response | tuple[Response | str, int]:
+    """Dismiss one review flag with the editor's reason, kept in the audit log."""
+    episode = get_episode_for_edit(episode_id)
+    form = DismissFlagForm()
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, dismiss_form=form)}, form_errors(form))
+    try:
+        dismiss(episode, form.key.data or "", form.reason.data or "", signed_in_user())
+    except FlagError as refusal:
+        db.session.rollback()
+        episode = get_episode_for_edit(episode_id)
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, dismiss_form=form)}, [str(refusal)])
+    db.session.commit()
+    return done(url_for("studio.edit_episode", episode_id=episode.id, _anchor="review-flags"), _("Flag dismissed; your reason is in the audit log."))
+
+
+@bp.post("/episodes/<row_id:episode_id>/panels/<row_id:panel_id>/blur")
+def blur_panel_view(episode_id: int, panel_id: int) -> Response | tuple[Response | str, int]:
+    """Blur a region of a panel for good: the panel is made again from its master, every copy of the old one removed."""
+    episode = get_episode_for_edit(episode_id)
+    user = signed_in_user()
+    panel = next((panel for panel in episode.panels if panel.id == panel_id), None)
+    if panel is None:
+        abort(404)
+    form = BlurForm()
+    context = {"form": episode_form(episode)}
+    if episode.status == EpisodeStatus.SUBMITTED and not may_publish(user):
+        return refuse("studio/episode_edit.html", {**context, **episode_context(episode, blur_form=form)}, [_("This episode is in review. Take it back from review to change it.")])
+    if not form.validate():
+        return refuse("studio/episode_edit.html", {**context, **episode_context(episode, blur_form=form)}, form_errors(form))
+    region = (float(form.left.data or 0), float(form.top.data or 0), float(form.width.data or 0), float(form.height.data or 0))
+    try:
+        discard = blur_panel(episode, panel, region)
+    except EditRefused as refusal:
+        abandon(None)
+        episode = get_episode_for_edit(episode_id)
+        return refuse("studio/episode_edit.html", {"form": episode_form(episode), **episode_context(episode, blur_form=form)}, refusal.reasons)
+    message = note_edit(episode, user)
+    db.session.commit()
+    discard_unreferenced(discard)
+    return done(
+        url_for("studio.edit_episode", episode_id=episode.id),
+        message or _("Panel %(number)s is blurred there, in every copy: the old image is gone.", number=panel.position),
+    )
 
 
 @bp.route("/episodes/<row_id:episode_id>/delete", methods=["GET", "POST"])

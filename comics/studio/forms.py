@@ -17,7 +17,9 @@ from flask_wtf.file import FileField
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTForms 3.3; types-WTForms is for 3.2
     BooleanField,
     DateTimeLocalField,
+    DecimalField,
     Form,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -25,7 +27,7 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTFo
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from comics.models import SeriesStatus
 from comics.publishing.checklist import checklist_refusal, unconfirmed
@@ -199,6 +201,33 @@ class RevisionDecisionForm(DecisionRules, SiteForm):
     )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     checklist = checklist_field()
+
+
+class DismissFlagForm(SiteForm):
+    """An editor's dismissal of one review flag (comics.publishing.flags): which, and why it is no risk."""
+
+    key = HiddenField(validators=[DataRequired(_l("Reload the page: the form did not say which flag."))])
+    reason = TextAreaField(
+        _l("Why this is no risk"),
+        validators=[DataRequired(_l("Say why this flag is no risk: the reason is kept in the audit log.")), Length(max=1000)],
+    )
+
+
+class BlurForm(SiteForm):
+    """A region of a panel to blur, in percent of its width and height from its top left corner."""
+
+    left = DecimalField(_l("From the left (%)"), places=None, validators=[InputRequired(_l("Give each number of the region.")), NumberRange(0, 100)])
+    top = DecimalField(_l("From the top (%)"), places=None, validators=[InputRequired(_l("Give each number of the region.")), NumberRange(0, 100)])
+    width = DecimalField(_l("Width (%)"), places=None, validators=[InputRequired(_l("Give each number of the region.")), NumberRange(0.1, 100)])
+    height = DecimalField(_l("Height (%)"), places=None, validators=[InputRequired(_l("Give each number of the region.")), NumberRange(0.1, 100)])
+
+    def validate_width(self, field: DecimalField) -> None:
+        if self.left.data is not None and field.data is not None and self.left.data + field.data > 100:
+            raise ValidationError(_l("The region must lie inside the panel: from the left plus the width is at most 100."))
+
+    def validate_height(self, field: DecimalField) -> None:
+        if self.top.data is not None and field.data is not None and self.top.data + field.data > 100:
+            raise ValidationError(_l("The region must lie inside the panel: from the top plus the height is at most 100."))
 
 
 class ConfirmForm(SiteForm):

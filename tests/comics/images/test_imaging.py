@@ -592,6 +592,7 @@ def test_imaging_and_storage_do_not_import_flask() -> None:
     pure = (
         "comics.images.opening", "comics.images.normalising", "comics.images.slicing", "comics.images.encoding",
         "comics.images.pipeline", "comics.images.storage", "comics.images.archives", "comics.discovery.card_drawing",
+        "comics.images.disclosure", "comics.images.reading", "comics.images.looking",
     )
     code = f"import sys, {', '.join(pure)}; sys.exit('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
     root = Path(__file__).resolve().parents[3]
