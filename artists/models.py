@@ -109,11 +109,18 @@ class ArtistLink(Model):
         enum_as_text(LinkKind)
     )
     label: Mapped[str] = mapped_column(String(80))
+    # The label for readers of other languages, by language ({"ko": "하늘 작가 후원하기"}); a language
+    # without one is shown label, the words the artist wrote first.
+    labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     url: Mapped[str] = mapped_column(String(2000))
     position: Mapped[int] = mapped_column(default=0)
     is_primary: Mapped[bool] = mapped_column(default=False)
 
     artist: Mapped[Artist] = relationship(back_populates="links")
+
+    def label_in(self, language: str) -> str:
+        """Return the label readers of this language see: theirs where the artist wrote one, else label."""
+        return (self.labels or {}).get(language) or self.label
 
 
 class Role(enum.StrEnum):

@@ -57,10 +57,12 @@ from comics.publishing.revisions import (
 from extensions import db
 from web.absolute_urls import absolute_url_for
 from web.form_answers import done, form_errors, refuse, showing_form
+from web.languages import language_name
 
 bp = studio_blueprint("artist_studio", __name__)
 
 BLANK_LINK_ROWS = 2
+LINK_LABEL_LIMIT = 80  # ArtistLink.label is String(80); each language's label keeps to the same
 RECENT_INVITATIONS = 30
 
 
@@ -102,6 +104,26 @@ def profile_form_for(artist: Artist, values: dict[str, Any] | None = None) -> Pr
     return form
 
 
+def link_labels_from_form(form: ProfileForm) -> tuple[list[dict[str, str]], list[str]]:
+    """Read each link row's label in each language (links-1-label-ko), empty ones left out; return them
+    by row and the reasons to refuse them (too long)."""
+    rows: list[dict[str, str]] = []
+    reasons: list[str] = []
+    for number, entry in enumerate(form.links.entries, start=1):
+        labels: dict[str, str] = {}
+        for language in profile_languages():
+            label = (request.form.get(f"{entry.name}-label-{language}") or "").strip()
+            if len(label) > LINK_LABEL_LIMIT:
+                reasons.append(
+                    _("Link %(number)s, label in %(language)s: keep it under %(limit)s characters.",
+                      number=number, language=language_name(language), limit=LINK_LABEL_LIMIT)
+                )
+            if label:
+                labels[language] = label
+        rows.append(labels)
+    return rows, reasons
+
+
 def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str, object]:
     """Return what the profile page shows: the form (filled from the version waiting for review, when
     this account's changes wait), that version, and an editor's answer to the last one."""
@@ -111,13 +133,18 @@ def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str
     latest = latest_revision("artist", artist.id)
     shown = pending.proposed if pending is not None and reviewed else None
     if form is None:
+        rows = (shown or profile_values(artist))["links"]
         form = profile_form_for(artist, shown)
         texts = shown["translations"] if shown is not None and "translations" in shown else profile_texts(artist)
+        labels = [dict(row.get("labels") or {}) for row in rows]
     else:
         texts = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[0]
+        labels = link_labels_from_form(form)[0]
     return {
         "profile_languages": profile_languages(),
         "texts": texts,
+        # Each row's label in each language, by row as the form lists them (blank rows have none).
+        "link_labels": labels,
         "artist": artist,
         "form": form,
         "reviewed": reviewed,
@@ -140,7 +167,7 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
         return refuse("studio/profile.html", profile_context(artist, form), form_errors(form))
     own = {link.id: link for link in artist.links}
     ids = [entry.form.id.data for entry in form.links.entries if entry.form.id.data]
-    word_problems = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[1]
+    word_problems = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[1] + link_labels_from_form(form)[1]
     if word_problems:
         return refuse("studio/profile.html", profile_context(artist, form), word_problems)
     if any(not raw.isdigit() or int(raw) not in own for raw in ids):
@@ -168,6 +195,7 @@ def profile_proposal(form: ProfileForm) -> dict[str, Any]:
     """Return the profile the form asks for, as a revision holds it: links in their new order."""
     rows: list[tuple[float, int, dict[str, Any]]] = []
     entries = form.links.entries
+    labels = link_labels_from_form(form)[0]
     for index, entry in enumerate(entries):
         row = entry.form
         link_id = int(row.id.data) if row.id.data else None
@@ -182,6 +210,8 @@ def profile_proposal(form: ProfileForm) -> dict[str, Any]:
             "url": (row.url.data or "").strip(),
             "is_primary": bool(row.primary.data),
         }
+        if labels[index]:
+            link["labels"] = labels[index]  # as comics.publishing.revisions.link_values holds them
         rows.append((order, index, link))
     return {
         "display_name": (form.display_name.data or "").strip(),

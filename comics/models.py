@@ -4,8 +4,8 @@
 SQL in any query (the reader, media, feeds, sitemap, search and the studio's dashboard all use them);
 an artist's profile is public from their first public episode (has_public_work).
 
-Languages: a series is written in one original language (Series.language) and may carry a title and
-summary in others (SeriesTranslation). An episode is the original's version; each other language is a
+Languages: a series is written in one original language (Series.language) and may carry a title,
+summary and content warning in others (SeriesTranslation). An episode is the original's version; each other language is a
 version of its own, an Episode row with original_id set: its own lettered panels, title, alt texts,
 transcripts, author's note and translator, reviewed and published like any episode. A version is public
 when it is approved and its original is public too. Listings show one row per number, the original
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -98,6 +98,14 @@ class Series(Model):
     def title_in(self, language: str) -> str:
         return self.text_in(language).title
 
+    def warning_in(self, language: str) -> ContentWarning | None:
+        """Return the content warning to show readers of this language, with the language it is written
+        in: its translation's, else the original's (marked as in the original's language), else None."""
+        for translation in self.translations:
+            if translation.language == language and translation.content_warning:
+                return ContentWarning(translation.content_warning, language)
+        return ContentWarning(self.content_warning, self.language) if self.content_warning else None
+
     def summary_in(self, language: str) -> str:
         return self.text_in(language).summary
 
@@ -117,8 +125,15 @@ class Series(Model):
         return select(Series).where(Series.is_public)
 
 
+class ContentWarning(NamedTuple):
+    """A series' content warning as a page shows it: the words and the language they are written in."""
+
+    text: str
+    language: str
+
+
 class SeriesTranslation(Model):
-    """A series' title and summary in a language other than its own."""
+    """A series' title, summary and content warning in a language other than its own."""
 
     __tablename__ = "series_translation"
     __table_args__ = (UniqueConstraint("series_id", "language"),)
@@ -128,6 +143,8 @@ class SeriesTranslation(Model):
     language: Mapped[str] = mapped_column(String(35))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Shown above every episode in this language; "" shows the original's, marked as in its language.
+    content_warning: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     series: Mapped[Series] = relationship(back_populates="translations")
 

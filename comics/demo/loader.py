@@ -58,7 +58,11 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
         )
         artist.avatar = store_single_image(png_upload(art.draw_avatar(), "avatar.png"))
         for position, (kind, label, url, *primary) in enumerate(DEMO_LINKS, start=1):
-            artist.links.append(ArtistLink(kind=kind, label=label, url=url, position=position, is_primary=bool(primary)))
+            # A name such as Mastodon is the same in every language; the support button's words are not.
+            labels = {korean.language: script_ko.KOREAN[label]} if label in script_ko.KOREAN else {}
+            artist.links.append(
+                ArtistLink(kind=kind, label=label, labels=labels, url=url, position=position, is_primary=bool(primary))
+            )
     series = Series(
         slug=script.slug,
         title=script.title,
@@ -69,7 +73,11 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
         artist=artist,
         cover=store_single_image(png_upload(art.draw_cover(), "cover.png")),
     )
-    series.translations.append(SeriesTranslation(language=korean.language, title=korean.title, summary=korean.summary))
+    series.translations.append(
+        SeriesTranslation(
+            language=korean.language, title=korean.title, summary=korean.summary, content_warning=korean.content_warning or ""
+        )
+    )
     db.session.add(series)
     start = utcnow() - timedelta(days=7 * len(script.episodes))
     for demo_episode in script.episodes:

@@ -45,6 +45,7 @@ SERIES = {
         "없는 편지를 한 통 한 통 집으로 써 내려간다. 잔잔하고 따스한, 희망에 관한 이야기.",
     "Separation from family.": "가족과 떨어져 지내는 내용이 나옵니다.",
     "Haneul Kim": "김하늘",
+    "Support Haneul's work": "김하늘 작가 후원하기",
     "**Haneul Kim** is a fictional artist: the pen name and this series are demo content that ships with the site, "
     "drawn entirely by code, so you can see how a published series looks.\n\n"
     "Real artists' pages show their own words here, written in *Markdown*.":

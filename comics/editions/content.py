@@ -90,6 +90,8 @@ class SeriesContent:
     pen_name: str
     content_warning: str
     episodes: tuple[EpisodeContent, ...]
+    # The language the warning is written in: the shelf's, or the original's where it has no translation.
+    content_warning_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def collect_edition(
             versions = [original.version_in(language) for original in originals]
             episodes = tuple(episode_content(v, store, imprint) for v in versions if v.language == language)
             if episodes:
+                warning = series.warning_in(language)
                 shelf.append(
                     SeriesContent(
                         slug=series.slug,
@@ -172,8 +175,9 @@ def collect_edition(
                         summary=imprint.text(series.summary_in(language)),
                         language=language,
                         pen_name=series.artist.name_in(language),
-                        content_warning=imprint.text(series.content_warning or ""),
+                        content_warning=imprint.text(warning.text if warning else ""),
                         episodes=episodes,
+                        content_warning_language=warning.language if warning else language,
                     )
                 )
         if shelf:

@@ -87,9 +87,11 @@ def _apply_links(artist: Artist, rows: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     kept: list[ArtistLink] = []
     for position, row in enumerate(rows, start=1):
+        # A proposal kept before labels per language existed has none: the link keeps showing its label.
+        labels = dict(row.get("labels") or {})
         link = own.get(row["id"]) if row.get("id") is not None else None
         if link is None:
-            link = ArtistLink(kind=LinkKind(row["kind"]), label=row["label"], url=row["url"], is_primary=bool(row["is_primary"]))
+            link = ArtistLink(kind=LinkKind(row["kind"]), label=row["label"], labels=labels, url=row["url"], is_primary=bool(row["is_primary"]))
             artist.links.append(link)
             lines.append(f"link added: “{row['label']}” ({row['kind']}) {row['url']}")
         else:
@@ -98,6 +100,10 @@ def _apply_links(artist: Artist, rows: list[dict[str, Any]]) -> list[str]:
                 differences.append(f"address {link.url} → {row['url']}")
             if link.label != row["label"]:
                 differences.append(f"label “{link.label}” → “{row['label']}”")
+            for language in sorted({*(link.labels or {}), *labels}):
+                old_label, new_label = (link.labels or {}).get(language, ""), labels.get(language, "")
+                if old_label != new_label:
+                    differences.append(f"label in {language} “{old_label}” → “{new_label}”")
             if link.kind.value != row["kind"]:
                 differences.append(f"kind {link.kind.value} → {row['kind']}")
             if link.is_primary != bool(row["is_primary"]):
@@ -105,6 +111,7 @@ def _apply_links(artist: Artist, rows: list[dict[str, Any]]) -> list[str]:
             if differences:
                 lines.append(f"link {link.id} “{row['label']}”: " + "; ".join(differences))
             link.kind, link.label, link.url, link.is_primary = LinkKind(row["kind"]), row["label"], row["url"], bool(row["is_primary"])
+            link.labels = labels
         link.position = position
         kept.append(link)
     for link in list(artist.links):

@@ -1,5 +1,6 @@
-"""A series' title and summary, and an artist's name and bio, in the site's other languages, as the
-studio's forms send them and as a revision holds them: {"ko": {"title": ..., "summary": ...}}.
+"""A series' title, summary and content warning, and an artist's name and bio, in the site's other
+languages, as the studio's forms send them and as a revision holds them:
+{"ko": {"title": ..., "summary": ..., "content_warning": ...}}.
 
 They travel inside the series' or profile's proposal (comics.publishing.revisions), so an editor
 approves them with the rest; an empty language is no translation, and saving it removes the row.
@@ -15,16 +16,16 @@ from artists.models import Artist, ArtistTranslation
 from comics.models import Series, SeriesTranslation
 
 Texts = dict[str, dict[str, str]]
-SERIES_KEYS = ("title", "summary")
+SERIES_KEYS = ("title", "summary", "content_warning")
 PROFILE_KEYS = ("display_name", "bio_markdown")
-# The form's field names: title-ko, summary-ko; name-ko, bio-ko.
-FORM_NAMES = {"title": "title", "summary": "summary", "display_name": "name", "bio_markdown": "bio"}
-LIMITS = {"title": 200, "summary": 5000, "display_name": 120, "bio_markdown": 10_000}
+# The form's field names: title-ko, summary-ko, warning-ko; name-ko, bio-ko.
+FORM_NAMES = {"title": "title", "summary": "summary", "content_warning": "warning", "display_name": "name", "bio_markdown": "bio"}
+LIMITS = {"title": 200, "summary": 5000, "content_warning": 300, "display_name": 120, "bio_markdown": 10_000}
 
 
 def series_texts(series: Series) -> Texts:
     """Return a series' live translations, by language."""
-    return {t.language: {"title": t.title, "summary": t.summary} for t in series.translations}
+    return {t.language: {"title": t.title, "summary": t.summary, "content_warning": t.content_warning} for t in series.translations}
 
 
 def profile_texts(artist: Artist) -> Texts:
@@ -32,9 +33,10 @@ def profile_texts(artist: Artist) -> Texts:
     return {t.language: {"display_name": t.display_name, "bio_markdown": t.bio_markdown} for t in artist.translations}
 
 
-def texts_from_form(form: Mapping[str, str], languages: Iterable[str], keys: tuple[str, str]) -> tuple[Texts, list[str]]:
+def texts_from_form(form: Mapping[str, str], languages: Iterable[str], keys: tuple[str, ...]) -> tuple[Texts, list[str]]:
     """Read the words in each language from a form (empty languages left out); return them and the
-    reasons to refuse them: too long, or a summary or bio without the title or name it belongs to."""
+    reasons to refuse them: too long, or a summary without the title it belongs to. A content warning
+    may stand alone: the title then stays the original's, and the warning is in the reader's language."""
     texts: Texts = {}
     reasons: list[str] = []
     for language in languages:
@@ -44,7 +46,7 @@ def texts_from_form(form: Mapping[str, str], languages: Iterable[str], keys: tup
         for key, value in values.items():
             if len(value) > LIMITS[key]:
                 reasons.append(_("%(language)s: keep it under %(limit)s characters.", language=language, limit=LIMITS[key]))
-        if keys == SERIES_KEYS and not values["title"]:
+        if keys == SERIES_KEYS and values["summary"] and not values["title"]:
             reasons.append(_("%(language)s: give the title in this language too, or leave its summary empty.", language=language))
         texts[language] = values
     return texts, reasons
@@ -60,7 +62,7 @@ def apply_profile_texts(artist: Artist, texts: Texts) -> bool:
     return _apply(artist.translations, texts, PROFILE_KEYS, lambda language: ArtistTranslation(language=language))
 
 
-def _apply(rows: list[Any], texts: Texts, keys: tuple[str, str], new: Any) -> bool:
+def _apply(rows: list[Any], texts: Texts, keys: tuple[str, ...], new: Any) -> bool:
     changed = False
     by_language = {row.language: row for row in rows}
     for language, row in by_language.items():

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from artists.models import Artist, User
+from artists.models import Artist, ArtistLink, User
 from artists.permissions import may_edit_artist, may_publish
 from comics.clock import utcnow
 from comics.images.ingest import delete_images
@@ -112,13 +112,19 @@ def profile_values(artist: Artist) -> dict[str, Any]:
     return {
         "display_name": artist.display_name,
         "bio_markdown": artist.bio_markdown,
-        "links": [
-            {"id": link.id, "kind": link.kind.value, "label": link.label, "url": link.url, "is_primary": link.is_primary}
-            for link in sorted(artist.links, key=lambda link: link.position)
-        ],
+        "links": [link_values(link) for link in sorted(artist.links, key=lambda link: link.position)],
         "translations": profile_texts(artist),
         "picture": "keep",
     }
+
+
+def link_values(link: ArtistLink) -> dict[str, Any]:
+    """Return a live link in a proposal's shape; "labels" (its label in other languages) only where it
+    has any, so versions kept before labels had languages compare equal to the live link."""
+    values: dict[str, Any] = {"id": link.id, "kind": link.kind.value, "label": link.label, "url": link.url, "is_primary": link.is_primary}
+    if link.labels:
+        values["labels"] = dict(link.labels)
+    return values
 
 
 def series_values(series: Series) -> dict[str, Any]:

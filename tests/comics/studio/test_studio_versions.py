@@ -51,7 +51,7 @@ def test_an_original_offers_the_languages_it_lacks(mina: tuple[FlaskClient, Epis
     client, episode = mina
     page = client.get(f"/studio/episodes/{episode.id}/").get_data(as_text=True)
     assert 'data-add-version="ko"' in page and 'data-add-version="en"' not in page
-    assert "Add a version in 한국어" in page
+    assert "Add a version in Korean" in page
     assert client.get(f"/studio/episodes/{episode.id}/versions/ko/new").status_code == 200
     assert client.get(f"/studio/episodes/{episode.id}/versions/en/new").status_code == 404
     assert client.get(f"/studio/episodes/{episode.id}/versions/fr/new").status_code == 404
@@ -63,7 +63,7 @@ def test_adding_a_version_gives_it_its_own_page(mina: tuple[FlaskClient, Episode
     assert (version.title, version.translator, version.language, version.status) == ("도착", "김하나", "ko", EpisodeStatus.DRAFT)
     assert [(p.alt_text, p.transcript) for p in version.panels] == [("강가의 소녀", "안녕!"), ("", "")]
     page = client.get(f"/studio/episodes/{version.id}/").get_data(as_text=True)
-    assert "This is the version in 한국어 of episode 1" in page
+    assert "This is the version in Korean of episode 1" in page
     assert 'value="김하나"' in page  # the translator's credit, editable
     assert "1 panel has no alt text" in page
     original_page = client.get(f"/studio/episodes/{episode.id}/").get_data(as_text=True)
@@ -146,7 +146,7 @@ def test_the_series_form_saves_and_removes_a_translation(mina: tuple[FlaskClient
     from comics.publishing.revisions import approve_revision, pending_revision
 
     revision = pending_revision("series", series.id)
-    assert revision is not None and revision.proposed["translations"] == {"ko": {"title": "강", "summary": "강 이야기예요."}}
+    assert revision is not None and revision.proposed["translations"] == {"ko": {"title": "강", "summary": "강 이야기예요.", "content_warning": ""}}
     editor = make_account("ed@example.org", Role.EDITOR)
     approve_revision(revision, editor, CHECKLIST)
     db.session.commit()

@@ -39,7 +39,7 @@ def test_the_dashboard_names_a_version_by_its_language(mina: tuple[FlaskClient, 
     page = client.get("/studio/").get_data(as_text=True)
     drafts = page[page.index('data-group="drafts"') :]
     drafts = drafts[: drafts.index("</section>")]
-    assert 'data-version="ko"' in drafts and "한국어 version of episode 1: 도착" in drafts
+    assert 'data-version="ko"' in drafts and "Korean version of episode 1: 도착" in drafts
     assert f"/studio/episodes/{version.id}/" in drafts
 
 
