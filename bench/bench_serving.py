@@ -240,7 +240,12 @@ def write_report(report: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a short smoke run with a small 'large' catalogue; writes nothing")
+    parser.add_argument("--redis-cache", action="store_true",
+                        help="only benchmark 1b (cached page with Redis, with the file cache and the bare Flask app beside it)")
     args = parser.parse_args()
+    if args.redis_cache:
+        main_redis_cache(quick=args.quick)
+        return
     rounds, seconds = (1, 3) if args.quick else (5, 8)
     load_before = os.getloadavg()
     large_series = 20 if args.quick else 1000
@@ -421,6 +426,127 @@ commit of theirs bumped the content version, so the pages were rendered again
     print(report)
 
 
+
+
+REDIS_START, REDIS_END = "<!-- bench_serving_redis:start -->", "<!-- bench_serving_redis:end -->"
+
+
+def main_redis_cache(*, quick: bool) -> None:
+    """Benchmark 1b alone (`--redis-cache`): the cached episode page with Redis as the page cache and with
+    the default file cache, against the bare Flask app, in interleaved rounds; figures into
+    docs/performance.md between their own markers."""
+    rounds, seconds = (1, 3) if quick else (7, 8)
+    load_before = os.getloadavg()
+    log: list[str] = []
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="webtoon-bench-")))
+        logs = ROOT / "bench" / "results"
+        logs.mkdir(parents=True, exist_ok=True)
+        small_url = catalogue.create_database(MAINTENANCE_URL, "small")
+        stack.callback(catalogue.drop_database, MAINTENANCE_URL, small_url)
+        make_schema(small_url)
+        engine = catalogue.engine_for(small_url)
+        catalogue.populate(engine, series=1, episodes_per_series=100, panels_per_episode=40)
+        engine.dispose()
+        workers = os.environ.get("WEB_CONCURRENCY") or str((os.cpu_count() or 1) * 2 + 1)
+        cached = stack.enter_context(gunicorn("cached", base_env(small_url, work), logs))
+        redis_prefix = f"webtoon-bench-{secrets.token_hex(3)}:"
+        stack.callback(delete_redis_keys, f"{redis_prefix}*")
+        redis_cached = stack.enter_context(gunicorn(
+            "cached-redis",
+            base_env(small_url, work, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=redis_prefix),
+            logs,
+        ))
+        bare = stack.enter_context(gunicorn(
+            "bare", {**base_env(small_url, work), "BENCH_BARE_SOURCE": redis_cached.base + EPISODE_SMALL}, logs,
+            app="bare_wsgi:app", ready_path=EPISODE_SMALL,
+        ))
+        targets = {
+            "cached page, Redis": (redis_cached, redis_cached.base + EPISODE_SMALL),
+            "bare Flask app": (bare, bare.base + EPISODE_SMALL),
+            "cached page, files": (cached, cached.base + EPISODE_SMALL),
+        }
+        for _, url in targets.values():
+            wrk(url, connections=8, seconds=2)
+        assert app_headers(targets["bare Flask app"][1]) == app_headers(targets["cached page, Redis"][1]), "not the same answer"
+        page_bytes = len(get(redis_cached.base + EPISODE_SMALL)[2])
+        results: dict[str, list[Load]] = {name: [] for name in targets}
+        names = list(targets)
+        redis_commands = 0
+        for round_number in range(rounds):
+            for name in names if round_number % 2 == 0 else names[::-1]:
+                server, url = targets[name]
+                commands_before = _redis_commands()
+                load = measured_wrk(server, url, connections=32, seconds=seconds)
+                if name == "cached page, Redis":
+                    redis_commands += _redis_commands() - commands_before
+                results[name].append(load)
+                log.append(f"round {round_number + 1} {name}: {load.requests_per_second:.0f} req/s, "
+                           f"{load.cpu_us_per_request:.0f} µs CPU per request, errors {load.errors}")
+                print(log[-1], flush=True)
+    if quick:
+        return
+    redis_requests = sum(load.requests_per_second * seconds for load in results["cached page, Redis"])
+    load_after = os.getloadavg()
+    rps = {name: median([load.requests_per_second for load in loads]) for name, loads in results.items()}
+    cpu = {name: median([load.cpu_us_per_request or 0.0 for load in loads]) for name, loads in results.items()}
+    ratio_redis = rps["cached page, Redis"] / rps["bare Flask app"]
+    ratio_files = rps["cached page, files"] / rps["bare Flask app"]
+    cpu_ratio = cpu["bare Flask app"] / cpu["cached page, Redis"]
+    per_round = " / ".join(
+        f"{redis_load.requests_per_second / bare_load.requests_per_second:.2f}"
+        for redis_load, bare_load in zip(results["cached page, Redis"], results["bare Flask app"], strict=True)
+    )
+    rows = lambda name: " / ".join(f"{load.requests_per_second:,.0f}" for load in results[name])  # noqa: E731
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = f"""
+## Redis as the page cache (bench/bench_serving.py --redis-cache)
+
+Run {now} on {machine()}; gunicorn.conf.py ({workers} workers × 4 threads), PostgreSQL on 127.0.0.1,
+Redis {_redis_version()} on 127.0.0.1; wrk, 32 connections, {rounds} interleaved rounds of {seconds} s
+(load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end, on 2 cores shared with
+other work). The same episode page as benchmark 1 ({page_bytes:,} bytes of HTML, 40 panels),
+its bytes and headers answered by the bare Flask app of bench/bare_wsgi.py. Each worker holds the
+content version in memory, renewed by a Redis channel (web/version_feed.py): a hit reads no Redis.
+
+| measure | result | CPU per request | target | |
+| --- | --- | --- | --- | --- |
+| cached episode page, Redis as the page cache, vs the bare Flask app | {rps["cached page, Redis"]:,.0f} vs {rps["bare Flask app"]:,.0f} req/s = **{ratio_redis:.2f}×** | {cpu["cached page, Redis"]:.0f} vs {cpu["bare Flask app"]:.0f} µs | ≥ 0.95× | {verdict(ratio_redis >= 0.95)} |
+| cached episode page, file cache, vs the bare Flask app (same run) | {rps["cached page, files"]:,.0f} vs {rps["bare Flask app"]:,.0f} req/s = **{ratio_files:.2f}×** | {cpu["cached page, files"]:.0f} vs {cpu["bare Flask app"]:.0f} µs | — | |
+
+Rounds (req/s): Redis {rows("cached page, Redis")}; bare Flask app {rows("bare Flask app")}; file
+cache {rows("cached page, files")}. Redis ÷ bare, round by round: {per_round}. By CPU per request,
+the steadier figure on a shared machine, the Redis-cached page costs {1 / cpu_ratio:.2f}× what the bare
+Flask app costs (a throughput of {cpu_ratio:.2f}× on a machine of its own). Redis processed
+{redis_commands:,} commands during the Redis rounds' {redis_requests:,.0f} requests (from every client of
+that server, other work's included): {redis_commands / max(redis_requests, 1):.4f} per hit.
+"""
+    text = DOC.read_text()
+    block = f"{REDIS_START}\n{report.strip()}\n{REDIS_END}"
+    if REDIS_START in text and REDIS_END in text:
+        text = text[: text.index(REDIS_START)] + block + text[text.index(REDIS_END) + len(REDIS_END):]
+    else:
+        text = text.replace(END, END + "\n\n" + block, 1) if END in text else text.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(text)
+    print(report)
+
+
+def _redis_commands() -> int:
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    commands = int(connection.info("stats")["total_commands_processed"])
+    connection.close()
+    return commands
+
+
+def _redis_version() -> str:
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    version = str(connection.info("server")["redis_version"])
+    connection.close()
+    return version
 
 
 def _counts(counts: dict[str, int]) -> str:

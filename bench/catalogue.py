@@ -65,9 +65,9 @@ def populate(engine: Engine, *, series: int, episodes_per_series: int, panels_pe
                    'ongoing', now() AT TIME ZONE 'utc'
             FROM generate_series(1, {series}) AS n""",
         "episode": f"""
-            INSERT INTO episode (series_id, number, title, status, published_at, thumbnail_id, author_note,
+            INSERT INTO episode (series_id, number, language, translator, title, status, published_at, thumbnail_id, author_note,
                                  created_at, updated_at)
-            SELECT s, e, 'Episode ' || e || ' of series ' || s, 'published',
+            SELECT s, e, 'en', '', 'Episode ' || e || ' of series ' || s, 'published',
                    (now() AT TIME ZONE 'utc') - make_interval(hours => ({series} - s) * {episodes_per_series} + ({episodes_per_series} - e) + 1),
                    1 + (e % {SHARED_IMAGES}), '', now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
             FROM generate_series(1, {series}) AS s, generate_series(1, {episodes_per_series}) AS e""",

@@ -1,13 +1,15 @@
 """The content version: one token for everything public, replaced after every commit that changes it.
 
 A cached page is keyed by the content version, so no view has to remember to invalidate anything and
-a change can never serve a stale page. The token lives in the shared cache (Redis), or, beside a
-FileSystemCache, in a few bytes of shared memory (VersionBoard), so every request reads the current
-one and no worker lags behind a change. SQLAlchemy session events, registered by the factory through
-listen_for_content_changes, replace it after a commit touched a watched model.
+a change can never serve a stale page. Beside a FileSystemCache the token lives in a few bytes of
+shared memory (VersionBoard); with Redis it lives in Redis, and each worker holds a copy that a
+channel renews (web.version_feed), waiting for every worker to take a new one. Either way a hit reads
+memory, and no worker lags behind a change. SQLAlchemy session events, registered by the factory
+through listen_for_content_changes, replace it after a commit touched a watched model.
 """
 from __future__ import annotations
 
+import logging
 import mmap
 import os
 import secrets
@@ -17,13 +19,19 @@ from typing import Any
 
 from cachelib.file import FileSystemCache
 from flask import Flask, current_app, has_app_context
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from extensions import cache
 from web.page_entries import page_memo
+from web.version_feed import VersionFeed, version_feed
+
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache/content-version"
+# How long a change waits for every worker to take the new version (web.version_feed).
+VERSION_ACK_SECONDS = 2.0
 
 _watched_models: set[type] = set()
 
@@ -47,6 +55,13 @@ def content_version(app: Flask | None = None) -> str:
     board = _version_board(app)
     if board is not None:
         return board.read() or board.start()
+    feed = _version_feed(app)
+    if feed is not None:
+        held = feed.version
+        if held is not None:
+            return held  # the common case with Redis: this worker's copy, kept current by its channel
+        feed.listen()
+        return feed.read()
     # The backend itself, not the cache proxy: pages answered before Flask (web.held_pages) read the
     # version outside any application context.
     backend = cache_backend(app)
@@ -64,8 +79,16 @@ def bump_content_version() -> None:
     """Start a new content version, so every page is rendered afresh on its next request."""
     app = _current_app()
     board = _version_board(app)
+    feed = None if board is not None else _version_feed(app)
     if board is not None:
         board.start()
+    elif feed is not None:
+        try:
+            feed.publish()
+        except RedisError as error:
+            # The change is committed; its pages are renewed when Redis is back, as every worker then
+            # starts a new version (web.version_feed), and no entry outlives CACHE_DEFAULT_TIMEOUT.
+            log.error("could not start a new content version (%r): cached pages are renewed when Redis is back", error)
     else:
         cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
     page_memo(app).clear()
@@ -136,6 +159,19 @@ def _version_board(app: Flask) -> VersionBoard | None:
             app.extensions["page_version_board"] = None
             return _version_board(app)
     return board
+
+
+def _version_feed(app: Flask) -> VersionFeed | None:
+    """Return this process's feed of the content version, when the cache is Redis."""
+    held = app.extensions.get("page_version_feed")
+    if held is False:
+        return None
+    if held is None or held.pid != os.getpid():
+        feed = version_feed(cache_backend(app), VERSION_KEY, VERSION_ACK_SECONDS)
+        app.extensions["page_version_feed"] = False if feed is None else feed
+        return feed
+    feed_held: VersionFeed = held
+    return feed_held
 
 
 # --- after a commit that changed what readers see ------------------------------------------------

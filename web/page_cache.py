@@ -5,7 +5,9 @@ page, and entries never outlive the next scheduled publication, so a scheduled e
 time: the features say when that is (expire_at_publications, called by the factory), so this module
 knows no episode. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
 folder by default, shared by every worker of the machine; Redis when configured), and a small
-per-process memo of entries (web.page_entries).
+per-process memo of entries (web.page_entries). No entry, in either layer, outlives
+CACHE_DEFAULT_TIMEOUT. While the cache's Redis cannot be reached, pages are rendered without it
+("X-Page-Cache: OFF"): slower, never stale.
 
 The decorator wraps the view function itself, not the route: a decorator applied outside it (view
 counting) still runs on every request, cache hits included.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -34,6 +38,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_caching.backends.nullcache import NullCache
 from flask_login import current_user
+from redis.exceptions import RedisError
 
 from comics import clock
 from extensions import cache
@@ -41,6 +46,8 @@ from web.content_version import cache_backend, content_version
 from web.held_pages import answers_early
 from web.languages import SITE_ROOT_KEY, language_of
 from web.page_entries import PageEntry, answer, entry_from, page_memo
+
+log = logging.getLogger(__name__)
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
@@ -172,10 +179,19 @@ def cached_page(view: View) -> View:
             response = make_response(view(*args, **kwargs))
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
             return response
-        version = content_version(app)
-        key = page_key(app, version, req)
-        now = clock.utcnow()
-        entry = _fetch(app, key, now)
+        try:
+            version = content_version(app)
+            key = page_key(app, version, req)
+            now = clock.utcnow()
+            entry = _fetch(app, key, now)
+        except RedisError as error:
+            # Redis away: without the version no stored page can be known current, so none is served;
+            # readers get the page rendered afresh meanwhile, never one from before a change.
+            _note_cache_away(error)
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            response.headers["X-Page-Cache"] = "OFF"
+            return response
         if entry is not None:
             return answer(req, entry, "HIT")
         response = make_response(view(*args, **kwargs))
@@ -183,12 +199,30 @@ def cached_page(view: View) -> View:
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
             response.headers["X-Page-Cache"] = "MISS"
             return response
-        entry = entry_from(response, next_publication(version), now)
-        _store(app, key, entry, now)
+        try:
+            entry = entry_from(response, _expiry(app, next_publication(version), now), now)
+            _store(app, key, entry, now)
+        except RedisError as error:
+            _note_cache_away(error)
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            response.headers["X-Page-Cache"] = "OFF"
+            return response
         return answer(req, entry, "MISS")
 
     answers_early(wrapper, _answer_held_page)
     return wrapper  # type: ignore[return-value]
+
+
+_AWAY_LOG_SECONDS = 60.0
+_away_logged_at: list[float] = []
+
+
+def _note_cache_away(error: Exception) -> None:
+    """Log that pages are rendered without the cache, once a minute at most while it lasts."""
+    now = time.monotonic()
+    if not _away_logged_at or now - _away_logged_at[0] > _AWAY_LOG_SECONDS:
+        _away_logged_at[:] = [now]
+        log.warning("the page cache's Redis cannot be reached (%r): pages are rendered without it", error)
 
 
 def _answer_held_page(app: Flask, req: Request, view_args: Mapping[str, Any]) -> Response | None:
@@ -212,6 +246,19 @@ def _fetch(app: Flask, key: str, now: datetime) -> PageEntry | None:
         if entry is not None:
             memo.put(key, entry)
     return _fresh(entry, now)
+
+
+def _expiry(app: Flask, upcoming: datetime | None, now: datetime) -> datetime | None:
+    """Return when a page rendered now dies: at the next publication, and CACHE_DEFAULT_TIMEOUT at most.
+
+    The bound holds for the workers' memos as for the shared backend, so a change whose new version
+    could not be announced (Redis away at the time, web.version_feed) is shown within that time anyway.
+    """
+    default = int(app.config["CACHE_DEFAULT_TIMEOUT"])
+    if default <= 0:  # 0: entries never expire
+        return upcoming
+    bound = now + timedelta(seconds=default)
+    return bound if upcoming is None or upcoming > bound else upcoming
 
 
 def _fresh(entry: PageEntry | None, now: datetime) -> PageEntry | None:

@@ -28,7 +28,8 @@ class PageEntry:
 
     etag: str
     last_modified: datetime
-    # The next scheduled publication when it was rendered: the entry is dead from that moment on.
+    # The next scheduled publication when it was rendered, or CACHE_DEFAULT_TIMEOUT from then if sooner
+    # (web.page_cache._expiry): the entry is dead from that moment on.
     expires_at: datetime | None
     # Per content coding (None for identity): the body and every header of the answer, built once.
     variants: dict[str | None, tuple[bytes, list[tuple[str, str]]]] = field(default_factory=dict)
