@@ -42,8 +42,8 @@ SERIES = {
     "Mirae crosses a river at night with her grandmother's paper lantern, rides a night train to a city of lights, and "
     "writes letters home that she cannot post yet. A gentle, hopeful story.":
         "할머니의 종이 등불을 들고 한밤중에 강을 건넌 소녀 미래. 밤기차를 타고 불빛 가득한 도시에 닿은 미래는 아직 부칠 수 "
-        "없는 편지를 한 통 한 통 집으로 써 내려간다. 잔잔하고 따스한, 희망에 관한 이야기.",
-    "Separation from family.": "가족과 떨어져 지내는 내용이 나옵니다.",
+        "없는 편지를 한 통 한 통 집으로 써 내려간다. 잔잔하고 따스한, 희망을 담은 이야기.",
+    "Separation from family.": "가족과 헤어지는 장면이 나와요.",
     "Haneul Kim": "김하늘",
     "Support Haneul's work": "김하늘 작가 후원하기",
     "**Haneul Kim** is a fictional artist: the pen name and this series are demo content that ships with the site, "
@@ -207,10 +207,10 @@ LINES = {
         "길은 가팔랐지만, 등불이 한 걸음씩 앞을 비춰 주었다.",
     "The flame was small. So was I.": "불꽃은 작았다. 나도 그랬다.",
     "We were both brave anyway.": "그래도 우리는 둘 다 용감했다.",
-    "It's so wide...": "엄청 넓다…",
+    "It's so wide...": "참 넓다…",
     "Climb in, little one. Keep your light low.": "타라, 꼬마. 불은 낮게 들고.",
     "No one spoke.": "아무도 말이 없었다.",
-    "The oar dipped, and dipped, and dipped.": "노가 물에 잠기고, 또 잠기고, 또 잠겼다.",
+    "The oar dipped, and dipped, and dipped.": "노가 물을 가르고, 또 가르고, 또 갈랐다.",
     "Grandmother, can you see the same stars?": "할머니도 같은 별이 보여요?",
     "From here, the road is yours.": "여기서부턴 네 길이다.",
     "Thank you.": "고맙습니다.",
@@ -222,7 +222,7 @@ LINES = {
     "WHOOOO!": "뿌우우!",
     "Ticket, please. Ah... all the way to the city?": "표 좀 볼까? 어디 보자… 도시까지 가는구나?",
     "All the way.": "네, 종점까지요.",
-    "I had never gone faster than my own feet.": "내 발보다 빨리 달려 본 건 처음이었다.",
+    "I had never gone faster than my own feet.": "내 발로 가는 것보다 빨리 가 본 건 처음이었다.",
     "You look hungry, dear. Here, have a tangerine.": "아가, 배고파 보이는구나. 자, 귤 하나 먹으렴.",
     "Thank you. I'm going to the city.": "고맙습니다. 저 도시에 가는 길이에요.",
     "Then you'll need your strength.": "그럼 든든히 먹어야지.",

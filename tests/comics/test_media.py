@@ -146,7 +146,7 @@ def test_preview_is_the_readers_page(studio_app: Flask) -> None:
     start = reader_page.index('<div class="strip"')
     strip = reader_page[start : reader_page.index("</div>", start)]
     assert strip.replace('"/media/', '"/studio/media/').replace(" /media/", " /studio/media/") in preview
-    assert "<em>reading</em>" in preview and "Preview of a published episode" in preview
+    assert "<em>reading</em>" in preview and "Preview of this episode (published)" in preview
 
 
 def test_editors_preview_any_artists_images(studio_app: Flask) -> None:
