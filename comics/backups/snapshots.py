@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,10 +73,22 @@ class RestoreSummary:
     alembic_revision: str | None
 
 
+# A staging folder older than this was left by a backup or restore that was killed: removed by the next.
+LEFTOVER_SECONDS = 24 * 3600
+
+
 @contextmanager
 def _staging(app: Flask, prefix: str) -> Iterator[Path]:
-    """A private folder in the instance folder, removed afterwards: it holds an unencrypted database."""
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    """A private folder in the instance folder, removed afterwards: it holds an unencrypted database.
+
+    Entered while deletions are held, so no other backup or restore of this media folder runs; the
+    folders a killed one left (a copy of the database) are removed first.
+    """
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    for leftover in [*instance.glob(".backup-*"), *instance.glob(".restore-*")]:
+        if leftover.is_dir() and time.time() - leftover.stat().st_mtime > LEFTOVER_SECONDS:
+            shutil.rmtree(leftover, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=app.instance_path))  # mode 0700
     try:
         yield folder

@@ -407,3 +407,12 @@ def test_backup_of_a_database_without_the_sites_tables_says_so(app: Flask, repos
     db.drop_all()
     assert "holds none of the site's tables (`flask --app app db upgrade` makes them): nothing to back up" in backup_output(app)
     assert restic.snapshots() == []
+
+
+def test_a_killed_backups_copy_of_the_database_is_removed_by_the_next(app: Flask, repository: Path) -> None:
+    leftover = Path(app.instance_path) / ".backup-killed-test"
+    leftover.mkdir(mode=0o700, exist_ok=True)
+    (leftover / "database.sqlite").write_bytes(b"a copy of the database")
+    os.utime(leftover, (0, 0))
+    snapshots.take_backup(app)
+    assert not leftover.exists()
