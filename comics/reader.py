@@ -6,6 +6,8 @@ the page's language where they have been written in it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -151,6 +153,31 @@ def series_detail(slug: str) -> str:
     return render_template(
         "comics/series.html", series=series, episodes=episodes, order=order, first=first, latest=latest
     )
+
+
+@bp.get("/titles.json")
+@cached_page
+def reading_titles() -> Response:
+    """Answer the title of every public series and episode in the page's language,
+    {"series": {slug: {"title": ..., "episodes": {number: title}}}}.
+
+    The reading history (static/js/reader.js) keeps only a series' slug and an episode's number, and
+    names them from this: in the language of the page it is shown on, whatever language they were read
+    in. One answer, the same for every reader of a language, so asking for it says nothing of what a
+    browser has read; a cached page, so a publication changes it at once.
+    """
+    language = page_language()
+    originals = db.session.scalars(
+        Episode.public()
+        .options(selectinload(Episode.translations), joinedload(Episode.series).selectinload(Series.translations))
+        .order_by(Episode.series_id, Episode.number)
+    ).unique()
+    titles: dict[str, dict[str, Any]] = {}
+    for original in originals:
+        series = original.series
+        entry = titles.setdefault(series.slug, {"title": series.title_in(language), "episodes": {}})
+        entry["episodes"][str(original.number)] = original.version_in(language).title
+    return jsonify(series=titles)
 
 
 @bp.get("/latest.json")

@@ -55,8 +55,10 @@ if (wanted && !document.getElementById(wanted)) {
 }
 
 // Resume reading: the place in each episode (the panel under the top of the screen and how far into
-// it) is kept in this browser's localStorage, with the titles to list it by, and nothing is sent to
-// the site. Reopening the episode returns there, unless its address names a panel (#panel-N).
+// it) is kept in this browser's localStorage, by ids only: the series' slug and the episode's number,
+// as the key "slug/number". No title is kept, so the list below shows each in the language of the page
+// it is on, whatever language it was read in; nothing is sent to the site. Reopening the episode
+// returns there, unless its address names a panel (#panel-N).
 const PLACES = "reading-places";
 const KEPT_PLACES = 50;
 const article = document.querySelector("article[data-place]");
@@ -67,6 +69,19 @@ function readPlaces() {
   } catch {
     return {};  // storage turned off, or not ours to read
   }
+}
+
+// Places kept before ids alone carried their titles in the language they were read in, and a
+// language: keep the place, drop the words, once.
+function migratePlaces() {
+  const places = readPlaces();
+  const old = Object.values(places).filter((entry) => entry && ("titles" in entry || "language" in entry));
+  if (!old.length) return;
+  for (const entry of old) {
+    delete entry.titles;
+    delete entry.language;
+  }
+  writePlaces(places);
 }
 
 function writePlaces(places) {
@@ -82,19 +97,13 @@ function rememberPlace(panel) {
   if (!article) return;
   const places = readPlaces();
   const key = article.dataset.place;
-  const entry = places[key] || { titles: {} };
   const rect = panel.getBoundingClientRect();
-  entry.panel = panel.id;
-  entry.offset = Math.max(0, -rect.top) / rect.height;
-  entry.number = article.dataset.episodeNumber;
-  entry.language = document.documentElement.lang;
-  entry.at = Date.now();
-  entry.titles[entry.language] = {
-    series: article.dataset.seriesTitle,
-    title: article.dataset.episodeTitle,
-    url: window.location.pathname,
+  places[key] = {
+    panel: panel.id,
+    offset: Math.max(0, -rect.top) / rect.height,
+    number: article.dataset.episodeNumber,
+    at: Date.now(),
   };
-  places[key] = entry;
   writePlaces(places);
 }
 
@@ -149,32 +158,44 @@ if (article && !wanted) {
   }
 }
 
-// "Continue reading" on the home and series pages, drawn from the places kept above, titles in the
-// page's language where the episode was read in it; one button forgets them all (and the series
+// "Continue reading" on the home and series pages, drawn from the places kept above, each named in the
+// page's language from data-titles: one answer holding every public series' and episode's title in
+// this language (the same for every reader, so asking for it tells the site nothing of what was read).
+// A place whose episode is no longer public is left out. One button forgets them all (and the series
 // followed: follow.js listens to it too). Its note is shown while anything is kept.
 const shelf = document.querySelector(".continue-reading");
 const keptNote = document.querySelector(".kept-here");
+migratePlaces();
 if (shelf) {
-  const language = document.documentElement.lang;
   const series = shelf.dataset.series;
   const entries = Object.entries(readPlaces())
     .filter(([key]) => !series || key.startsWith(`${series}/`))
-    .sort((a, b) => b[1].at - a[1].at)
-    .slice(0, 5);
+    .sort((a, b) => b[1].at - a[1].at);
   const list = shelf.querySelector(".continue-list");
-  for (const [, entry] of entries) {
-    const titles = entry.titles[language] || entry.titles[entry.language];
-    if (!titles) continue;
-    const link = document.createElement("a");
-    link.href = withSaver(titles.url);
-    link.textContent = shelf.dataset.item
-      .replace("{series}", titles.series).replace("{number}", entry.number).replace("{title}", titles.title);
-    const item = document.createElement("li");
-    item.append(link);
-    list.append(item);
+  if (entries.length) {
+    fetch(shelf.dataset.titles, { credentials: "omit" })
+      .then((response) => (response.ok ? response.json() : { series: {} }))
+      .then((titles) => {
+        for (const [key] of entries) {
+          const [slug, number] = key.split("/");
+          const found = titles.series[slug];
+          const title = found && found.episodes[number];
+          if (title === undefined || list.children.length >= 5) continue;
+          const link = document.createElement("a");
+          link.href = withSaver(`${shelf.dataset.root}series/${encodeURIComponent(slug)}/${number}/`);
+          link.textContent = shelf.dataset.item
+            .replace("{series}", found.title).replace("{number}", number).replace("{title}", title);
+          const item = document.createElement("li");
+          item.append(link);
+          list.append(item);
+        }
+        shelf.hidden = !list.children.length;
+        if (keptNote && list.children.length) keptNote.hidden = false;
+      })
+      .catch(() => {
+        // offline, say: the places are kept, and listed again on the next page that can ask
+      });
   }
-  shelf.hidden = !list.children.length;
-  if (keptNote && list.children.length) keptNote.hidden = false;
 }
 if (keptNote) {
   keptNote.querySelector(".forget-history").addEventListener("click", () => {
