@@ -13,6 +13,7 @@ from flask import current_app
 
 from comics.editions.content import LANGUAGES, EditionRefused, Imprint, collect_edition
 from comics.editions.export import EditionOptions, check_destination, write_edition, write_edition_zip
+from comics.editions.registers import NORTH, REGISTERS
 from comics.images.media_store import media_store
 
 
@@ -44,12 +45,33 @@ def stopped_cleanly_by_sigterm() -> Iterator[None]:
 @click.option("--with-site", is_flag=True, help="Name the site and its address (for editions meant for outside). Neutral by default.")
 @click.option("--no-slides", is_flag=True, help="Leave out the TV slides.")
 @click.option("--no-video", is_flag=True, help="Leave out the videos and subtitles.")
+@click.option(
+    "--register",
+    type=click.Choice(REGISTERS),
+    default=NORTH,
+    show_default=True,
+    help="The Korean README's and reader's words: the North's (화일, 콤퓨터, 제3편), or the South's (파일, 컴퓨터, 3화).",
+)
 def export_offline_command(
-    out_dir: Path, slugs: tuple[str, ...], languages: tuple[str, ...], make_zip: bool, with_site: bool, no_slides: bool, no_video: bool
+    out_dir: Path,
+    slugs: tuple[str, ...],
+    languages: tuple[str, ...],
+    make_zip: bool,
+    with_site: bool,
+    no_slides: bool,
+    no_video: bool,
+    register: str,
 ) -> None:
     """Write an offline edition of the published episodes into OUT_DIR (new or empty)."""
     imprint = site_imprint() if with_site else Imprint()
-    options = EditionOptions(slugs=slugs, languages=languages or LANGUAGES, imprint=imprint, slides=not no_slides, videos=not no_video)
+    options = EditionOptions(
+        slugs=slugs,
+        languages=languages or LANGUAGES,
+        imprint=imprint,
+        slides=not no_slides,
+        videos=not no_video,
+        register=register,
+    )
     archive = out_dir.with_name(out_dir.name + ".zip")
     try:
         check_destination(out_dir)

@@ -25,6 +25,7 @@ from comics.editions.content import LANGUAGES, NEUTRAL, EditionContent, EditionR
 from comics.editions.html_reader import ReaderPages, panel_path
 from comics.editions.jpeg import encode_page, page_name
 from comics.editions.readme import CHECKSUMS, README, checksums_text, readme_text
+from comics.editions.registers import NORTH
 from comics.editions.scroll_plan import srt_text
 
 Progress = Callable[[str], None]
@@ -43,6 +44,8 @@ class EditionOptions:
     imprint: Imprint = NEUTRAL
     slides: bool = True
     videos: bool = True
+    # The Korean README's and reader's words: the North's by default (comics/editions/registers.py).
+    register: str = NORTH
 
 
 @dataclass
@@ -73,7 +76,7 @@ class EditionWriter:
         self.root = root
         self.options = options
         self.progress = progress
-        self.pages = ReaderPages(options.imprint)
+        self.pages = ReaderPages(options.imprint, options.register)
         self.report = EditionReport()
         self.video_problem: str | None = None
         if options.videos:
@@ -103,7 +106,7 @@ class EditionWriter:
                     self.progress(f"[{self.report.episodes}/{total}] {language} {series.title} {episode.number}: {episode.title}")
                     self.episode(series, position)
         made_videos = self.options.videos and self.video_problem is None
-        self.write(README, readme_text(content, made_videos, self.options.imprint))
+        self.write(README, readme_text(content, made_videos, self.options.imprint, self.options.register))
         self.write(CHECKSUMS, checksums_text(self.root, exclude=(CHECKSUMS, STAGING_LOCK)))
 
     def episode(self, series: SeriesContent, position: int) -> None:

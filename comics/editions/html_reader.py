@@ -16,26 +16,41 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from comics.editions.content import NEUTRAL, EditionContent, EpisodeContent, Imprint, SeriesContent
 from comics.editions.jpeg import EncodedPage, page_name
+from comics.editions.registers import NORTH, SOUTH, check_register
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "editions"
 ASSETS = ("reader.css", "reader.js")
 
-# The reader's own words, in each language an edition can be made in.
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "stories": "Stories",
-        "episodes": "Episodes",
-        "episode_number": "Episode {}",
-        "previous": "Previous",
-        "next": "Next",
-        "transcript": "Transcript",
-        "translated_by": "translated by",
-        "warning": "Content warning",
-        "end": "The end of this episode.",
-        "language": "English",
-        "languages": "Other languages",
+# The reader's own words, in each language an edition can be made in; Korean in each register
+# (comics/editions/registers.py): the North's words by default, the South's on request.
+ENGLISH_WORDS = {
+    "stories": "Stories",
+    "episodes": "Episodes",
+    "episode_number": "Episode {}",
+    "previous": "Previous",
+    "next": "Next",
+    "transcript": "Transcript",
+    "translated_by": "translated by",
+    "warning": "Content warning",
+    "end": "The end of this episode.",
+    "language": "English",
+    "languages": "Other languages",
+}
+KOREAN_WORDS: dict[str, dict[str, str]] = {
+    NORTH: {
+        "stories": "이야기",
+        "episodes": "차례",
+        "episode_number": "제{}편",
+        "previous": "앞 편",
+        "next": "다음 편",
+        "transcript": "대사",
+        "translated_by": "번역",
+        "warning": "주의",
+        "end": "이 편은 여기까지입니다.",
+        "language": "조선어",
+        "languages": "다른 언어",
     },
-    "ko": {
+    SOUTH: {
         "stories": "이야기",
         "episodes": "회차 목록",
         "episode_number": "{}화",
@@ -49,6 +64,11 @@ WORDS: dict[str, dict[str, str]] = {
         "languages": "다른 언어",
     },
 }
+
+
+def reader_words(register: str = NORTH) -> dict[str, dict[str, str]]:
+    """Return the reader's words in each language, with Korean in the register asked for."""
+    return {"en": ENGLISH_WORDS, "ko": KOREAN_WORDS[check_register(register)]}
 
 
 @dataclass(frozen=True)
@@ -118,8 +138,9 @@ class ReaderPages:
     link to itself in the edition's other languages (a plain relative link: file://, no JavaScript).
     """
 
-    def __init__(self, imprint: Imprint = NEUTRAL) -> None:
+    def __init__(self, imprint: Imprint = NEUTRAL, register: str = NORTH) -> None:
         self.imprint = imprint
+        self.words = reader_words(register)
         self.env = environment()
         self.pages: frozenset[str] = frozenset()
 
@@ -128,7 +149,7 @@ class ReaderPages:
         within = path.split("/", 1)[1]
         return [
             LanguageLink(code, words["language"], f"../../{code}/{within}")
-            for code, words in WORDS.items()
+            for code, words in self.words.items()
             if code != language and f"{code}/{within}" in self.pages
         ]
 
@@ -143,7 +164,7 @@ class ReaderPages:
         """Return the top page: every series, by language."""
         lang = content.shelves[0][0]
         self.pages = edition_pages(content)
-        return "index.html", self._render("index.html", lang=lang, root="", shelves=content.shelves, words=WORDS)
+        return "index.html", self._render("index.html", lang=lang, root="", shelves=content.shelves, words=self.words)
 
     def series(self, series: SeriesContent) -> tuple[str, bytes]:
         """Return a series' page: its summary and its episodes."""
@@ -153,7 +174,7 @@ class ReaderPages:
             lang=series.language,
             root="../../",
             series=series,
-            words=WORDS[series.language],
+            words=self.words[series.language],
             languages=self.other_languages(path, series.language),
         )
         return path, page
@@ -182,7 +203,7 @@ class ReaderPages:
             panels=panels,
             previous=series.episodes[position - 1] if position > 0 else None,
             next=series.episodes[position + 1] if position + 1 < len(series.episodes) else None,
-            words=WORDS[episode.language],
+            words=self.words[episode.language],
             languages=self.other_languages(episode_page(episode), episode.language),
         )
         return episode_page(episode), page

@@ -81,7 +81,7 @@ def test_an_episode_is_reached_and_read_from_file_with_no_network(exported: Expo
             # The Korean shelf, from the top page.
             page.goto((exported.first / "index.html").as_uri())
             page.locator("div[lang=ko]").get_by_role("link", name="등불").click()
-            page.get_by_role("link", name="1화: 강").click()
+            page.get_by_role("link", name="제1편: 강").click()  # the North's words, the default
             read_to_the_end(page)
             assert page.locator("html").get_attribute("lang") == "ko"
 
@@ -91,7 +91,7 @@ def test_an_episode_is_reached_and_read_from_file_with_no_network(exported: Expo
             assert page.locator("html").get_attribute("lang") == "en"
             page.locator(".crumbs").get_by_role("link", name="The Lantern").click()
             page.wait_for_url("**/en/lantern/index.html")
-            page.locator("nav.languages").get_by_role("link", name="한국어").click()
+            page.locator("nav.languages").get_by_role("link", name="조선어").click()
             page.wait_for_url("**/ko/lantern/index.html")
             assert page.locator("h1").inner_text() == "등불"
         finally:

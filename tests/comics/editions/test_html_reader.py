@@ -47,7 +47,7 @@ def test_every_page_that_has_the_other_language_links_to_it(exported: Exported) 
         assert links == [(other, f"../../{other}/{within}")], path
         target = (path.parent / links[0][1]).resolve()
         assert target == (root / other / within).resolve() and target.is_file()
-    assert '<a href="../../ko/lantern/001.html" hreflang="ko" lang="ko" rel="alternate">한국어</a>' in (root / "en/lantern/001.html").read_text()
+    assert '<a href="../../ko/lantern/001.html" hreflang="ko" lang="ko" rel="alternate">조선어</a>' in (root / "en/lantern/001.html").read_text()
     assert '<nav class="languages" aria-label="다른 언어">' in (root / "ko/lantern/index.html").read_text()
     assert ">English</a>" in (root / "ko/lantern/002.html").read_text()
 
