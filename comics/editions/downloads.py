@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -206,12 +207,13 @@ def stream_page(episode_id: int, lang: str, page: int) -> Response:
     """Send one page of an episode for OPDS page streaming: a baseline JPEG at a named width."""
     raw = request.args.get("maxWidth", "").strip()
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
-        return plain_answer(f"maxWidth must be a whole number of pixels, such as 800; not {raw[:40]!r}.", 400)
+        return plain_answer(_("maxWidth must be a whole number of pixels, such as 800; not “%(value)s”.", value=raw[:40]), 400)
     shown = version_by_id_or_404(episode_id, lang)
     panels = version_panels(shown.version)
     if page >= len(panels):
         return plain_answer(
-            f"This episode has {len(panels)} pages, numbered from 0 to {len(panels) - 1}; there is no page {page}.", 404
+            _("This episode has %(count)s pages, numbered from 0 to %(last)s; there is no page %(page)s.", count=len(panels), last=len(panels) - 1, page=page),
+            404,
         )
     width = stream_width(int(raw) if raw else EDITION_MAX_WIDTH)
     return binary_answer(baseline_page(panels[page].image, width).data, "image/jpeg")
@@ -237,7 +239,7 @@ def baseline_image(digest: str, width: int) -> Response:
         abort(404)
     widths = sorted({rendition.width for rendition in image.sources("jpeg")})
     if width not in widths:
-        return plain_answer(f"This image is sent {' or '.join(map(str, widths)) or 'at no'} px wide; not {width} px.", 404)
+        return plain_answer(_("This image is sent %(widths)s px wide; not %(width)s px.", widths=", ".join(map(str, widths)), width=width), 404)
     return binary_answer(baseline_page(image, width).data, "image/jpeg")
 
 

@@ -138,7 +138,7 @@ def requested_page() -> int:
     if not raw:
         return 1
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
-        abort(plain_answer(f"page must be a whole number from 1, such as 2; not {raw[:40]!r}.", 400))
+        abort(plain_answer(_("page must be a whole number from 1, such as 2; not “%(value)s”.", value=raw[:40]), 400))
     return int(raw)
 
 
@@ -146,7 +146,7 @@ def paging(total: int, per_page: int, endpoint: str, **values: Any) -> Paging:
     """Return the page asked for of a feed of total entries; a page past the last is a 404."""
     number, last = requested_page(), max(1, math.ceil(total / per_page))
     if number > last:
-        abort(plain_answer(f"This feed's pages are numbered from 1 to {last}; there is no page {number}.", 404))
+        abort(plain_answer(_("This feed's pages are numbered from 1 to %(last)s; there is no page %(page)s.", last=last, page=number), 404))
     return Paging(number, last, endpoint, values)
 
 
@@ -351,7 +351,7 @@ def series_list() -> Response:
     newest: dict[int, datetime | None] = {row[0]: row[1] for row in rows}
     entries = []
     for series in public_series():
-        image, thumbnail = jpeg_links(series.cover)
+        image, thumbnail = jpeg_links(series.cover_in(language))
         entries.append(
             NavigationEntry(
                 id=stable_id("series", series.id, language),

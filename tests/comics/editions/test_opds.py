@@ -369,9 +369,25 @@ def test_a_short_feed_is_one_page_that_says_so(app: Flask, site: SiteBuilder, cl
 
 
 @pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/ko/opds/latest/?page=0", 400, "page에는 2처럼 1 이상의 정수를 넣어 주세요. 받은 값: “0”"),
+        ("/ko/opds/latest/?page=2", 404, "이 피드의 페이지 번호는 1부터 1까지예요. 2번 페이지는 없어요."),
+        ("/ko/opds/pages/{id}/en/2", 404, "이 회차의 페이지 번호는 0부터 1까지예요(모두 2페이지). 2번 페이지는 없어요."),
+        ("/ko/opds/pages/{id}/en/0?maxWidth=wide", 400, "maxWidth에는 800처럼 픽셀 수를 정수로 넣어 주세요. 받은 값: “wide”"),
+        ("/ko/opds/search", 400, "검색할 낱말을 넣어 주세요."),
+    ],
+)
+def test_a_korean_catalogue_refuses_in_korean(app: Flask, site: SiteBuilder, client: FlaskClient, path: str, status: int, message: str) -> None:
+    episode = site.episode(site.series())
+    response = fetch(client, path.format(id=episode.id), status)
+    assert response.mimetype == "text/plain" and message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
     ("query", "status", "message"),
     [
-        ("page=0", 400, "page must be a whole number from 1, such as 2; not '0'."),
+        ("page=0", 400, "page must be a whole number from 1, such as 2; not “0”."),
         ("page=two", 400, "page must be a whole number from 1"),
         ("page=-1", 400, "page must be a whole number from 1"),
         ("page=1.5", 400, "page must be a whole number from 1"),
