@@ -94,7 +94,9 @@ def is_counted_request(req: Request) -> bool:
     if req.method != "GET":
         return False
     environ = req.environ
-    # Speculative loads the reader may never look at: <link rel=prefetch>, Chrome's prerender.
+    # Speculative loads the reader may never look at: <link rel=prefetch>, Chrome's prerender. And the
+    # copy of a page a reader saves for offline (static/js/offline.js asks with Purpose: prefetch): the
+    # reading of that page was counted when it was opened.
     purpose = f"{environ.get('HTTP_SEC_PURPOSE', '')} {environ.get('HTTP_PURPOSE', '')} {environ.get('HTTP_X_MOZ', '')}"
     if "prefetch" in purpose.lower() or "prerender" in purpose.lower():
         return False

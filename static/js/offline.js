@@ -1,7 +1,9 @@
-// Save for offline: on a reader's request, the episode page, the panel images this browser shows, the
-// CSS and JS and the two pages the worker needs (the saved list, the offline notice) go into a cache of
-// their own in this browser; the saved page lists those caches and removes them. Nothing is sent to the
-// site but the ordinary requests for those files. The words shown come from the page's data- attributes.
+// Save for offline: on a reader's request, the episode page as it is read (its language, its data-saver
+// mode), the panel images this browser shows, the CSS and JS and the two pages the worker needs (the
+// saved list, the offline notice, in every language of the site) go into a cache of their own in this
+// browser; the saved page lists those caches and removes them. Nothing is sent to the site but the
+// ordinary requests for those files, and the page's own asks with "Purpose: prefetch", so saving it is
+// not counted as another view (comics/stats/counting.py). The words shown come from data- attributes.
 const PREFIX = "saved-episode ";  // a cache's name: this, then what the list shows, as JSON
 
 async function savedCaches() {
@@ -16,7 +18,11 @@ function fill(template, values) {
 // --- the episode page --------------------------------------------------------------------------
 const tools = document.querySelector(".save-offline");
 if (tools && "serviceWorker" in navigator && "caches" in window) {
-  const status = tools.querySelector(".save-offline-status");
+  // The reading tools' status line and the reading bar's button label (static/js/reading-bars.js).
+  const statuses = document.querySelectorAll(".save-offline-status, .save-offline-label");
+  const say = (state) => {
+    for (const status of statuses) status.textContent = status.dataset[state];
+  };
   const article = document.querySelector("article[data-place]");
   const path = window.location.pathname;
   const worker = new URL(tools.dataset.worker, window.location.href).href;
@@ -36,13 +42,13 @@ if (tools && "serviceWorker" in navigator && "caches" in window) {
   }
 
   async function save() {
-    status.textContent = status.dataset.saving;
+    say("saving");
     await navigator.serviceWorker.register(policy ? policy.createScriptURL(worker) : worker, { scope: "/" });
     await navigator.serviceWorker.ready;  // answering this page's reloads from now on
+    const page = new Request(window.location.pathname + window.location.search, { headers: { Purpose: "prefetch" } });
     const files = [
-      window.location.pathname + window.location.search,
-      tools.dataset.savedPage,
-      tools.dataset.offlinePage,
+      ...tools.dataset.savedPages.split(" ").filter(Boolean),
+      ...tools.dataset.offlinePages.split(" ").filter(Boolean),
       ...Array.from(document.querySelectorAll("link[rel=stylesheet], link[rel=icon]"), (link) => link.href),
       ...Array.from(document.querySelectorAll("script[src]"), (script) => script.src),
       ...(await loadEveryPanel()),
@@ -56,20 +62,23 @@ if (tools && "serviceWorker" in navigator && "caches" in window) {
     });
     const cache = await caches.open(name);
     try {
-      await cache.addAll([...new Set(files)]);
+      await cache.addAll([page, ...new Set(files)]);
     } catch (error) {
       await caches.delete(name);
       throw error;
     }
-    status.textContent = status.dataset.saved;
+    say("saved");
   }
 
   tools.hidden = false;
-  tools.querySelector(".save-offline-button").addEventListener("click", () => {
-    save().catch(() => { status.textContent = status.dataset.failed; });
-  });
+  for (const button of document.querySelectorAll(".save-offline-button")) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      save().catch(() => say("failed"));
+    });
+  }
   savedCaches().then((saved) => {
-    if (saved.some((entry) => entry.path === path)) status.textContent = status.dataset.saved;
+    if (saved.some((entry) => entry.path === path)) say("saved");
   });
 }
 
