@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from limits import parse_many
 
 from comics.images.encoding import DEFAULT_WIDTHS, WEBP_MAX_SIDE
+from comics.images.looking import DEFAULT_FACE_CASCADE
 from comics.images.opening import ImageLimits
 from web.languages import check_language_locales
 
@@ -124,6 +125,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # Read each panel's lettering with Tesseract, with the renditions, as a draft for the artist.
         "REVIEW_READ_LETTERING": True,
         "REVIEW_READING_LANGUAGES": "kor+eng",
+        # The frontal face cascade faces in photographs are looked for with (Debian's opencv-data).
+        "REVIEW_FACE_CASCADE": DEFAULT_FACE_CASCADE,
     }
 
 

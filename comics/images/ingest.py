@@ -95,15 +95,24 @@ def add_renditions(stored: StoredImage, image: Image) -> None:
 
 def look_at(stored: StoredImage, image: Image) -> None:
     """Record what the review looks for in a panel's master pixels (docs/review.md): whether it looks like a
-    photograph, and the words lettered in it when REVIEW_READ_LETTERING is on.
+    photograph, the faces in a photograph and where, and the words lettered in it when REVIEW_READ_LETTERING
+    is on.
 
     An image that cannot be looked at or read gets a note in its findings, never a failed upload.
     """
     config = current_app.config
     findings = dict(stored.findings or {})
     notes = [note for note in findings.get("notes", []) if note not in ("unlooked", "unread")]
+    notes = [note for note in notes if note != "faces-unlooked"]
+    findings.pop("faces", None)
     try:
         findings["photograph"] = looking.looks_like_photograph(image)
+        # Drawn faces are the story's; a photograph's may be a real person's.
+        if findings["photograph"]:
+            findings["faces"] = [region.as_list() for region in looking.find_faces(image, config["REVIEW_FACE_CASCADE"])]
+    except looking.FacesUnavailable as error:
+        log.warning("could not look for faces in stored image %s: %s", stored.id, error)
+        notes.append("faces-unlooked")
     except Exception:  # a panel no one could look at is the editor's to check by eye
         log.exception("could not look at stored image %s", stored.id)
         notes.append("unlooked")

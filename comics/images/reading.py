@@ -15,10 +15,12 @@ from PIL import Image, ImageOps
 
 # Tesseract's language data, Korean first: most lettering here is Korean, and Hangul models also know digits.
 DEFAULT_LANGUAGES = "kor+eng"
-# Balloons are scattered over the panel: page segmentation 11 ("sparse text") finds text in any order
-# and place, where the default (3, a page of columns) drops short captions; measured in bench/bench_ocr.py.
-_CONFIG = "--psm 11"
-# Lettering is large; Tesseract reads best at about 30 px a capital, so wide masters are read at this width.
+# The page segmentations each image is read with, in turn, the lines of each later pass that the earlier
+# ones missed added at the end. A page of blocks (3, Tesseract's default) reads captions whole and in
+# order; sparse text (11) finds short balloons and sound effects anywhere, which the first drops; each
+# misses what the other reads (bench/bench_ocr.py; the figures are in docs/review.md).
+DEFAULT_PASSES = ("--psm 3", "--psm 11")
+# Lettering is read best at about 30 px a capital: panels are read at this width, scaled up or down.
 READING_WIDTH = 1200
 
 
@@ -36,19 +38,35 @@ def _plain(text: str) -> str:
     return "\n".join(lines)
 
 
-def prepared_for_reading(image: Image.Image) -> Image.Image:
-    """Return the image as greyscale at most READING_WIDTH wide, as Tesseract reads it best."""
+def prepared_for_reading(image: Image.Image, width: int = READING_WIDTH) -> Image.Image:
+    """Return the image as greyscale, width pixels wide, as Tesseract reads it best."""
     grey = ImageOps.grayscale(image)
-    if grey.width > READING_WIDTH:
-        grey = grey.resize((READING_WIDTH, max(1, round(grey.height * READING_WIDTH / grey.width))), Image.Resampling.LANCZOS)
+    if grey.width != width:
+        grey = grey.resize((width, max(1, round(grey.height * width / grey.width))), Image.Resampling.LANCZOS)
     return grey
 
 
-def read_lettering(image: Image.Image, languages: str = DEFAULT_LANGUAGES, timeout: float = 60) -> str:
+def read_lettering(
+    image: Image.Image,
+    languages: str = DEFAULT_LANGUAGES,
+    timeout: float = 60,
+    *,
+    passes: tuple[str, ...] = DEFAULT_PASSES,
+    width: int = READING_WIDTH,
+) -> str:
     """Return the words Tesseract reads in an image, one line of text a line; "" when it reads none."""
-    try:
-        text = pytesseract.image_to_string(prepared_for_reading(image), lang=languages, config=_CONFIG, timeout=timeout)
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError) as error:
-        # pytesseract raises RuntimeError on its timeout; the others are a missing or failing program.
-        raise UnreadableImage(f"{type(error).__name__}: {error}"[:300]) from error
-    return _plain(text)
+    grey = prepared_for_reading(image, width)
+    lines: list[str] = []
+    seen: set[str] = set()
+    for config in passes:
+        try:
+            text = pytesseract.image_to_string(grey, lang=languages, config=config, timeout=timeout)
+        except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError) as error:
+            # pytesseract raises RuntimeError on its timeout; the others are a missing or failing program.
+            raise UnreadableImage(f"{type(error).__name__}: {error}"[:300]) from error
+        for line in _plain(text).splitlines():
+            key = "".join(line.casefold().split())
+            if key not in seen:
+                seen.add(key)
+                lines.append(line)
+    return "\n".join(lines)

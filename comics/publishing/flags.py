@@ -147,6 +147,14 @@ def image_flags(panel: Panel) -> Iterator[Flag]:
             where,
             _("This image could not be looked at for photographs and faces: check it by eye."),
         )
+    if "faces-unlooked" in notes:
+        yield Flag(
+            f"faces-unlooked:{image.id}",
+            "unlooked",
+            panel,
+            where,
+            _("Faces could not be looked for in this photograph (the face detector is missing): check it by eye."),
+        )
     if "unread" in notes:
         yield Flag(
             f"unread:{image.id}",

@@ -297,32 +297,51 @@ def test_the_watch_list_reads_everything_the_artist_wrote(studio: Studio, review
 # --- photographs and the blur -------------------------------------------------------------------------
 
 
-def test_a_photograph_is_flagged_and_a_blurred_region_leaves_nothing_of_the_old_image(studio: Studio, review_app: Flask) -> None:
+def test_a_photograph_and_its_face_are_flagged_and_the_blur_leaves_nothing_of_the_face(studio: Studio, review_app: Flask) -> None:
     photo = (FIXTURES / "astronaut.jpg").read_bytes()
     episode_id = studio.upload("photo.jpg", photo)
     page = studio.artist.get(f"/studio/episodes/{episode_id}/")
     text = page.get_data(as_text=True)
     assert 'data-panel-flag="photograph"' in text and "looks like a photograph" in text
+    # The astronaut's face, where it is: a third of the way across, near the top.
+    assert 'data-panel-flag="face"' in text and "panel 1, 34–54% across and 12–33% down" in text
     [old] = studio.stored(episode_id)
-    form = next(form for form in forms_on(page) if "width" in form.names() and "left" in form.names())
+
     # A region outside the panel is refused and changes nothing.
-    refused = form.fill({"left": "60", "top": "10", "width": "50", "height": "20"}).submit(studio.artist)
+    by_hand = next(
+        form for form in forms_on(page) if "width" in form.names() and "Blur this region" in [c.label for c in form.controls]
+    )
+    refused = by_hand.fill({"left": "60", "top": "10", "width": "50", "height": "20"}).submit(studio.artist)
     assert refused.status_code == 400 and "from the left plus the width is at most 100" in problems(refused)
     assert studio.stored(episode_id)[0].master == old.master
-    response = form.fill({"left": "25", "top": "5", "width": "50", "height": "45"}).submit(studio.artist)
+
+    # The face's own button blurs it, with a margin, from the master.
+    face = next(form for form in forms_on(page) if "Blur the face found in panel 1" in [c.label for c in form.controls])
+    response = face.submit(studio.artist)
     assert response.status_code == 303, problems(response)
     [new] = studio.stored(episode_id)
     assert new.id != old.id and new.master != old.master
+    after = studio.artist.get(f"/studio/episodes/{episode_id}/").get_data(as_text=True)
+    assert 'data-panel-flag="face"' not in after and 'data-panel-flag="photograph"' in after
     with review_app.app_context():
         store = media_store()
+        # No file of the old image is left, master or rendition, for a page, an edition or a CBZ to use.
         assert not any(store.path_of(name).exists() for name in old.file_names())
         assert db.session.get(StoredImage, old.id) is None
         with Image.open(store.path_of(new.master)) as master:
             before = Image.open(io.BytesIO(photo)).convert("RGB").resize(master.size)
             # The face's area holds nothing but a smooth wash: next to no detail left between neighbouring pixels.
-            box = (master.width * 30 // 100, master.height * 10 // 100, master.width * 70 // 100, master.height * 45 // 100)
+            box = (master.width * 36 // 100, master.height * 14 // 100, master.width * 52 // 100, master.height * 31 // 100)
             assert detail(master.crop(box)) < 1.5 < 8 < detail(before.crop(box))
         assert db.session.get_one(Episode, episode_id).thumbnail_id == new.id
+
+
+def test_a_photograph_without_the_face_detector_gets_a_note(review_app: Flask, tmp_path: Path) -> None:
+    review_app.config["REVIEW_FACE_CASCADE"] = str(tmp_path / "missing.xml")
+    studio = Studio(review_app)
+    episode_id = studio.upload("photo.jpg", (FIXTURES / "astronaut.jpg").read_bytes())
+    page = studio.artist.get(f"/studio/episodes/{episode_id}/").get_data(as_text=True)
+    assert "Faces could not be looked for in this photograph" in page and 'data-panel-flag="photograph"' in page
 
 
 def test_drawn_panels_raise_no_flag(studio: Studio) -> None:
