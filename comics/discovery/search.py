@@ -4,30 +4,37 @@ Whether something is public is never stored in the index: every search joins the
 (Series.is_public, Episode.is_public), so a draft is never found and a scheduled episode is found
 from the moment it goes public. The index itself is comics.discovery.search_index.
 
-How words match, the same on SQLite (FTS5) and PostgreSQL (tsquery), in English and in Korean:
-every word of the query must begin a word of the document (a prefix query, "term"* or term:*).
+How words match, the same on SQLite (FTS5) and PostgreSQL (tsquery), in English and in Korean: every
+word of the query must be found, and a word is found where
 
-- English: "lant" finds "lantern", "cross" finds "crossing". There is no stemming (neither engine
-  stems the same way as the other, and no stemmer is installed), so "crossings" does not find
-  "crossing": a query word longer than the text's word never matches.
-- Korean: particles are written onto the word they follow (할머니가, 할머니의, 엄마는), and both
-  engines' tokenizers keep each spaced word (eojeol) one token. The noun is the beginning of that
-  token, so 할머니 typed bare finds 할머니가 and 할머니의, and 엄마 finds 엄마는, with no
-  morphological analysis and no Korean-specific index.
+- it begins a word of the document (a prefix query, "term"* or term:*): "lant" finds "lantern",
+  "cross" finds "crossing", 할머니 finds 할머니가; or
+- in Korean, the content morphemes mecab-ko finds in it are all words of the document's index, which
+  holds the Korean text's morphemes beside the text (comics.discovery.korean): 도시로 (도시 + 로)
+  finds 도시의 and 도시까지, 강을건너는밤 (강 + 건너 + 밤) finds 강을 건너는 밤 and 강을 건넜다 … 밤,
+  빵집주인 finds 빵집 주인, 할머니 finds 외할머니 (a compound indexed in its parts too).
+
+A document holding the word whole ranks above one where it only begins a longer word, and a match in
+the title counts ten times one in the text.
 
 What that costs, on purpose:
-- Nothing is found inside a word: 할머니 does not find 외할머니 or 우리할머니 (spacing left out),
-  and 머니 does not find 할머니. Indexing each run of Hangul as syllable bigrams would find
-  those, at the price of re-folding every document, a larger index, and false positives (a query's
-  bigrams, ANDed, can match across words; 머니 "money" would find every 할머니 and 어머니).
-- A particle typed in the query is part of the word: 할머니는 does not find 할머니가.
-- A one-syllable query is broad: 강 (river) finds 강을 and also 강아지 (puppy).
+- No stemming in English (neither engine stems the same way as the other, and no stemmer is
+  installed), so "crossings" does not find "crossing": a query word longer than the text's word never
+  matches.
+- Nothing is found inside a word that is not a morpheme of it: 머니 does not find 할머니.
+- A one-syllable query is broad: 강 (river) finds 강을 and also 강아지 (puppy), which begins with it.
+- The analyser can be wrong about a word it does not know (a rare name typed without spaces); the
+  word's beginning still matches as before.
+
+Snippets are cut from the text in the page's language where the thing has it (a Korean page shows
+the Korean summary, never the English one beside it), with the words and morphemes found marked.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +54,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, selectinload
 
 from artists.models import Artist
+from comics.discovery.korean import query_words
 from comics.discovery.models import SearchDocument
-from comics.discovery.search_index import fold
+from comics.discovery.search_index import fold, plain_text
 from comics.images.models import StoredImage
-from comics.models import Episode, Series
+from comics.models import Episode, Panel, Series
 from extensions import db
 
 MAX_QUERY_LENGTH = 200
@@ -72,6 +80,14 @@ class SearchHit:
     kind: str
     item: Series | Episode | Artist
     snippet: Markup
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query, and the Korean content morphemes that also find it (none for English)."""
+
+    word: str
+    morphemes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,7 +114,6 @@ class SearchResults:
         return self.page < self.pages
 
 
-
 _TERM = re.compile(r"[^\W_]+")
 
 
@@ -109,6 +124,21 @@ def search_terms(query: str) -> list[str]:
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def query_analysis(terms: Sequence[str]) -> list[QueryWord]:
+    """Return each query word with its Korean content morphemes (comics.discovery.korean)."""
+    return [QueryWord(term, query_words(term)) for term in terms]
+
+
+def marked_terms(words: Sequence[QueryWord]) -> list[str]:
+    """Return what a snippet marks: the words as typed and the morphemes they were found by."""
+    marked: list[str] = []
+    for word in words:
+        for term in (word.word, *word.morphemes):
+            if term not in marked:
+                marked.append(term)
+    return marked
 
 
 def check_query(query: str) -> None:
@@ -126,28 +156,43 @@ def _visible() -> Any:
         and_(SearchDocument.kind == "episode", SearchDocument.ref_id.in_(Episode.public().with_only_columns(Episode.id))),
         and_(SearchDocument.kind == "series", SearchDocument.ref_id.in_(public_series)),
         # An artist is found once they have a series readers can see, like the rest of their work.
-        and_(SearchDocument.kind == "artist", SearchDocument.ref_id.in_(select(Series.artist_id).where(Series.id.in_(public_series)))),
+        and_(
+            SearchDocument.kind == "artist",
+            SearchDocument.ref_id.in_(select(Series.artist_id).where(Series.id.in_(public_series))),
+        ),
     )
 
 
 _FTS = table("search_fts", column("rowid"))
 
 
-def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
+def _matching(words: Sequence[QueryWord], dialect: str) -> tuple[Any, Any, Any]:
     """Return (from clause, match condition, rank ordering) for the engine in use.
 
-    Both match every term as the beginning of a word: that is what finds a Korean noun before its
-    particle (see the module's docstring), and what must stay the same on both engines.
+    Each word is one group, and every group must match: the word as the beginning of a token, or
+    the word whole (which adds to the rank), or all its Korean morphemes whole. The terms are letters
+    and digits only (search_terms, korean.WORD), so no engine's query syntax gets through.
     """
     if dialect == "sqlite":
-        # Each term quoted (so it is a word, never an operator) and a prefix: "lant" finds "lantern".
-        expression = " ".join(f'"{term}"*' for term in terms)
+        # Each term quoted (so it is a word, never an operator); "lant"* finds "lantern".
+        groups = []
+        for word in words:
+            alternatives = [f'"{word.word}"*', f'"{word.word}"']
+            if word.morphemes:
+                alternatives.append("(" + " AND ".join(f'"{morpheme}"' for morpheme in word.morphemes) + ")")
+            groups.append("(" + " OR ".join(alternatives) + ")")
         source = SearchDocument.__table__.join(_FTS, _FTS.c.rowid == SearchDocument.id)
-        condition = literal_column("search_fts").op("MATCH")(expression)
+        condition = literal_column("search_fts").op("MATCH")(" AND ".join(groups))
         # bm25: lower is better; a match in the title counts ten times one in the text.
         return source, condition, literal_column("bm25(search_fts, 10.0, 1.0)").asc()
     if dialect == "postgresql":
-        query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{term}:*" for term in terms))
+        groups = []
+        for word in words:
+            alternatives = [f"{word.word}:*", word.word]
+            if word.morphemes:
+                alternatives.append("(" + " & ".join(word.morphemes) + ")")
+            groups.append("(" + " | ".join(alternatives) + ")")
+        query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(groups))
         # The same expression as the GIN index, so the index serves the match.
         document: ColumnClause[Any] = literal_column(
             "to_tsvector('simple'::regconfig, search_document.title_terms || ' ' || search_document.body_terms)"
@@ -160,18 +205,21 @@ def _matching(terms: list[str], dialect: str) -> tuple[Any, Any, Any]:
     raise RuntimeError(f"search supports SQLite and PostgreSQL, not {dialect}")
 
 
-def search(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
+def search(query: str, page: int = 1, per_page: int = 20, language: str | None = None) -> SearchResults:
     """Return one page of the public series, episodes and artists matching the query, best first.
 
-    Raises SearchQueryError for a query that is too long; a page past the last has no hits.
+    With a language, each snippet is cut from the thing's text in that language where it has one (else
+    its original's); without, from all its words. Raises SearchQueryError for a query that is too long;
+    a page past the last has no hits.
     """
     check_query(query)
     terms = search_terms(query)
     results = SearchResults(query=query, terms=terms, page=page, per_page=per_page, total=0)
     if not terms:
         return results
+    words = query_analysis(terms)
     dialect = db.session.get_bind().dialect.name
-    source, condition, ranking = _matching(terms, dialect)
+    source, condition, ranking = _matching(words, dialect)
     where = and_(condition, _visible())
     results.total = db.session.scalar(select(func.count()).select_from(source).where(where)) or 0
     if results.total == 0 or page > results.pages:
@@ -186,11 +234,43 @@ def search(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
         .offset((page - 1) * per_page)
     ).all()
     items = _load_items(rows)
+    marked = marked_terms(words)
+    texts = {} if language is None else texts_in(items.values(), language)
     for kind, ref_id, _title, body in rows:
         item = items.get((kind, ref_id))
         if item is not None:
-            results.hits.append(SearchHit(kind, item, snippet(body, terms)))
+            results.hits.append(SearchHit(kind, item, snippet(texts.get((kind, ref_id), body), marked)))
     return results
+
+
+def texts_in(items: Iterable[Series | Episode | Artist], language: str) -> dict[tuple[str, int], str]:
+    """Return the words each snippet is cut from in this language: the thing's own there, else its original's.
+
+    The same words its search document holds of that language: a series' summary, an episode's
+    author's note, transcripts and alt texts, an artist's bio. The panels' words are read in one query,
+    as text only (a Panel loads its image and renditions).
+    """
+    texts: dict[tuple[str, int], str] = {}
+    versions: dict[int, Episode] = {}
+    for item in items:
+        if isinstance(item, Series):
+            texts[("series", item.id)] = item.summary_in(language)
+        elif isinstance(item, Artist):
+            texts[("artist", item.id)] = plain_text(item.bio_in(language))
+        else:
+            versions[item.id] = item.version_in(language)
+    panel_words: dict[int, list[str]] = {}
+    if versions:
+        for episode_id, transcript, alt_text in db.session.execute(
+            select(Panel.episode_id, Panel.transcript, Panel.alt_text)
+            .where(Panel.episode_id.in_([version.id for version in versions.values()]))
+            .order_by(Panel.episode_id, Panel.position)
+        ):
+            panel_words.setdefault(episode_id, []).extend(text for text in (transcript, alt_text) if text)
+    for id, version in versions.items():
+        words = [plain_text(version.author_note), *panel_words.get(version.id, [])]
+        texts[("episode", id)] = " ".join(text for text in words if text)
+    return texts
 
 
 def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode | Artist]:
@@ -276,4 +356,3 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Ma
     if end < len(text):
         parts.append("…")
     return Markup("".join(parts))
-

@@ -14,11 +14,15 @@ everywhere. title and body keep the text as written, for the excerpts shown with
 Both are made by create_search_index(), which runs after search_document is created (so create_all
 makes them) and which a migration calls the same way. 'simple' (no stemming, no stop words) because
 series are written in Korean as well as English: no single language's rules fit them all. Korean
-needs nothing more in the index: each spaced word (a noun with its particle, 할머니가) is one token
-on both engines, and the query matches the beginnings of tokens (comics.discovery.search says how).
+gets its own analysis instead, the same on both engines: after the folded text, each terms column
+holds the content morphemes mecab-ko finds in its Korean words (할머니가 → 할머니, 건넜다 → 건너,
+빵집 → 빵 and 집; comics.discovery.korean), so a noun, a stem or a compound's part is a token of its
+own wherever its particle or ending put it. Changing what is indexed means rebuilding the documents:
+a migration does it on upgrade (0010), `flask search-reindex` at any time.
 
 Searching the index is comics.discovery.search.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -42,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from artists.models import Artist, ArtistTranslation
+from comics.discovery.korean import index_words
 from comics.discovery.models import SearchDocument
 from comics.models import Episode, EpisodeStatus, Panel, Series, SeriesTranslation
 from web.markup import render_markdown
@@ -118,7 +123,9 @@ def _documents(connection: Connection, kind: str, ids: set[int]) -> list[dict[st
         )
         rows = connection.execute(select(Series.id, Series.title, Series.summary).where(Series.id.in_(ids)))
         return [
-            _document(kind, id, [title, *(t for t, _ in translations.get(id, []))], [summary, *(s for _, s in translations.get(id, []))])
+            _document(
+                kind, id, [title, *(t for t, _ in translations.get(id, []))], [summary, *(s for _, s in translations.get(id, []))]
+            )
             for id, title, summary in rows
         ]
     if kind == "artist":
@@ -173,8 +180,19 @@ def _document(kind: str, ref_id: int, titles: list[str], bodies: list[str]) -> d
 
 
 def with_terms(document: dict[str, Any]) -> dict[str, Any]:
-    """Return a document with its folded copies for matching."""
-    return {**document, "title_terms": fold(document["title"]), "body_terms": fold(document["body"])}
+    """Return a document with its folded copies for matching, Korean morphemes written after them."""
+    return {**document, "title_terms": terms(document["title"]), "body_terms": terms(document["body"])}
+
+
+def terms(text: str) -> str:
+    """Return a text as the index holds it: folded, then the Korean content morphemes it writes onto its words.
+
+    도시로 is indexed as 도시로 and 도시, 건넜다 as 건넜다 and 건너 (comics.discovery.korean); a text
+    without Hangul is its folded self, as before.
+    """
+    folded = fold(text)
+    morphemes = index_words(folded)
+    return f"{folded} {' '.join(morphemes)}" if morphemes else folded
 
 
 def refresh_documents(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
@@ -254,6 +272,8 @@ def listen_for_search_changes() -> None:
     # same functions themselves).
     event.listen(SearchDocument.__table__, "after_create", _create_index_with_table)
     event.listen(SearchDocument.__table__, "before_drop", _drop_index_with_table)
+
+
 def fold(text: str) -> str:
     """Return text as search compares it: compatibility forms unified, accents removed, case folded.
 
@@ -262,6 +282,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", bare).casefold()
+
 
 def include_in_autogenerate(name: str | None, type_: str, parent_names: Any) -> bool:
     """Tell Alembic's autogenerate to leave the engine's search index alone (it is not a model).

@@ -1,4 +1,5 @@
 """The search page: /search?q=… over public series, episodes and artists; and the search-reindex command."""
+
 from __future__ import annotations
 
 import click
@@ -8,6 +9,7 @@ from comics.discovery.search import SearchQueryError, search
 from comics.discovery.search_index import rebuild_search_documents
 from extensions import db
 from web.converters import page_arg
+from web.languages import page_language
 
 bp = Blueprint("search", __name__)
 
@@ -21,7 +23,7 @@ def search_page() -> tuple[str, int] | str:
         return render_template("search/results.html", query="", results=None, error=None)
     per_page = int(current_app.config["SEARCH_RESULTS_PER_PAGE"])
     try:
-        results = search(query, page=page, per_page=per_page)
+        results = search(query, page=page, per_page=per_page, language=page_language())
     except SearchQueryError as refusal:
         return render_template("search/results.html", query=query[:200], results=None, error=str(refusal)), 400
     if page > results.pages:

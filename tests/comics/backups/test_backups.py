@@ -133,7 +133,10 @@ def test_the_demo_and_an_upload_come_back_byte_for_byte(site_app: Flask, reposit
         series, "Uploaded", [Upload("late.png", panel_png(label="late"), alt_text="A late panel")], publish_at=utcnow()
     )
     pages, files = public_pages(site_app), media_hashes(site_app)
-    assert len(pages) > 30 and len(files) > 50
+    public = [episode.number for episode in db.session.scalars(Episode.public())]
+    assert len(public) >= 4 and len(files) > 100
+    for number in public:  # every public episode's page, in both languages, besides the home, series and feeds
+        assert {f"/series/{series.slug}/{number}/", f"/ko/series/{series.slug}/{number}/"} <= set(pages)
 
     runner = site_app.test_cli_runner()
     backup = runner.invoke(args=["backup"])
