@@ -170,8 +170,11 @@ def test_a_second_backup_adds_only_the_new_files(app: Flask, site: SiteBuilder, 
     assert len(restic.snapshots()) == 3
 
 
-def restored_into_empty(app: Flask) -> None:
+def restored_into_empty(app: Flask, *, upgraded: bool = False) -> None:
+    """Lose the instance, then restore it: into no tables at all, or into the empty tables `db upgrade` makes."""
     empty_the_instance(app)
+    if upgraded:
+        db.create_all()
     snapshots.restore_backup(app)
     assert snapshots.rows_naming_missing_files(media_store(app)) == []
 
@@ -227,7 +230,7 @@ def test_an_upload_under_way_restores_without_it_or_with_all_its_files(
     monkeypatch.setattr(snapshots, "dump_database", dump_then_commit_an_upload)
     snapshots.take_backup(site_app)
 
-    restored_into_empty(site_app)
+    restored_into_empty(site_app, upgraded=True)
     assert db.session.get(Episode, uploads[0]) is None  # after the dump: not in this backup
     assert media_store(site_app).exists(in_flight)  # an orphan in the backup, which the sweep removes
 
