@@ -230,6 +230,7 @@ def configure_template_helpers(app: Flask) -> None:
     from web.byte_sizes import byte_size
     from web.languages import language_links, language_name, og_locale, other_language_links, page_language, url_for_language
     from web.markup import render_markdown
+    from web.particles import with_particle
     from web.static_assets import static_url
 
     for function in (
@@ -238,6 +239,7 @@ def configure_template_helpers(app: Flask) -> None:
     ):
         app.add_template_global(function)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(with_particle, "with_particle")  # {{ name | with_particle("을/를") }}
     app.add_template_filter(absolute, "absolute")
     app.add_template_filter(byte_size, "byte_size")
     app.add_template_filter(json_ld_script, "json_ld")

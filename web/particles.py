@@ -161,14 +161,17 @@ def particle(word: str, pair: str) -> str:
     if forms is None or pair.count("/") != 1:
         raise ValueError(f"Not a Korean particle pair: {pair!r}. Write both forms, e.g. 을/를 or 으로/로.")
     after_consonant, after_vowel = forms
-    final = final_of(word)
+    final = final_of(_plain(word))
     if final is Final.VOWEL or (final is Final.RIEUL and after_vowel in _TAKES_RO_AFTER_RIEUL):
         return after_vowel
     return after_consonant
 
 
 def with_particle(word: str, pair: str) -> str:
-    """Return word followed by the form of the particle that fits it: with_particle("index.html", "을/를")."""
+    """Return word followed by the form of the particle that fits it: with_particle("index.html", "을/를").
+
+    Templates have it as a filter: {{ series_title | with_particle("을/를") }}.
+    """
     return word + particle(word, pair)
 
 

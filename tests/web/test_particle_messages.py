@@ -176,6 +176,11 @@ def test_the_korean_footer_says_free_lines_neun(particle_app: Flask) -> None:
     assert "Free Lines{" not in page and "(는)" not in page
 
 
+def test_templates_have_a_with_particle_filter(korean_request: None) -> None:
+    template = "{{ a | with_particle('으로/로') }} {{ b | with_particle('을/를') }} {{ c | with_particle('이/가') }}"
+    assert render_template_string(template, a="강", b="PDF", c="Tom's") == "강으로 PDF를 Tom&#39;s가"
+
+
 def test_english_messages_are_unchanged(particle_app: Flask) -> None:
     with particle_app.test_request_context("/"):
         assert gettext("Saved “%(title)s” as a draft with %(panels)s panels.", title="강", panels=3).startswith("Saved “강”")

@@ -100,6 +100,10 @@ def test_with_particle_attaches_the_form() -> None:
     assert with_particle("3화", "으로/로") == "3화로"
 
 
+def test_markup_is_read_as_its_text() -> None:
+    assert particle(Markup("Tom&#39;s"), "이/가") == "가"  # ends in s, not in the entity's 9
+
+
 @pytest.mark.parametrize("pair", ["은/을", "는", "을/를/이", "foo/bar", ""])
 def test_an_unknown_pair_is_refused(pair: str) -> None:
     with pytest.raises(ValueError, match="Not a Korean particle pair"):
