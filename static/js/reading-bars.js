@@ -1,10 +1,11 @@
 // The reading bars (templates/comics/_reading_bars.html): fixed over the panels, so showing or hiding them
 // moves nothing on the page. They hide while the reader scrolls down and come back on scrolling up or on
-// a tap on the panels; above the strip the page's own header and navigation are on screen, so there
-// scrolling up leaves them hidden. From the keyboard, "Show the reading bars" brings them back and moves
-// focus into them, and Escape puts them away. While hidden they are inert and aria-hidden, so neither
-// the Tab key nor a screen reader meets controls that cannot be seen. Without this script they stay
-// hidden, and the page's own navigation at the top and at the end is all there is.
+// a tap on the panels; above the strip and after it, the page's own header or end matter is on screen
+// with its navigation, so there scrolling up leaves them hidden. From the keyboard, "Show the reading
+// bars" brings them back and moves focus into them, and Escape puts them away. While hidden they are
+// inert and aria-hidden, so neither the Tab key nor a screen reader meets controls that cannot be seen.
+// Without this script they stay hidden, and the page's own navigation at the top and at the end is all
+// there is.
 const bars = document.querySelector(".reading-bars");
 const strip = document.querySelector(".strip");
 if (bars && strip) {
@@ -24,8 +25,12 @@ if (bars && strip) {
     }
   }
 
-  // Below the top of the strip: the page's own header has gone up off the screen.
-  const inTheStrip = () => strip.getBoundingClientRect().top < 0;
+  // Reading the panels: the page's own header has gone up off the screen, and the end matter (with its
+  // own navigation) has not yet come past the middle of it.
+  const inTheStrip = () => {
+    const rect = strip.getBoundingClientRect();
+    return rect.top < 0 && rect.bottom > window.innerHeight / 2;
+  };
   // A keyboard user's focus in a bar keeps it there; a finger's tap on a button does not.
   const keyboardInBars = () => bars.querySelector(":focus-visible") !== null;
 

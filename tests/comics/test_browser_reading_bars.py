@@ -175,6 +175,11 @@ def test_the_bars_hide_and_show_by_tap_scroll_and_keyboard(demo_app: Flask, lang
         assert_hidden(page)
         assert page.evaluate("document.activeElement.classList.contains('show-bars')")
 
+        # After the strip the end matter has its own navigation: scrolling up there leaves the bars away.
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        scroll(page, -200)
+        assert_hidden(page)
+
         # Scrolling up to the top of the page: its own header is there, and the bars stay away.
         page.evaluate("window.scrollTo(0, 0)")
         scroll(page, -100)
