@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
-from comics.images.encoding import DEFAULT_WIDTHS, WEBP_MAX_SIDE
+from comics.images.encoding import DEFAULT_WIDTHS, THUMBNAIL_WIDTH, WEBP_MAX_SIDE
 from comics.images.looking import DEFAULT_FACE_CASCADE
 from comics.images.opening import ImageLimits
 from web.languages import check_language_locales
@@ -220,6 +220,11 @@ def check_image_settings(config: Mapping[str, Any]) -> None:
         _check_whole("each of RENDITION_WIDTHS", width, WEBP_MAX_SIDE)
     if len(set(widths)) != len(widths):
         raise ValueError(f"RENDITION_WIDTHS names a width twice: {widths!r}")
+    if THUMBNAIL_WIDTH in widths:
+        raise ValueError(
+            f"RENDITION_WIDTHS names {THUMBNAIL_WIDTH}, the thumbnail width (THUMBNAIL_WIDTH in comics/images/encoding.py), "
+            f"which every image gets anyway and panels are never offered: leave it out of {widths!r}"
+        )
 
 
 def check_site_url(site_url: object) -> None:

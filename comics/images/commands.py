@@ -16,7 +16,17 @@ from comics.images.archives import (
     is_archive,
     read_archive,
 )
-from comics.images.ingest import IngestError, Upload, create_episode, create_version, missing_alt_text
+from comics.images.ingest import (
+    IngestError,
+    Upload,
+    add_renditions,
+    create_episode,
+    create_version,
+    lacks_renditions,
+    missing_alt_text,
+    open_master,
+    rollback_and_discard,
+)
 from comics.images.jobs import render_stored_image
 from comics.images.models import RenderState, StoredImage
 from comics.images.panel_texts import (
@@ -224,6 +234,29 @@ def media_gc_command(grace: int | None) -> None:
     click.echo(f"Removed {len(removed)} unreferenced media files.")
 
 
+def complete_renditions() -> None:
+    """Add to every ready image the renditions it lacks, one image and one commit at a time.
+
+    In this process, not on the queue: the render job is for images without renditions (and looks at
+    their pixels for the review too), while this only encodes the few small files a new width needs.
+    """
+    ids = list(db.session.scalars(select(StoredImage.id).where(StoredImage.render_state == RenderState.READY)))
+    completed = 0
+    for image_id in ids:
+        image = db.session.get(StoredImage, image_id)
+        if image is None or not lacks_renditions(image):
+            continue
+        try:
+            add_renditions(image, open_master(image))
+            db.session.commit()
+        except Exception as error:  # noqa: BLE001 - the image keeps the renditions it has; go on with the others
+            rollback_and_discard()
+            click.echo(f"image {image_id}: {error}", err=True)
+            continue
+        completed += 1
+    click.echo(f"added the missing renditions of {completed} image(s)")
+
+
 @click.command("render-worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def render_worker_command(burst: bool) -> None:
@@ -237,8 +270,13 @@ def render_worker_command(burst: bool) -> None:
 
 @click.command("render-requeue")
 @click.option("--failed", is_flag=True, help="Also try again images whose rendering failed.")
-def render_requeue_command(failed: bool) -> None:
+@click.option(
+    "--missing", is_flag=True, help="Also make, here and now, the renditions ready images lack (a width named since, such as the thumbnail's)."
+)
+def render_requeue_command(failed: bool, missing: bool) -> None:
     """Queue again the images still waiting for renditions (after Redis was down, say)."""
+    if missing:
+        complete_renditions()
     states = [RenderState.PENDING, RenderState.FAILED] if failed else [RenderState.PENDING]
     ids = list(db.session.scalars(select(StoredImage.id).where(StoredImage.render_state.in_(states))))
     if failed and ids:

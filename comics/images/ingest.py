@@ -89,8 +89,22 @@ def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
 
 
 def add_renditions(stored: StoredImage, image: Image) -> None:
-    """Encode the renditions of a stored image from its master pixels, store them and mark the row ready."""
-    attach_renditions(stored, encoding.render_renditions(image, rendition_specs_for(image)))
+    """Encode the renditions a stored image lacks from its master pixels, store them and mark the row ready.
+
+    Only the missing ones: an image made before a width was named (the thumbnail's) gets just that one.
+    """
+    made = {(rendition.width, rendition.format) for rendition in stored.renditions}
+    missing = [spec for spec in rendition_specs_for(image) if (spec.width, spec.format) not in made]
+    attach_renditions(stored, encoding.render_renditions(image, missing) if missing else [])
+
+
+def lacks_renditions(stored: StoredImage) -> bool:
+    """Tell whether a ready image lacks a rendition the pipeline makes today (a width named since)."""
+    made = {(rendition.width, rendition.format) for rendition in stored.renditions}
+    wanted = encoding.rendition_specs(
+        stored.width, widths=current_app.config["RENDITION_WIDTHS"], thumbnail_width=encoding.THUMBNAIL_WIDTH
+    )
+    return any((spec.width, spec.format) not in made for spec in wanted)
 
 
 def look_at(stored: StoredImage, image: Image) -> None:
@@ -128,7 +142,9 @@ def look_at(stored: StoredImage, image: Image) -> None:
 
 def rendition_specs_for(image: Image) -> list[encoding.RenditionSpec]:
     """Return the configured renditions for an image of this width."""
-    return encoding.rendition_specs(image.width, widths=current_app.config["RENDITION_WIDTHS"])
+    return encoding.rendition_specs(
+        image.width, widths=current_app.config["RENDITION_WIDTHS"], thumbnail_width=encoding.THUMBNAIL_WIDTH
+    )
 
 
 def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.EncodedRendition]) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
+from comics.images.encoding import THUMBNAIL_WIDTH
 from extensions import Model, enum_as_text
 
 
@@ -52,9 +53,16 @@ class StoredImage(Model):
         lazy="selectin",
     )
 
-    def sources(self, format: str) -> list[Rendition]:
-        """Return this image's renditions in one format, narrowest first."""
-        return sorted((r for r in self.renditions if r.format == format), key=lambda r: r.width)
+    def sources(self, format: str, *, thumbnail: bool = False) -> list[Rendition]:
+        """Return this image's renditions in one format, narrowest first.
+
+        The thumbnail width (encoding.THUMBNAIL_WIDTH) is left out unless asked for: it is for images
+        shown as small as a list's thumbnail, not for panels, the data saver or the comic apps.
+        """
+        return sorted(
+            (r for r in self.renditions if r.format == format and (thumbnail or r.width != THUMBNAIL_WIDTH)),
+            key=lambda r: r.width,
+        )
 
     def file_names(self) -> list[str]:
         """Return every file this image owns in the media store."""

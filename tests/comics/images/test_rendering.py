@@ -88,7 +88,7 @@ def test_the_upload_stores_masters_and_queues_the_renditions(app: Flask, site: S
     db.session.expire_all()
     assert [image.render_state for image in images] == [RenderState.READY] * 3
     assert all(image.renditions for image in images)
-    assert rendition_count() == 3 * 3  # 200 px masters: one width (their own), in three formats
+    assert rendition_count() == 3 * 2 * 3  # 200 px masters: their own width and the thumbnail's, in three formats
     assert all_rendered(episode)
 
 
