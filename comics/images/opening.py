@@ -113,7 +113,8 @@ def describe_refused(head: bytes) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    # A message of its own, so each language writes its unit its way: 12.3 MB, and in Korean 12.3MB.
+    return _("%(size)s MB", size=f"{size / 1_000_000:.1f}")
 
 
 def read_upload(source: bytes | IO[bytes] | os.PathLike[str] | str, filename: str, limits: ImageLimits) -> bytes:

@@ -4,6 +4,7 @@ the demo: 작품/회차 rather than 시리즈/에피소드, 해요체, units wri
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -122,3 +123,17 @@ def test_the_invitation_names_the_role_with_its_article(studio_app: Flask, role:
     db.session.commit()
     # One request per test: the fixture's app context (and Flask-Babel's locale in g) outlives a request.
     assert wanted in studio_app.test_client().get(f"{prefix}/account/invitation/{token}").get_data(as_text=True)
+
+
+def test_an_oversized_upload_is_told_in_each_languages_units(particle_app: Flask, tmp_path: Path) -> None:  # noqa: F811
+    from comics.images.ingest import in_page_language
+    from comics.images.opening import ImageLimits, RejectedImage, read_upload
+    from web.languages import LANGUAGE_KEY
+
+    path = tmp_path / "huge.png"
+    path.write_bytes(b"x" * 2_500_000)
+    with pytest.raises(RejectedImage) as refused:
+        read_upload(path, "huge.png", ImageLimits(max_bytes=1_200_000))
+    assert refused.value.reason == "the file is 2.5 MB; the limit is 1.2 MB"
+    with particle_app.test_request_context("/", environ_overrides={LANGUAGE_KEY: "ko"}):
+        assert in_page_language(refused.value.reason) == "파일 크기가 2.5MB예요. 한도는 1.2MB예요"
