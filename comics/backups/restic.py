@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -77,18 +78,23 @@ def _user() -> str:
         return str(os.geteuid())
 
 
+def shown_location(location: str) -> str:
+    """Return a repository's location fit for a message: a password inside it (rest:https://user:pw@…) hidden."""
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", location)
+
+
 def _explain(stderr: str, doing: str) -> str:
     """Turn restic's complaint into a sentence that says what to do."""
     text = stderr.strip()
     if "wrong password" in text:
         return f"{doing}: the password in RESTIC_PASSWORD_FILE does not open the repository (wrong password or no key found)"
     if "Is there a repository at the following location?" in text or "repository does not exist" in text:
-        location = os.environ.get("RESTIC_REPOSITORY", "RESTIC_REPOSITORY")
+        location = shown_location(os.environ.get("RESTIC_REPOSITORY", "RESTIC_REPOSITORY"))
         return f"{doing}: there is no restic repository at {location}; create one with `restic init` (docs/deploy.md, 'Backups')"
     if "unable to create lock" in text or "repository is already locked" in text:
         return f"{doing}: the repository is locked by another restic; wait for it, or `restic unlock` if it died"
     last = text.splitlines()[-1] if text else "no message"
-    return f"{doing}: restic failed: {last}"
+    return f"{doing}: restic failed: {shown_location(last)}"
 
 
 def run_restic(arguments: Sequence[str], doing: str, *, cwd: Path | None = None, ok: Sequence[int] = (0,)) -> str:

@@ -422,3 +422,10 @@ def test_a_killed_backups_copy_of_the_database_is_removed_by_the_next(app: Flask
     os.utime(leftover, (0, 0))
     snapshots.take_backup(app)
     assert not leftover.exists()
+
+
+def test_a_password_inside_the_repositorys_address_is_never_shown() -> None:
+    assert restic.shown_location("rest:https://backup:s3cret@backup.example.org:8000/webtoon") == (
+        "rest:https://backup:***@backup.example.org:8000/webtoon"
+    )
+    assert restic.shown_location("sftp:backup@host:/srv/restic") == "sftp:backup@host:/srv/restic"
