@@ -364,3 +364,41 @@ def test_the_korean_review_shows_the_flags_in_korean(studio: Studio, review_app:
     text = VisibleText.of(page).replace("An editor", "")
     assert "검토에서 찾은 것" in text and "감시 목록" in text
     assert "What the review found" not in page and english_left(text, interface_words()) == []
+
+
+def test_the_render_worker_reads_and_looks_in_the_background(tmp_path: Path) -> None:
+    """With an RQ queue, the upload records only what the file said; the worker reads and looks with the renditions."""
+    import secrets
+
+    from comics.images.ingest import Upload, create_episode
+    from comics.images.queue import render_queue
+    from tests.comics.images.test_rendering import work
+    from tests.engines import redis_url_or_skip
+
+    name = f"webtoon-test-review-{secrets.token_hex(4)}"
+    app = make_test_app(
+        tmp_path,
+        RENDER_QUEUE="rq",
+        RQ_REDIS_URL=redis_url_or_skip(),
+        RQ_QUEUE_NAME=name,
+        REVIEW_READ_LETTERING=True,
+        REVIEW_WATCHLIST=["Hyesan"],
+    )
+    with app.app_context():
+        try:
+            artist, _user = make_artist_account("mina", "Mina")
+            series = Series(slug="river", title="River", summary="A river.", artist=artist)
+            db.session.add(series)
+            episode, _notes = create_episode(series, "Queued", [Upload("hyesan.png", lettered_png())])
+            image = episode.panels[0].image
+            assert image.lettering is None and image.findings == {"metadata": {"kinds": [], "sources": []}}
+            work(app)
+            db.session.expire_all()
+            image = db.session.get_one(StoredImage, image.id)
+            assert image.lettering is not None and "HYESAN" in image.lettering
+            assert image.findings is not None and image.findings["photograph"] is False
+        finally:
+            connection = render_queue().connection
+            for key in connection.scan_iter(match=f"*{name}*"):
+                connection.delete(key)
+            connection.close()
