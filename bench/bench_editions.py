@@ -2,7 +2,9 @@
 
 Loads the demo into a temporary app, exports it (reader, CBZ, slides, video), and writes the figures
 into docs/editions.md between its "bench" markers. WEBTOON-style: each panel at 800 px, baseline JPEG
-q90 4:2:0 with no Huffman optimisation (docs/imaging.md). Run: .venv/bin/python bench/bench_editions.py
+q90 4:2:0 with no Huffman optimisation (docs/imaging.md). The reader's panels are compared with it in
+bytes and in SSIM (bench/measures.py: Wang et al., mean over R, G and B, against the lossless 800 px
+resize), the same rule the site's renditions follow. Run: .venv/bin/python bench/bench_editions.py
 """
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measures import ssim  # noqa: E402
 
 from app import create_app  # noqa: E402
 from comics.demo.loader import load_demo  # noqa: E402
@@ -30,14 +35,19 @@ DOC = ROOT / "docs" / "editions.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def webtoon_style_bytes(masters: list[Path]) -> int:
-    total = 0
-    for path in masters:
-        with Image.open(path) as image:
-            buffer = io.BytesIO()
-            fit_width(image.convert("RGB")).save(buffer, "JPEG", quality=90, subsampling="4:2:0")
-            total += len(buffer.getvalue())
-    return total
+def webtoon_style_bytes(masters: list[Path], pages: list[Path]) -> tuple[int, float, float]:
+    """Return the WEBTOON-style JPEGs' bytes, and their mean SSIM and the edition pages' mean SSIM."""
+    total, reference, ours = 0, 0.0, 0.0
+    for master, page in zip(masters, pages, strict=True):
+        with Image.open(master) as image:
+            lossless = fit_width(image.convert("RGB"))
+        buffer = io.BytesIO()
+        lossless.save(buffer, "JPEG", quality=90, subsampling="4:2:0")
+        total += len(buffer.getvalue())
+        reference += ssim(lossless, Image.open(io.BytesIO(buffer.getvalue())))
+        with Image.open(page) as encoded:
+            ours += ssim(lossless, encoded)
+    return total, reference / len(masters), ours / len(masters)
 
 
 def main() -> None:
@@ -52,16 +62,21 @@ def main() -> None:
             report = write_edition(content, folder / "edition", EditionOptions(languages=("en",)))
             seconds = time.perf_counter() - started
         edition = folder / "edition"
-        rows = ["| episode | WEBTOON-style JPEGs | reader panels | CBZ | TV slides | video (MP4) | subtitles |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        rows = ["| episode | WEBTOON-style JPEGs | reader panels | CBZ | TV slides | video (MP4) | subtitles | SSIM: WEBTOON-style, ours |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        all_base = all_panels = 0
         for episode in content.episodes():
             size = lambda pattern: sum(p.stat().st_size for p in edition.glob(pattern))  # noqa: E731
-            base = webtoon_style_bytes([panel.master for panel in episode.panels])
+            pages = sorted(edition.glob(f"en/{episode.series_slug}/{episode.number:03d}/*.jpg"))
+            base, reference, ours = webtoon_style_bytes([panel.master for panel in episode.panels], pages)
             panels = size(f"en/{episode.series_slug}/{episode.number:03d}/*.jpg")
+            all_base, all_panels = all_base + base, all_panels + panels
             cells = [base, panels, size(f"cbz/en/{episode.stem}.cbz"), size(f"tv/en/{episode.stem}/*.jpg"), size(f"video/en/{episode.stem}.mp4"), size(f"video/en/{episode.stem}.srt")]
-            rows.append(f"| {episode.number} ({len(episode.panels)} panels) | " + " | ".join(f"{cell / 1000:.0f} kB" for cell in cells[:5]) + f" | {cells[5] / 1000:.1f} kB |")
+            rows.append(f"| {episode.number} ({len(episode.panels)} panels) | " + " | ".join(f"{cell / 1000:.0f} kB" for cell in cells[:5]) + f" | {cells[5] / 1000:.1f} kB | {reference:.5f}, {ours:.5f} |")
             rows[-1] = rows[-1].replace(f"| {panels / 1000:.0f} kB |", f"| {panels / 1000:.0f} kB ({panels / base:.3f}×) |", 1)
         per_episode = seconds / max(1, report.episodes)
-        figures = "\n".join([*rows, "", f"Export time: {seconds:.1f} s for {report.episodes} episodes, {per_episode:.1f} s per episode "
+        figures = "\n".join([*rows, "", f"Reader panels and CBZ pages (jpegli q83, baseline): {all_panels / all_base:.3f}× the WEBTOON-style bytes.",
+                             "", f"Export time: {seconds:.1f} s for {report.episodes} episodes, {per_episode:.1f} s per episode "
                              f"(videos included, x264 on {2} threads; {report.files} files, {report.bytes / 1e6:.1f} MB)."])
     print(figures)
     text = DOC.read_text()

@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from comics.editions.cbz import build_cbz
 from comics.editions.content import episode_content
-from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page
+from comics.editions.jpeg import EDITION_MAX_WIDTH, PAGE_ENCODER, EncodedPage, encode_page
 from comics.images.encoding import MASTER_EXTENSION, scaled_height
 from comics.images.ingest import open_master
 from comics.images.media_store import media_store
@@ -165,9 +165,9 @@ def baseline_page(image: StoredImage, width: int) -> EncodedPage:
     """Return a panel as an edition page, a baseline JPEG at most width wide, encoded once and cached.
 
     From the master: the site's JPEG renditions are progressive, which some comic apps cannot show.
-    The key names the master's content hash, so a cached page is never stale.
+    The key names the master's content hash and the page encoder, so a cached page is never stale.
     """
-    key = f"editions/page/{image.master}/{width}"
+    key = f"editions/page/{PAGE_ENCODER}/{image.master}/{width}"
     page: EncodedPage | None = cache.get(key)
     if page is None:
         page = encode_page(open_master(image), max_width=width)

@@ -2,21 +2,33 @@
 
 Baseline, not progressive: old phones, TVs and media players decode baseline JPEG everywhere, and some
 refuse progressive. The settings follow the rule of docs/imaging.md: the lowest quality whose SSIM at
-800 px is at least a WEBTOON-style 800 px q90 JPEG's. Huffman optimisation changes only the entropy
-coding, never the pixels, so q90 optimised keeps the q90 SSIM (0.98145) at 0.941 of the bytes, and q89
-falls below it (docs/imaging.md, measured again on the demo by bench/bench_editions.py).
+800 px is at least a WEBTOON-style 800 px q90 JPEG's.
+
+Pages (the reader's panels, CBZ pages, OPDS page streaming) are encoded by jpegli (pyjpegli), Google's
+JPEG encoder from libjxl: ordinary baseline JPEGs that any decoder reads, with better quantisation and
+adaptive quantisation. On the demo's 66 panels q83 is the lowest quality at parity (SSIM 0.98821 against
+the WEBTOON-style 0.98801) at 0.781x its bytes, where libjpeg-turbo's q90 optimised needs 0.900x
+(docs/editions.md, bench/bench_editions.py). pyjpegli writes no JFIF header; one is added, as every
+JPEG the editions wrote before had one. TV slides stay on libjpeg-turbo q90 optimised (EDITION_JPEG_SETTINGS).
 """
 
 from __future__ import annotations
 
 import io
 
+import pyjpegli
 from PIL import Image
 
 from comics.images.encoding import scaled_height
 
 EDITION_MAX_WIDTH = 800
 EDITION_JPEG_SETTINGS: dict[str, object] = {"quality": 90, "optimize": True, "progressive": False, "subsampling": "4:2:0"}
+PAGE_QUALITY = 83
+# Names the page encoder and its settings: part of the key of anything that keeps encoded pages, so a
+# change here is never served from a cache filled by the old encoder.
+PAGE_ENCODER = f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}"
+# The JFIF APP0 segment: version 1.01, no density units, 1:1 aspect, no thumbnail.
+JFIF_SEGMENT = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 _SOF_BASELINE = 0xC0
 _SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
@@ -36,6 +48,15 @@ def encode_baseline_jpeg(image: Image.Image, settings: dict[str, object] | None 
     buffer = io.BytesIO()
     pixels.save(buffer, "JPEG", exif=b"", comment=b"", icc_profile=None, **(settings or EDITION_JPEG_SETTINGS))
     return buffer.getvalue()
+
+
+def encode_page_jpeg(image: Image.Image) -> bytes:
+    """Return the image as an edition page: a baseline JPEG by jpegli at PAGE_QUALITY, JFIF and pixels only."""
+    pixels = image.convert("RGB")
+    data = bytes(pyjpegli.encode(pixels.tobytes(), pixels.width, pixels.height, PAGE_QUALITY))
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("jpegli returned no JPEG")
+    return data[:2] + (b"" if data[2:4] == b"\xff\xe0" else JFIF_SEGMENT) + data[2:]
 
 
 def start_of_frame(data: bytes) -> int:
@@ -90,6 +111,6 @@ class EncodedPage:
 
 
 def encode_page(master: Image.Image, max_width: int = EDITION_MAX_WIDTH) -> EncodedPage:
-    """Return a master as an edition page: narrowed to max_width, baseline JPEG."""
+    """Return a master as an edition page: narrowed to max_width, baseline JPEG by jpegli."""
     image = fit_width(master, max_width)
-    return EncodedPage(encode_baseline_jpeg(image), image.width, image.height)
+    return EncodedPage(encode_page_jpeg(image), image.width, image.height)

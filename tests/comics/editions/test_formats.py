@@ -15,7 +15,15 @@ from PIL import Image, ImageDraw
 from comics.editions.archives import FIXED_TIME, write_zip
 from comics.editions.comic_info import SCHEMA_ORDER, ComicInfo, PageInfo, comic_info_xml
 from comics.editions.html_reader import TEMPLATES
-from comics.editions.jpeg import EDITION_MAX_WIDTH, encode_baseline_jpeg, encode_page, is_baseline
+from comics.editions.jpeg import (
+    EDITION_MAX_WIDTH,
+    PAGE_ENCODER,
+    PAGE_QUALITY,
+    encode_baseline_jpeg,
+    encode_page,
+    is_baseline,
+    jpeg_segments,
+)
 from comics.editions.scroll_plan import FPS, plan_scroll, srt_text
 from comics.editions.slides import SLIDE_SIZE, compose_slide, group_pieces, render_slides, screen_pieces
 from tests.comics.editions.checks import COMIC_INFO_V2, check_comic_info, check_jpeg, require_tool
@@ -34,9 +42,9 @@ def drawing(width: int, height: int, bands: int = 4) -> Image.Image:
 
 
 PURE_MODULES = ["jpeg", "comic_info", "archives", "slides", "scroll_plan", "video"]
-# What a pure module may import besides the standard library: Pillow, its pure neighbours and the pure
-# image steps (comics.images' own purity is tests/comics/images/test_imaging.py's to check).
-PURE_IMPORTS = ("PIL", "comics.editions.", "comics.images.encoding", "comics.images.slicing", "comics.images.normalising")
+# What a pure module may import besides the standard library: Pillow, jpegli, its pure neighbours and the
+# pure image steps (comics.images' own purity is tests/comics/images/test_imaging.py's to check).
+PURE_IMPORTS = ("PIL", "pyjpegli", "comics.editions.", "comics.images.encoding", "comics.images.slicing", "comics.images.normalising")
 
 
 @pytest.mark.parametrize("name", PURE_MODULES)
@@ -70,6 +78,14 @@ def test_the_encoding_is_repeatable() -> None:
     image = drawing(300, 400)
     assert encode_baseline_jpeg(image) == encode_baseline_jpeg(image)
     assert is_baseline(encode_baseline_jpeg(image))
+    assert encode_page(image).data == encode_page(image).data
+
+
+def test_a_page_is_encoded_by_jpegli_with_the_jfif_header_every_decoder_expects() -> None:
+    data = encode_page(drawing(400, 300)).data
+    assert jpeg_segments(data)[0] == 0xE0 and data[6:11] == b"JFIF\x00"
+    assert [marker for marker in jpeg_segments(data) if 0xE1 <= marker <= 0xEF or marker == 0xFE] == []
+    assert PAGE_ENCODER.startswith("jpegli-") and PAGE_ENCODER.endswith(f"-q{PAGE_QUALITY}")
 
 
 def test_comic_info_follows_the_schema_in_order_with_page_sizes() -> None:
