@@ -29,6 +29,8 @@ from comics.editions.registers import NORTH
 from comics.editions.scroll_plan import srt_text
 
 Progress = Callable[[str], None]
+# Told after each episode: how many are written, of how many (the studio's progress bar).
+EpisodesDone = Callable[[int, int], None]
 
 # Inside a staging folder while its export runs, locked (flock) by that export: a lock the kernel drops
 # when the process ends, however it ends, so a later export can tell a dead export's folder from a live one.
@@ -72,10 +74,11 @@ def check_destination(out_dir: Path) -> None:
 class EditionWriter:
     """Writes one edition's files into a folder."""
 
-    def __init__(self, root: Path, options: EditionOptions, progress: Progress) -> None:
+    def __init__(self, root: Path, options: EditionOptions, progress: Progress, episode_done: EpisodesDone | None = None) -> None:
         self.root = root
         self.options = options
         self.progress = progress
+        self.episode_done = episode_done
         self.pages = ReaderPages(options.imprint, options.register)
         self.report = EditionReport()
         self.video_problem: str | None = None
@@ -105,6 +108,8 @@ class EditionWriter:
                     self.report.episodes += 1
                     self.progress(f"[{self.report.episodes}/{total}] {language} {series.title} {episode.number}: {episode.title}")
                     self.episode(series, position)
+                    if self.episode_done is not None:
+                        self.episode_done(self.report.episodes, total)
         made_videos = self.options.videos and self.video_problem is None
         self.write(README, readme_text(content, made_videos, self.options.imprint, self.options.register))
         self.write(CHECKSUMS, checksums_text(self.root, exclude=(CHECKSUMS, STAGING_LOCK)))
@@ -175,7 +180,13 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     return removed
 
 
-def write_edition(content: EditionContent, out_dir: Path, options: EditionOptions, progress: Progress = lambda _: None) -> EditionReport:
+def write_edition(
+    content: EditionContent,
+    out_dir: Path,
+    options: EditionOptions,
+    progress: Progress = lambda _: None,
+    episode_done: EpisodesDone | None = None,
+) -> EditionReport:
     """Write an edition of this content into out_dir (new or empty), whole or not at all.
 
     It is built in a hidden folder beside out_dir and moved into place at the end. Stopped by an
@@ -194,7 +205,7 @@ def write_edition(content: EditionContent, out_dir: Path, options: EditionOption
     try:
         with marker.open("wb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            writer = EditionWriter(staging, options, progress)
+            writer = EditionWriter(staging, options, progress, episode_done)
             writer.edition(content)
             marker.unlink()  # still locked through the open handle until the folder is in place
             staging.chmod(0o755)  # mkdtemp's folder is private; an edition is for anyone who holds it

@@ -12,4 +12,4 @@ from artists.permissions import studio_blueprint
 bp = studio_blueprint("studio", __name__)
 
 
-from comics.studio import dashboard, editions, episodes, language, revisions, series, stats, versions  # noqa: E402,F401  (views register on bp)
+from comics.studio import dashboard, edition_builds, editions, episodes, language, revisions, series, stats, versions  # noqa: E402,F401  (views register on bp)

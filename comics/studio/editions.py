@@ -1,34 +1,25 @@
-"""The studio's offline edition page (/studio/editions): editors build an edition and download it as a ZIP.
+"""The studio's offline edition page (/studio/editions): editors choose what an edition holds and build it.
 
-The same code as `flask export-offline OUT_DIR --zip` (comics.editions) builds the edition into a
-private temporary folder, zips it, and the folder is removed before the answer is sent: the open ZIP
-is sent from its handle, already unlinked, so no file stays behind even if the download is broken off.
+The same code as `flask export-offline OUT_DIR --zip` (comics.editions) builds it, in the background
+(comics.editions.builds: on the render queue's workers when RENDER_QUEUE is "rq", else at once), and
+the editor follows it on its own page (comics.studio.edition_builds), which offers the ZIP when ready.
 A refusal (nothing published, no series or language chosen, a series or language that does not exist,
-a work folder that cannot be written) shows its reasons and builds nothing.
-
-Building runs in the request: seconds without videos, tens of seconds (or more) per episode with them,
-within gunicorn's timeout for a small catalogue (docs/editions.md). The page says how long to expect and
-its script shows the time passing; a per-episode progress bar would need the build in a worker (RQ, as
-the render queue does) with the page polling a job id, which is not built.
+nothing published in the languages chosen, a work folder that cannot be written) shows its reasons
+and builds nothing.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, render_template, request, send_file
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response  # what send_file() is typed to return; flask's Response is a subclass
+from werkzeug.wrappers import Response  # what redirect() and refuse() are typed to return
 
 from artists.permissions import require_staff, signed_in_user
-from comics.editions.commands import site_imprint
+from comics.editions.builds import BuildFailed, EditionChoice, start_build
 from comics.editions.content import LANGUAGES, NEUTRAL, EditionRefused, collect_edition
-from comics.editions.export import EditionOptions, write_edition, write_edition_zip
+from comics.editions.registers import NORTH, SOUTH
 from comics.images.media_store import media_store
 from comics.models import Series
 from comics.publishing.audit import record
@@ -36,24 +27,11 @@ from comics.publishing.models import AuditAction
 from comics.studio import bp
 from comics.studio.forms import slugify
 from extensions import db
+from web.errors import wants_json
 from web.form_answers import refuse, showing_form
 
 TEMPLATE = "studio/editions.html"
 NEUTRAL_NAME = "edition"
-
-
-@dataclass(frozen=True)
-class EditionRequest:
-    """What the form asked for, checked: series slugs (by title), languages (edition order), options."""
-
-    slugs: tuple[str, ...]
-    languages: tuple[str, ...]
-    with_site: bool
-    videos: bool
-
-
-class BuildFailed(Exception):
-    """The server could not build the edition (its work folder); nothing was left behind."""
 
 
 def published_series() -> list[Series]:
@@ -66,18 +44,13 @@ def offered_languages() -> list[str]:
     return [code for code in current_app.config["LANGUAGES"] if code in LANGUAGES]
 
 
-def work_folder() -> Path:
-    """Return where editions are built before they are sent (EDITIONS_WORK_DIR, else the system's temp)."""
-    return Path(current_app.config.get("EDITIONS_WORK_DIR") or tempfile.gettempdir())
-
-
 def edition_name(with_site: bool) -> str:
     """Return the edition's folder and file name: neutral, or the site's name (free-lines-edition)."""
     site = slugify(current_app.config.get("SITE_NAME") or "") if with_site else ""
     return f"{site}-{NEUTRAL_NAME}" if site else NEUTRAL_NAME
 
 
-def read_request(published: Sequence[Series]) -> tuple[EditionRequest, list[str]]:
+def read_request(published: Sequence[Series]) -> tuple[EditionChoice, list[str]]:
     """Return what the form asks for and every reason to refuse it (none when it can be built)."""
     reasons: list[str] = []
     if not published:
@@ -102,58 +75,17 @@ def read_request(published: Sequence[Series]) -> tuple[EditionRequest, list[str]
             )
     if not languages:
         reasons.append(_("Choose at least one language."))
-    chosen = EditionRequest(
+    chosen = EditionChoice(
         slugs=tuple(series.slug for series in published if series.slug in asked),
         languages=tuple(code for code in LANGUAGES if code in languages),
         with_site=request.form.get("with_site") == "yes",
         videos=request.form.get("videos") == "yes",
+        register=SOUTH if request.form.get("register") == SOUTH else NORTH,
     )
     return chosen, reasons
 
 
-def build_zip(chosen: EditionRequest) -> tuple[Path, str]:
-    """Build the edition and its ZIP in a new private work folder; return the folder and the ZIP's name.
-
-    Raises EditionRefused when the catalogue holds nothing for the choice, BuildFailed when the work
-    folder cannot be written; either way the work folder is gone.
-    """
-    imprint = site_imprint() if chosen.with_site else NEUTRAL
-    name = edition_name(chosen.with_site)
-    options = EditionOptions(slugs=chosen.slugs, languages=chosen.languages, imprint=imprint, slides=True, videos=chosen.videos)
-    content = collect_edition(media_store(), chosen.slugs, chosen.languages, imprint)
-    try:
-        work = Path(tempfile.mkdtemp(prefix="edition-", dir=work_folder()))
-    except OSError as error:
-        raise BuildFailed(error.strerror or str(error)) from None
-    try:
-        write_edition(content, work / name, options)
-        write_edition_zip(work / name, work / f"{name}.zip")
-    except EditionRefused as refusal:
-        shutil.rmtree(work, ignore_errors=True)
-        raise BuildFailed(str(refusal)) from None
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return work, f"{name}.zip"
-
-
-def send_and_forget(work: Path, filename: str) -> Response:
-    """Send the ZIP as a download after removing the work folder: the open handle keeps its bytes
-    readable until the answer is sent and closed (POSIX), and nothing is left on disk meanwhile."""
-    try:
-        stream = (work / filename).open("rb")
-        size = os.fstat(stream.fileno()).st_size
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    response = send_file(
-        stream, mimetype="application/zip", as_attachment=True, download_name=filename, max_age=0, conditional=False
-    )
-    response.content_length = size
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def audit_comment(chosen: EditionRequest) -> str:
+def audit_comment(chosen: EditionChoice) -> str:
     """Return what the audit log keeps: which series and languages, and which parts; never a path."""
     parts = [f"series: {', '.join(chosen.slugs)}", f"languages: {', '.join(chosen.languages)}"]
     parts.append("with the site's name and address" if chosen.with_site else "neutral")
@@ -164,7 +96,7 @@ def audit_comment(chosen: EditionRequest) -> str:
 @bp.route("/editions", methods=["GET", "POST"])
 @require_staff
 def editions() -> Response | tuple[Response | str, int] | str:
-    """Show the offline edition form, or build the edition asked for and send it as a ZIP."""
+    """Show the offline edition form, or start building the edition asked for and send the editor to its page."""
     published = published_series()
     context = {"published": published, "languages": offered_languages()}
     if showing_form():
@@ -174,9 +106,12 @@ def editions() -> Response | tuple[Response | str, int] | str:
     if reasons:
         return refuse(TEMPLATE, context, reasons)
     try:
-        work, filename = build_zip(chosen)
+        collect_edition(media_store(), chosen.slugs, chosen.languages, NEUTRAL)
     except EditionRefused:
         return refuse(TEMPLATE, context, [_("Nothing is published in the languages chosen in the series chosen.")])
+    user = signed_in_user()
+    try:
+        token = start_build(chosen, edition_name(chosen.with_site), user.id)
     except BuildFailed as failure:
         current_app.logger.error("offline edition not built: %s", failure)
         return refuse(
@@ -185,7 +120,9 @@ def editions() -> Response | tuple[Response | str, int] | str:
             [_("The server could not write the edition in its work folder; nothing was kept. Tell whoever runs the site.")],
             status=503,
         )
-    user = signed_in_user()
     record(user, AuditAction.EDITION_EXPORT, "edition", user.id, ", ".join(chosen.slugs), comment=audit_comment(chosen))
     db.session.commit()
-    return send_and_forget(work, filename)
+    target = url_for("studio.edition_build", token=token)
+    if wants_json():
+        return jsonify(ok=True, redirect=target, progress=url_for("studio.edition_build_progress", token=token))
+    return redirect(target, code=303)
