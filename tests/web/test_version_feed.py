@@ -148,7 +148,7 @@ def test_a_worker_that_does_not_confirm_is_not_waited_for_ever(
         with caplog.at_level(logging.WARNING, logger="web.version_feed"):
             built.title = "Saved all the same"
             db.session.commit()
-        assert "1 of 1 workers did not confirm the new content version" in caplog.text
+        assert "workers did not confirm the new content version" in caplog.text
         assert b"Saved all the same" in fetch(app.test_client()).data
         assert not feed.client.keys(f"{feed.acks_prefix}*")
     finally:
