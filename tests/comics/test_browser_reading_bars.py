@@ -13,6 +13,7 @@ from comics.models import Episode, Series
 from comics.stats.models import EpisodeDailyViews
 from extensions import db
 from tests.browser import chromium_page, live_server, new_page, policy_violations
+from tests.comics.test_browser_layout import OUTSIDE_THE_COLUMN
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -94,7 +95,8 @@ def assert_shown(page: Page, words: dict[str, str]) -> None:
     top_box, bottom_box = top.bounding_box(), bottom.bounding_box()
     assert top_box is not None and bottom_box is not None
     assert top_box["y"] == 0
-    assert bottom_box["y"] + bottom_box["height"] == pytest.approx(844, abs=1)
+    size = page.viewport_size or {"width": 390, "height": 844}
+    assert bottom_box["y"] + bottom_box["height"] == pytest.approx(size["height"], abs=1)
 
 
 # Resolves once the page has stood still for three frames: a wheel's scroll is done, and reading-bars.js,
@@ -118,7 +120,8 @@ def scroll(page: Page, pixels: int) -> None:
 
 def tap_the_panels(page: Page) -> None:
     page.evaluate(STILL)
-    page.mouse.click(195, 422)  # the middle of the screen, on the strip
+    size = page.viewport_size or {"width": 390, "height": 844}
+    page.mouse.click(size["width"] / 2, size["height"] / 2)  # the middle of the screen, on the strip
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -137,6 +140,7 @@ def test_the_bars_hide_and_show_by_tap_scroll_and_keyboard(demo_app: Flask, lang
         assert_hidden(page)
         tap_the_panels(page)
         assert_shown(page, words)
+        assert page.evaluate(OUTSIDE_THE_COLUMN) == []  # the bars run edge to edge, their controls in the column
         top, bottom = bars(page, words)
         assert top.get_by_role("link", name=words["back"]).get_attribute("href") == ROOTS[language] + SERIES
         assert words["episode"] in top.inner_text()
@@ -218,12 +222,16 @@ def test_the_bars_lead_to_the_next_episode_the_other_language_and_the_data_saver
         assert policy_violations(page) == []
 
 
-def test_the_share_button_copies_the_episode_address(demo_app: Flask) -> None:
+def test_on_a_desktop_the_bars_keep_to_the_column_and_share_copies_the_address(demo_app: Flask) -> None:
     with live_server(demo_app) as base_url, chromium_page() as page:
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         page.emulate_media(reduced_motion="reduce")
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(f"{base_url}/ko{EPISODE}?saver=on")
+        page.evaluate("document.getElementById('panel-3').scrollIntoView()")
         tap_the_panels(page)
+        assert_shown(page, WORDS["ko"])
+        assert page.evaluate(OUTSIDE_THE_COLUMN) == []
         _top, bottom = bars(page, WORDS["ko"])
         bottom.get_by_role("button", name="공유", exact=True).click()
         bottom.get_by_role("button", name="링크 복사됨", exact=True).wait_for()
