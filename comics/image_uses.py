@@ -1,7 +1,7 @@
 """Which catalogue rows use a stored image: the one query behind "who owns it" and "may readers see it".
 
-A stored image is a panel, an episode's thumbnail, a series' cover, an artist's picture, or a new
-cover or picture proposed in a revision that waits for review. Every question about an image's owner
+A stored image is a panel, an episode's thumbnail, a series' cover (its own, or a translation's), an
+artist's picture, or a new cover or picture proposed in a revision that waits for review. Every question about an image's owner
 or visibility starts from its uses, so the rule lives here once: the public media route asks whether
 any use is public now, the studio's preview whether any use is the signed-in artist's.
 """
@@ -12,8 +12,8 @@ from sqlalchemy.sql.selectable import CompoundSelect, Subquery
 
 from artists.models import Artist
 from comics.images.models import Rendition, StoredImage
-from comics.models import Episode, Panel, Series, has_public_work
-from comics.publishing.models import Revision, RevisionState
+from comics.models import Episode, Panel, Series, SeriesTranslation, has_public_work
+from comics.publishing.models import Revision, RevisionImage, RevisionState
 from extensions import db
 
 NO_ROW = cast(null(), Integer)
@@ -52,11 +52,21 @@ def image_uses(image_ids: CompoundSelect[int] | Select[int]) -> Subquery:
         .where(Episode.thumbnail_id.in_(image_ids))
     )
     covers = select(Series.artist_id, NO_ROW, Series.id, _kind("cover")).where(Series.cover_id.in_(image_ids))
+    language_covers = (
+        select(Series.artist_id, NO_ROW, Series.id, _kind("cover"))
+        .join(SeriesTranslation, SeriesTranslation.series_id == Series.id)
+        .where(SeriesTranslation.cover_id.in_(image_ids))
+    )
     avatars = select(Artist.id, NO_ROW, NO_ROW, _kind("avatar")).where(Artist.avatar_id.in_(image_ids))
     proposed = select(Revision.artist_id, NO_ROW, NO_ROW, _kind("revision")).where(
         Revision.image_id.in_(image_ids), Revision.state == RevisionState.PENDING
     )
-    uses = union_all(panels, thumbnails, covers, avatars, proposed).subquery("uses")
+    proposed_covers = (
+        select(Revision.artist_id, NO_ROW, NO_ROW, _kind("revision"))
+        .join(RevisionImage, RevisionImage.revision_id == Revision.id)
+        .where(RevisionImage.image_id.in_(image_ids), Revision.state == RevisionState.PENDING)
+    )
+    uses = union_all(panels, thumbnails, covers, language_covers, avatars, proposed, proposed_covers).subquery("uses")
     # Name the columns once for every branch (a union takes its names from the first).
     return select(
         uses.c[0].label("artist_id"), uses.c[1].label("episode_id"), uses.c[2].label("series_id"), uses.c[3].label("kind")

@@ -5,7 +5,8 @@ SQL in any query (the reader, media, feeds, sitemap, search and the studio's das
 an artist's profile is public from their first public episode (has_public_work).
 
 Languages: a series is written in one original language (Series.language) and may carry a title,
-summary and content warning in others (SeriesTranslation). An episode is the original's version; each other language is a
+summary, content warning and cover in others (SeriesTranslation; Series.cover_in and the like pick
+the page language's, falling back to the original's). An episode is the original's version; each other language is a
 version of its own, an Episode row with original_id set: its own lettered panels, title, alt texts,
 transcripts, author's note and translator, reviewed and published like any episode. A version is public
 when it is approved and its original is public too. Listings show one row per number, the original
@@ -98,6 +99,13 @@ class Series(Model):
     def title_in(self, language: str) -> str:
         return self.text_in(language).title
 
+    def cover_in(self, language: str) -> StoredImage | None:
+        """Return the cover readers of this language see: their translation's own, else the original's."""
+        for translation in self.translations:
+            if translation.language == language and translation.cover is not None:
+                return translation.cover
+        return self.cover
+
     def warning_in(self, language: str) -> ContentWarning | None:
         """Return the content warning to show readers of this language, with the language it is written
         in: its translation's, else the original's (marked as in the original's language), else None."""
@@ -133,7 +141,7 @@ class ContentWarning(NamedTuple):
 
 
 class SeriesTranslation(Model):
-    """A series' title, summary and content warning in a language other than its own."""
+    """A series' title, summary, content warning and cover in a language other than its own."""
 
     __tablename__ = "series_translation"
     __table_args__ = (UniqueConstraint("series_id", "language"),)
@@ -145,8 +153,12 @@ class SeriesTranslation(Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     # Shown above every episode in this language; "" shows the original's, marked as in its language.
     content_warning: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # A cover lettered in this language (its title, its byline); None shows the original's. Indexed, like
+    # every image reference: /media/<name> asks "is this image public?" on each request.
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_image.id"), index=True)
 
     series: Mapped[Series] = relationship(back_populates="translations")
+    cover: Mapped[StoredImage | None] = relationship()
 
 
 def has_public_work(artist_id: SQLColumnExpression[int] | int) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from artists.models import Artist
 from comics.data_saver import data_saver_source, episode_cost, prefetch_sources
 from comics.giving.page import give_words
 from comics.images.models import StoredImage
-from comics.models import Episode, Panel, Series
+from comics.models import Episode, Panel, Series, SeriesTranslation
 from comics.stats.counting import counts_episode_views
 from extensions import db
 from web.converters import page_arg
@@ -35,7 +35,8 @@ def public_series() -> list[Series]:
         .options(
             joinedload(Series.artist).selectinload(Artist.translations),
             joinedload(Series.cover).selectinload(StoredImage.renditions),
-            selectinload(Series.translations),
+            # Each translation's own cover too, which its language's pages show (Series.cover_in).
+            selectinload(Series.translations).joinedload(SeriesTranslation.cover).selectinload(StoredImage.renditions),
         )
         .order_by(Series.title)
     )

@@ -75,7 +75,17 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
     )
     series.translations.append(
         SeriesTranslation(
-            language=korean.language, title=korean.title, summary=korean.summary, content_warning=korean.content_warning or ""
+            language=korean.language,
+            title=korean.title,
+            summary=korean.summary,
+            content_warning=korean.content_warning or "",
+            # Lettered in Korean: its title and "글·그림" (story and art) before the pen name.
+            cover=store_single_image(
+                png_upload(
+                    art.draw_cover(title=korean.title, byline=f"글·그림 {korean.artist_name}", language=korean.language),
+                    "cover-ko.png",
+                )
+            ),
         )
     )
     db.session.add(series)

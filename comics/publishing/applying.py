@@ -16,6 +16,7 @@ from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
 from comics.models import Series, SeriesStatus
 from comics.publishing.audit import record
+from comics.publishing.language_covers import Covers, apply_covers
 from comics.publishing.language_texts import apply_profile_texts, apply_series_texts
 from comics.publishing.models import AuditAction
 from extensions import db
@@ -37,6 +38,7 @@ FIELD_NAMES = {
     "artist_id": "Artist",
     "picture": "Picture",
     "translations": "Other languages",
+    "covers": "Covers in other languages",
 }
 
 
@@ -44,11 +46,15 @@ class RevisionRefused(ValueError):
     """A revision step that cannot be taken now, with the reason to show."""
 
 
-def apply(target: Target, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
-    """Write a version onto the live profile or series and audit every change; return stale files."""
+def apply(
+    target: Target, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "", covers: Covers | None = None
+) -> set[str]:
+    """Write a version onto the live profile or series and audit every change; return stale files.
+
+    covers: new covers for a series' other languages (comics.publishing.language_covers)."""
     if isinstance(target, Artist):
         return apply_profile(target, values, image, user, note)
-    return apply_series(target, values, image, user, note)
+    return apply_series(target, values, image, user, note, covers)
 
 
 def apply_profile(artist: Artist, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
@@ -138,7 +144,9 @@ def series_problems(series: Series, values: dict[str, Any]) -> list[str]:
     return []
 
 
-def apply_series(series: Series, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "") -> set[str]:
+def apply_series(
+    series: Series, values: dict[str, Any], image: StoredImage | None, user: User, note: str = "", covers: Covers | None = None
+) -> set[str]:
     """Write a series version onto the series (a new one is added to the session) and audit the change."""
     creating = series.id is None
     problems = series_problems(series, values)
@@ -162,6 +170,10 @@ def apply_series(series: Series, values: dict[str, Any], image: StoredImage | No
     series.cover = cover
     if picture_change and not creating:
         changes.append(picture_change)
+    if covers:
+        language_stale, cover_lines = apply_covers(series, covers)
+        stale |= language_stale
+        changes.extend([] if creating else cover_lines)
     db.session.add(series)
     db.session.flush()
     suffix = f" ({note})" if note else ""

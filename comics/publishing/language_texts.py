@@ -67,6 +67,13 @@ def _apply(rows: list[Any], texts: Texts, keys: tuple[str, ...], new: Any) -> bo
     by_language = {row.language: row for row in rows}
     for language, row in by_language.items():
         if language not in texts:
+            if getattr(row, "cover", None) is not None:
+                # A translation that has its own cover keeps it (comics.publishing.language_covers).
+                for key in keys:
+                    if getattr(row, key):
+                        setattr(row, key, "")
+                        changed = True
+                continue
             rows.remove(row)
             changed = True
     for language, values in texts.items():

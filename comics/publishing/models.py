@@ -115,6 +115,26 @@ class Revision(Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     image: Mapped[StoredImage | None] = relationship()
+    # New covers for the series' other languages, one per language, held like image.
+    language_images: Mapped[list[RevisionImage]] = relationship(
+        back_populates="revision", order_by="RevisionImage.language", cascade="all, delete-orphan"
+    )
+
+
+class RevisionImage(Model):
+    """A new cover for one of a series' other languages, proposed in a revision that waits for review:
+    no reader can fetch it meanwhile (comics/image_uses.py); approval makes it the translation's cover."""
+
+    __tablename__ = "revision_image"
+    __table_args__ = (UniqueConstraint("revision_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    image_id: Mapped[int] = mapped_column(ForeignKey("stored_image.id"), index=True)
+
+    revision: Mapped[Revision] = relationship(back_populates="language_images")
+    image: Mapped[StoredImage] = relationship()
 
 
 class FlagDismissal(Model):

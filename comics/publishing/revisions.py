@@ -43,6 +43,7 @@ from comics.publishing.applying import (
 )
 from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
+from comics.publishing.language_covers import Covers, covers_change, held_covers, hold_covers, release_covers
 from comics.publishing.language_texts import profile_texts, series_texts
 from comics.publishing.models import AuditAction, Revision, RevisionState
 from extensions import db
@@ -61,6 +62,7 @@ FIELD_LABELS = {
     "artist_id": _l("Artist"),
     "picture": _l("Picture"),
     "translations": _l("Other languages"),
+    "covers": _l("Covers in other languages"),
 }
 # How the studio names where a revision stands.
 STATE_LABELS: dict[str, object] = {
@@ -209,6 +211,8 @@ def changed_fields(target: Target, proposed: dict[str, Any], image: StoredImage 
     changed = [key for key in keys if key in proposed and proposed[key] != live[key]]
     if image is not None or (proposed.get("picture") == "remove" and live_picture(target) is not None):
         changed.append("picture")
+    if isinstance(target, Series) and covers_change(target, proposed.get("covers") or {}):
+        changed.append("covers")
     return changed
 
 
@@ -250,22 +254,33 @@ def pending_revisions(user: User) -> list[Revision]:
 # --- saving a change ----------------------------------------------------------------------------------
 
 
-def change(target: Target, proposed: dict[str, Any], image: StoredImage | None, user: User) -> Change:
+def change(
+    target: Target, proposed: dict[str, Any], image: StoredImage | None, user: User, covers: Covers | None = None
+) -> Change:
     """Apply a profile's or series' form now, or keep it as a pending revision when it needs review.
 
-    image is a newly uploaded picture (an unsaved StoredImage), or None.
+    image is a newly uploaded picture (an unsaved StoredImage), or None; covers, a series' new covers
+    for its other languages (comics.publishing.language_covers).
     """
     if not needs_review(user, target):
         _before_moving(target, proposed)
-        return Change(applied=True, stale=apply(target, proposed, image, user))
-    return propose(target, proposed, image, user)
+        return Change(applied=True, stale=apply(target, proposed, image, user, covers=covers))
+    return propose(target, proposed, image, user, covers or {})
 
 
-def propose(target: Target, proposed: dict[str, Any], image: StoredImage | None, user: User) -> Change:
+def propose(
+    target: Target, proposed: dict[str, Any], image: StoredImage | None, user: User, covers: Covers | None = None
+) -> Change:
     """Keep the change as the target's pending revision (replacing an earlier one still waiting)."""
     kind = target_type(target)
     pending = pending_revision(kind, target.id)
     values = dict(proposed)
+    covers = covers or {}
+    # The covers the waiting version proposes still hold, but for the languages this form changes.
+    states = dict(pending.proposed.get("covers") or {}) if pending is not None else {}
+    states.update({language: "remove" if cover is None else "new" for language, cover in covers.items()})
+    if states:
+        values["covers"] = states
     stale: set[str] = set()
     old_image = pending.image if pending is not None else None
     if image is not None:
@@ -293,6 +308,7 @@ def propose(target: Target, proposed: dict[str, Any], image: StoredImage | None,
         db.session.add(pending)
     pending.proposed = values
     pending.image = image
+    stale |= hold_covers(pending, covers)
     pending.author = user
     pending.updated_at = utcnow()
     db.session.flush()
@@ -321,9 +337,11 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
     # A series whose proposal no longer fits (its web address taken since) is refused by apply_series.
     image = revision.image if revision.proposed.get("picture") == "new" else None
     revision.image = None
+    covers = held_covers(revision)
+    release_covers(revision)  # they become the translations' covers
     author = revision.author.label if revision.author is not None else "a former account"
     _before_moving(target, revision.proposed)
-    stale = apply(target, revision.proposed, image, user, note=f"revision {revision.id} by {author}")
+    stale = apply(target, revision.proposed, image, user, note=f"revision {revision.id} by {author}", covers=covers)
     stale |= _close(revision, user, RevisionState.APPROVED, comment)
     record(
         user,
@@ -368,6 +386,7 @@ def forget_revisions(kind: str, target_id: int) -> set[str]:
     revisions = list(db.session.scalars(select(Revision).where(Revision.target_type == kind, Revision.target_id == target_id)))
     images = [revision.image for revision in revisions if revision.image is not None]
     for revision in revisions:
+        images.extend(release_covers(revision))
         revision.image = None
         db.session.delete(revision)
     db.session.flush()
@@ -383,11 +402,12 @@ def _close(revision: Revision, user: User, state: RevisionState, comment: str = 
     """Decide a revision; a picture it still holds is deleted (its files returned, to discard after commit)."""
     image = revision.image
     revision.image = None
+    images = release_covers(revision)
     revision.state = state
     revision.decided_at = utcnow()
     revision.decided_by = user
     revision.comment = comment.strip()
-    return delete_images([image]) if image is not None else set()
+    return delete_images([*images, image] if image is not None else images)
 
 
 def _before_moving(target: Target, values: dict[str, Any]) -> None:

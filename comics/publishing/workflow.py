@@ -276,6 +276,10 @@ def delete_series(series: Series, user: User) -> None:
     if series.cover is not None:
         images.append(series.cover)
         series.cover = None
+    for translation in series.translations:
+        if translation.cover is not None:
+            images.append(translation.cover)
+            translation.cover = None
     record(user, AuditAction.DELETE, "series", series.id, series.title)
     # Changes still waiting for review go with it, and so do their pictures.
     names = forget_revisions("series", series.id)

@@ -17,7 +17,8 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return; fl
 from artists.permissions import get_revision_for_edit, require_staff, signed_in_user
 from comics.images.ingest import discard_unreferenced
 from comics.images.models import StoredImage
-from comics.publishing.applying import artist_name
+from comics.models import Series
+from comics.publishing.applying import Target, artist_name
 from comics.publishing.models import Revision
 from comics.publishing.revisions import (
     FIELD_LABELS,
@@ -69,6 +70,15 @@ def field_rows(revision: Revision) -> tuple[list[FieldRow], bool]:
     return rows, target is not None
 
 
+def language_cover_rows(revision: Revision, target: Target | None) -> list[tuple[str, StoredImage | None, StoredImage | None]]:
+    """Return (language, the live cover, the proposed one) for each language whose cover the revision
+    changes: the proposed None where it removes it."""
+    held = {each.language: each.image for each in revision.language_images}
+    live = {row.language: row.cover for row in target.translations} if isinstance(target, Series) else {}
+    states = revision.proposed.get("covers") or {}
+    return [(language, live.get(language), held.get(language)) for language, state in sorted(states.items())]
+
+
 def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
     """Return what the side-by-side page shows."""
     target = revision_target(revision)
@@ -85,6 +95,7 @@ def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
         # What readers would see after approval: the new picture, none, or the current one.
         "proposed_picture": revision.image if picture == "new" else (None if picture == "remove" else current),
         "picture_changed": picture == "new" or (picture == "remove" and current is not None),
+        "language_covers": language_cover_rows(revision, target),
         "decision_form": RevisionDecisionForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
         **extra,

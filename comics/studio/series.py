@@ -1,4 +1,5 @@
-"""Series in the studio: create, edit (cover through the image pipeline), list episodes, delete."""
+"""Series in the studio: create, edit (cover, and a cover per other language, through the image
+pipeline), list episodes, delete."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -18,10 +19,12 @@ from comics.images.ingest import (
     rollback_and_discard,
     single_image_from,
 )
+from comics.images.models import StoredImage
 from comics.models import Episode, Series
 from comics.publishing.applying import series_problems
+from comics.publishing.language_covers import Covers
 from comics.publishing.language_texts import SERIES_KEYS, Texts, series_texts, texts_from_form
-from comics.publishing.models import RevisionState
+from comics.publishing.models import Revision, RevisionState
 from comics.publishing.revisions import (
     RevisionRefused,
     change,
@@ -35,6 +38,7 @@ from comics.studio import bp
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
+from web.languages import language_name
 
 
 def series_form(series: Series | None = None, values: dict[str, Any] | None = None) -> SeriesForm:
@@ -59,7 +63,7 @@ def series_context(series: Series | None, form: SeriesForm) -> dict[str, Any]:
     and an editor's answer to the last one."""
     if series is None:
         return {"form": form, "series": None, "reviewed": False, "public": False, "pending": None, "returned": None,
-                **words_context(form, None)}
+                "language_covers": {}, **words_context(form, None)}
     latest = latest_revision("series", series.id)
     reviewed = needs_review(signed_in_user(), series)
     pending = pending_revision("series", series.id)
@@ -71,6 +75,7 @@ def series_context(series: Series | None, form: SeriesForm) -> dict[str, Any]:
         "public": is_public(series),
         "pending": pending,
         "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
+        "language_covers": language_cover_images(series, pending, reviewed),
         **words_context(form, shown.get("translations") if shown is not None and "translations" in shown else series_texts(series)),
     }
 
@@ -104,6 +109,38 @@ def series_proposal(form: SeriesForm) -> dict[str, Any]:
     }
 
 
+def language_covers_from_form(form: SeriesForm) -> Covers:
+    """Store each other language's new cover the form sent (cover-ko) through the image pipeline, and
+    note each one it asks to remove (remove-cover-ko); a refused file raises IngestError, naming it."""
+    covers: Covers = {}
+    for language in other_languages(form):
+        try:
+            image = single_image_from(request.files.get(f"cover-{language}"), "a cover")
+        except IngestError as refusal:
+            named = [_("Cover in %(language)s: %(reason)s", language=language_name(language), reason=reason) for reason in refusal.reasons]
+            raise IngestError(named) from refusal
+        if image is not None:
+            db.session.add(image)  # so a refusal below discards its files
+            covers[language] = image
+        elif request.form.get(f"remove-cover-{language}"):
+            covers[language] = None
+    return covers
+
+
+def language_cover_images(series: Series | None, pending: Revision | None, reviewed: bool) -> dict[str, StoredImage]:
+    """Return the cover the form shows for each other language: the one waiting for review where this
+    account's changes wait, else the live one."""
+    shown = {row.language: row.cover for row in series.translations if row.cover is not None} if series is not None else {}
+    if pending is not None and reviewed:
+        held = {each.language: each.image for each in pending.language_images}
+        for language, state in (pending.proposed.get("covers") or {}).items():
+            if state == "remove":
+                shown.pop(language, None)
+            elif language in held:
+                shown[language] = held[language]
+    return shown
+
+
 def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Response | tuple[Response | str, int]:
     """Save a new or changed series, or keep an artist's change to a public one for review; or refuse
     it having changed nothing."""
@@ -119,7 +156,8 @@ def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Re
         image = single_image_from(form.cover.data, "a cover")
         if image is not None:
             db.session.add(image)  # so a refusal below discards its files
-        outcome = change(series, proposed, image, signed_in_user())
+        covers = language_covers_from_form(form)
+        outcome = change(series, proposed, image, signed_in_user(), covers)
         db.session.flush()
     # store_single_image turns a refused picture into an IngestError, in the page's language.
     except (IngestError, RevisionRefused) as refusal:
