@@ -1,6 +1,7 @@
 """Measure how much of the demo's lettering Tesseract reads back, in English and in Korean.
 
-    python bench/bench_ocr.py            # every lettered panel of "The Lantern Road", both languages (~10 min, 2 cores)
+    python bench/bench_ocr.py            # every lettered panel of "The Lantern Road", both languages (~25 min on 2 busy cores)
+    python bench/bench_ocr.py --quick    # only the site's reading and Tesseract's default (~10 min)
 
 The demo draws its panels in code from a script that holds the true words of every caption, balloon,
 sound effect and title (comics/demo/script.py, script_ko.py), so each reading is compared with the
@@ -112,6 +113,9 @@ def recovered(truth: str, reading: str) -> int:
 
 
 def main() -> None:
+    if "--quick" in sys.argv:
+        for mode in list(MODES)[1:-1]:
+            del MODES[mode]
     drawn = panels()
     lines = [
         f"# Tesseract on the demo's lettering ({len(drawn)} panels, {pytesseract.get_tesseract_version()}, {DEFAULT_LANGUAGES})",
