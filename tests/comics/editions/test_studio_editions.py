@@ -10,15 +10,15 @@ import re
 import secrets
 import time
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 from flask_babel import refresh
 from rq import SimpleWorker
 from sqlalchemy import select
-from werkzeug.test import TestResponse as Response
 
 from artists.accounts import find_user_by_email
 from artists.models import Role
@@ -57,7 +57,7 @@ def left_files(work: Path) -> list[Path]:
     return [path for path in work.rglob("*") if path.is_file()]
 
 
-def build_page(client: FlaskClient, data: dict[str, object]) -> str:
+def build_page(client: FlaskClient, data: Mapping[str, object]) -> str:
     """Send the form as a browser does; return the build page's address it is sent to."""
     response = client.post(URL, data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -66,7 +66,7 @@ def build_page(client: FlaskClient, data: dict[str, object]) -> str:
     return location
 
 
-def download(client: FlaskClient, data: dict[str, object]) -> tuple[bytes, str, Response]:
+def download(client: FlaskClient, data: Mapping[str, object]) -> tuple[bytes, str, Response]:
     """Build an edition as an editor does: the form, the build's page, then its download link."""
     page_url = build_page(client, data)
     page = client.get(page_url).get_data(as_text=True)
