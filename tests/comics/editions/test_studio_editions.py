@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from flask import Flask, Response
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import refresh
 from rq import SimpleWorker
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from artists.accounts import find_user_by_email
 from artists.models import Role
