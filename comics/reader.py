@@ -111,7 +111,8 @@ def home() -> str:
             joinedload(Episode.series).joinedload(Series.artist),
             joinedload(Episode.series).selectinload(Series.translations),
             joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
-            selectinload(Episode.translations),
+            # Each version's own thumbnail, lettered in its language, which that language's cards show.
+            selectinload(Episode.translations).joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
         )
         .order_by(Episode.published_at.desc(), Episode.id.desc())
         .limit(LATEST_EPISODES)
@@ -135,7 +136,10 @@ def series_detail(slug: str) -> str:
     episodes = db.paginate(
         Episode.public()
         .where(Episode.series_id == series.id)
-        .options(joinedload(Episode.thumbnail).selectinload(StoredImage.renditions), selectinload(Episode.translations))
+        .options(
+            joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+            selectinload(Episode.translations).joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
+        )
         .order_by(sort),
         page=page_arg(),
         per_page=current_app.config["EPISODES_PER_PAGE"],

@@ -22,3 +22,18 @@ def test_a_korean_demo_page_shows_no_english_interface_words(demo_app: Flask, pa
     # Nor the demo's English words: its warning, its support button, the cover's byline as alt text.
     for english in ("Separation from family", "Support Haneul", "The Lantern Road", "Haneul Kim"):
         assert english not in text, (path, english)
+
+
+def test_korean_lists_show_each_episode_by_its_korean_version(demo_app: Flask) -> None:
+    with demo_app.app_context():
+        series = db.session.scalars(db.select(Series)).one()
+        first = series.episodes[0]
+        korean = first.version_in("ko")
+        assert korean is not first and korean.thumbnail is not None and first.thumbnail is not None
+        slug, korean_names, original_names = series.slug, set(korean.thumbnail.file_names()), set(first.thumbnail.file_names())
+    client = demo_app.test_client()
+    korean_page = client.get(f"/ko/series/{slug}/?order=oldest").get_data(as_text=True)
+    assert any(name in korean_page for name in korean_names)
+    assert not any(name in korean_page for name in original_names)
+    english_page = client.get(f"/series/{slug}/?order=oldest").get_data(as_text=True)
+    assert any(name in english_page for name in original_names)
