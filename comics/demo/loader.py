@@ -7,7 +7,8 @@ Give page gets an example donation link in each language, so a new site shows ho
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import click
@@ -44,8 +45,31 @@ def png_upload(image: Image, filename: str, alt_text: str = "", transcript: str 
     return Upload(filename=filename, source=buffer.getvalue(), alt_text=alt_text, transcript=transcript)
 
 
+@contextmanager
+def lettering_left_unread() -> Iterator[None]:
+    """Leave the review's reading of lettered panels off while the demo loads (REVIEW_READ_LETTERING).
+
+    The demo's lettering is its own script, stored as its transcripts; reading it back with Tesseract
+    takes seconds a panel, which would make `make run`'s first start, and every test and benchmark that
+    loads the demo, minutes longer for nothing an editor needs. Everything else the review looks for
+    (metadata, photographs, faces) is still looked for.
+    """
+    config = current_app.config
+    before = config["REVIEW_READ_LETTERING"]
+    config["REVIEW_READ_LETTERING"] = False
+    try:
+        yield
+    finally:
+        config["REVIEW_READ_LETTERING"] = before
+
+
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> bool:
     """Create the demo artist, series and episodes unless they exist; tell whether anything was made."""
+    with lettering_left_unread():
+        return load_demo_series(progress)
+
+
+def load_demo_series(progress: Callable[[str], None]) -> bool:
     script = art.DEMO_SERIES
     if db.session.scalar(select(Series).where(Series.slug == script.slug)) is not None:
         return False

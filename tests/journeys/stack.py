@@ -283,6 +283,9 @@ def production_stack(folder: Path) -> Iterator[Stack]:
             "FLASK_RQ_REDIS_URL": redis_url(),
             "FLASK_RQ_QUEUE_NAME": f"{prefix}-renditions",
             "FLASK_STUDIO_TIMEZONE": "Asia/Seoul",
+            # The demo's renditions are the worker's here: its lettering is its own script (comics.demo.loader),
+            # and reading it with Tesseract would hold every demo page back for minutes.
+            "FLASK_REVIEW_READ_LETTERING": "false",
             # Two workers of four threads: several processes, as production, on a two-core machine.
             "WEB_CONCURRENCY": "2",
             "GUNICORN_THREADS": "4",

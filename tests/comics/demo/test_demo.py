@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -102,3 +103,14 @@ def test_demo_leaves_the_give_page_words_an_admin_wrote(app: Flask) -> None:
         texts = give_texts()
         assert (texts["en"].heading, texts["en"].donation_url) == ("Help us", "https://give.example.net/")
         assert texts["ko"].donation_url == DEMO_DONATION_LINKS["ko"]
+
+
+def test_the_demo_loads_without_reading_its_lettering_and_leaves_the_setting_as_it_was(app: Flask) -> None:
+    from comics.demo.loader import lettering_left_unread
+
+    app.config["REVIEW_READ_LETTERING"] = True
+    seen = []
+    with pytest.raises(RuntimeError), lettering_left_unread():
+        seen.append(app.config["REVIEW_READ_LETTERING"])
+        raise RuntimeError("a demo that fails half way")
+    assert seen == [False] and app.config["REVIEW_READ_LETTERING"] is True
