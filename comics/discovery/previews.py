@@ -131,7 +131,7 @@ def series_sharing(series: Series, page: int = 1) -> SharePage:
     url = absolute_url_for("comics.series_detail", slug=series.slug, **({"page": page} if page > 1 else {}))
     language = page_language()
     series_title, artist_name = series.title_in(language), series.artist.name_in(language)
-    subject = series_card_subject(series, series_picture_master(series), language)
+    subject = series_card_subject(series, series_picture_master(series, language), language)
     description = plain_text(series.summary_in(language)) or _("A webtoon by %(artist)s.", artist=artist_name)
     image = PreviewImage(
         url=_card_url("sharing.series_card", subject.key, slug=series.slug),

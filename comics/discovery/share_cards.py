@@ -182,10 +182,12 @@ def first_panel_master(episode_id: int) -> str | None:
     )
 
 
-def series_picture_master(series: Series) -> str | None:
-    """Return the master file name of a series' cover, else of its first public episode's first panel."""
-    if series.cover_id is not None:
-        return db.session.scalar(select(StoredImage.master).where(StoredImage.id == series.cover_id))
+def series_picture_master(series: Series, language: str) -> str | None:
+    """Return the master file name of a series' cover in this language (its translation's own, else the
+    original's: Series.cover_in), else of its first public episode's first panel."""
+    cover = series.cover_in(language)
+    if cover is not None:
+        return cover.master
     first = db.session.scalar(
         Episode.public().where(Episode.series_id == series.id).order_by(Episode.number).limit(1).with_only_columns(Episode.id)
     )
@@ -221,5 +223,5 @@ def series_card(slug: str) -> Response:
     series = db.session.scalar(Series.public().where(Series.slug == slug).options(joinedload(Series.artist)))
     if series is None:
         abort(404)
-    return _send_card(share_card_file(series_card_subject(series, series_picture_master(series), page_language())))
+    return _send_card(share_card_file(series_card_subject(series, series_picture_master(series, page_language()), page_language())))
 

@@ -170,3 +170,22 @@ def test_the_korean_studio_takes_a_korean_cover(tmp_path: Path) -> None:
     assert response.status_code == 303, problems(response)
     korean = cover_names(app, "ko")
     assert korean and shows(app.test_client().get("/ko/series/river/").get_data(as_text=True), korean)
+
+
+def test_the_korean_share_card_is_drawn_over_the_korean_cover(demo_app: Flask) -> None:
+    from comics.discovery.share_cards import series_picture_master
+
+    with demo_app.app_context():
+        series = db.session.scalars(db.select(Series)).one()
+        korean, original = series.cover_in("ko"), series.cover
+        assert korean is not None and original is not None
+        assert series_picture_master(series, "ko") == korean.master
+        assert series_picture_master(series, "en") == original.master
+        slug = series.slug
+    client = demo_app.test_client()
+    cards = []
+    for path in (f"/ko/series/{slug}/share.jpg", f"/series/{slug}/share.jpg"):
+        with client.get(path) as card:  # closes the file it sends
+            assert card.status_code == 200
+            cards.append(card.data)
+    assert cards[0] != cards[1]
