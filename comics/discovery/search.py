@@ -56,7 +56,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from artists.models import Artist
 from comics.discovery.korean import query_words
 from comics.discovery.models import SearchDocument
-from comics.discovery.search_index import fold, plain_text
+from comics.discovery.search_index import VECTOR_COLUMN, fold, plain_text
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from extensions import db
@@ -193,15 +193,9 @@ def _matching(words: Sequence[QueryWord], dialect: str) -> tuple[Any, Any, Any]:
                 alternatives.append("(" + " & ".join(word.morphemes) + ")")
             groups.append("(" + " | ".join(alternatives) + ")")
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(groups))
-        # The same expression as the GIN index, so the index serves the match.
-        document: ColumnClause[Any] = literal_column(
-            "to_tsvector('simple'::regconfig, search_document.title_terms || ' ' || search_document.body_terms)"
-        )
-        weighted: ColumnClause[Any] = literal_column(
-            "setweight(to_tsvector('simple'::regconfig, search_document.title_terms), 'A') || "
-            "setweight(to_tsvector('simple'::regconfig, search_document.body_terms), 'B')"
-        )
-        return SearchDocument.__table__, document.op("@@")(query), func.ts_rank(weighted, query).desc()
+        # The stored, GIN-indexed vector (search_index.VECTOR_COLUMN): its weights count in ts_rank only.
+        vector: ColumnClause[Any] = literal_column(f"search_document.{VECTOR_COLUMN}")
+        return SearchDocument.__table__, vector.op("@@")(query), func.ts_rank(vector, query).desc()
     raise RuntimeError(f"search supports SQLite and PostgreSQL, not {dialect}")
 
 
