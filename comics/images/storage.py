@@ -156,9 +156,13 @@ class MediaStore:
     def _deletions_allowed(self) -> Iterator[bool]:
         """Yield whether files may be removed now (no backup holds them), holding that answer until the end."""
         try:
-            handle = open(self.root / HOLD_MARKER, "a")  # noqa: SIM115 - closed below, after the lock's block
+            # Opened, never made: a store no backup has ever held keeps no marker file.
+            handle = open(self.root / HOLD_MARKER, "rb")  # noqa: SIM115 - closed below, after the lock's block
         except FileNotFoundError:
-            yield True  # no root yet: nothing to remove, and no backup of it running
+            # No backup has held this store yet. One starting now makes the marker before it copies the
+            # database, and the rows of these files were removed by a commit before this call, so its
+            # copy names none of them.
+            yield True
             return
         with handle:
             try:

@@ -186,3 +186,10 @@ def test_media_type_follows_our_extension(store: MediaStore, extension: str, med
 def test_media_type_refuses_other_extensions() -> None:
     with pytest.raises(ValueError):
         media_type_for("ab/ab.svg")
+
+
+def test_deleting_leaves_no_marker_behind_when_no_backup_ever_held_the_store(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    name = store.put(b"x" * 10, "png")
+    store.delete([name])
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
