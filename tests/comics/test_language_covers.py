@@ -149,9 +149,11 @@ def test_the_demo_has_a_korean_cover(demo_app: Flask) -> None:
         assert korean is not None and original is not None and korean.id != original.id
         slug, korean_names, original_names = series.slug, set(korean.file_names()), set(original.file_names())
     client = demo_app.test_client()
-    for path in (f"/ko/series/{slug}/", "/ko/"):
+    for path in (f"/ko/series/{slug}/", "/ko/", "/ko/search?q=등불"):
         text = client.get(path).get_data(as_text=True)
         assert shows(text, korean_names) and not shows(text, original_names), path
+    text = client.get("/search?q=lantern").get_data(as_text=True)
+    assert shows(text, original_names) and not shows(text, korean_names)
 
 
 def test_the_korean_studio_takes_a_korean_cover(tmp_path: Path) -> None:
