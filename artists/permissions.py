@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
-from artists.models import Artist, ArtistLink, Role, User
+from artists.models import Artist, Role, User
 from comics.image_uses import is_artists_file
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
@@ -28,6 +29,7 @@ from web.security_headers import send_referrer_to_this_site
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def signed_in_user() -> User:
@@ -67,77 +69,42 @@ def may_publish(user: User) -> bool:
     return user.is_staff or bool(current_app.config["ARTISTS_MAY_PUBLISH"])
 
 
-def _check(artist_id: int) -> None:
-    if not may_edit_artist(signed_in_user(), artist_id):
+def editable_or_404(entity: type[T], row_id: int, artist_of: Callable[[T], int], *options: ORMOption) -> T:
+    """Return the row of entity with this id if the signed-in account may edit its artist's work, loaded
+    with the options; else answer 404, the same answer as for a row that does not exist."""
+    found = db.session.get(entity, row_id, options=options)
+    if found is None or not may_edit_artist(signed_in_user(), artist_of(found)):
         abort(404)
+    return found
 
 
 def get_artist_for_edit(artist_id: int) -> Artist:
-    """Return an artist profile the signed-in account may edit, or answer 404."""
-    artist = db.session.scalar(
-        select(Artist).where(Artist.id == artist_id).options(selectinload(Artist.links), joinedload(Artist.avatar))
-    )
-    if artist is None:
-        abort(404)
-    _check(artist.id)
-    return artist
-
-
-def get_link_for_edit(link_id: int) -> ArtistLink:
-    """Return an artist link the signed-in account may edit, or answer 404."""
-    link = db.session.get(ArtistLink, link_id)
-    if link is None:
-        abort(404)
-    _check(link.artist_id)
-    return link
+    """Return an artist profile, with its links and avatar, that the signed-in account may edit, or answer 404."""
+    return editable_or_404(Artist, artist_id, lambda artist: artist.id, selectinload(Artist.links), joinedload(Artist.avatar))
 
 
 def get_series_for_edit(series_id: int) -> Series:
     """Return a series the signed-in account may edit, or answer 404."""
-    series = db.session.scalar(
-        select(Series).where(Series.id == series_id).options(joinedload(Series.artist), joinedload(Series.cover))
+    return editable_or_404(
+        Series, series_id, lambda series: series.artist_id, joinedload(Series.artist), joinedload(Series.cover)
     )
-    if series is None:
-        abort(404)
-    _check(series.artist_id)
-    return series
 
 
 def get_episode_for_edit(episode_id: int) -> Episode:
     """Return an episode, with its panels and images, that the signed-in account may edit, or answer 404."""
-    episode = db.session.scalar(
-        select(Episode)
-        .where(Episode.id == episode_id)
-        .options(
-            joinedload(Episode.series).joinedload(Series.artist),
-            selectinload(Episode.panels).joinedload(Panel.image).selectinload(StoredImage.renditions),
-        )
+    return editable_or_404(
+        Episode,
+        episode_id,
+        lambda episode: episode.series.artist_id,
+        joinedload(Episode.series).joinedload(Series.artist),
+        selectinload(Episode.panels).joinedload(Panel.image).selectinload(StoredImage.renditions),
     )
-    if episode is None:
-        abort(404)
-    _check(episode.series.artist_id)
-    return episode
-
-
-def get_panel_for_edit(panel_id: int) -> Panel:
-    """Return a panel the signed-in account may edit, or answer 404."""
-    panel = db.session.scalar(
-        select(Panel).where(Panel.id == panel_id).options(joinedload(Panel.episode).joinedload(Episode.series))
-    )
-    if panel is None:
-        abort(404)
-    _check(panel.episode.series.artist_id)
-    return panel
 
 
 def get_revision_for_edit(revision_id: int) -> Revision:
     """Return a revision of a profile or series the signed-in account may see (its artist's, or any
     for editors), or answer 404."""
-    revision = db.session.get(Revision, revision_id)
-    if revision is None:
-        abort(404)
-    _check(revision.artist_id)
-    return revision
+    return editable_or_404(Revision, revision_id, lambda revision: revision.artist_id)
 
 
 def editable_artists(user: User) -> list[Artist]:
