@@ -18,11 +18,12 @@ THUMBS_LOADED = "() => [...document.querySelectorAll('.episode-card img')].every
 
 
 def thumbnail_files(app: Flask) -> tuple[set[str], set[str]]:
-    """Return the files of the public episodes' thumbnails: the small ones, and all the others."""
+    """Return the files of the episodes' thumbnails, originals' and translations' (a Korean list shows the
+    Korean version's): the small ones, and all the others."""
     with app.app_context():
         small: set[str] = set()
         others: set[str] = set()
-        for episode in db.session.scalars(Episode.public()):
+        for episode in db.session.scalars(db.select(Episode)):
             assert episode.thumbnail is not None
             for rendition in episode.thumbnail.renditions:
                 (small if rendition.width == encoding.THUMBNAIL_WIDTH else others).add(rendition.file)
