@@ -206,7 +206,7 @@ class RevisionDecisionForm(DecisionRules, SiteForm):
 class DismissFlagForm(SiteForm):
     """An editor's dismissal of one review flag (comics.publishing.flags): which, and why it is no risk."""
 
-    key = HiddenField(validators=[DataRequired(_l("Reload the page: the form did not say which flag."))])
+    key = HiddenField(_l("Flag"), validators=[DataRequired(_l("Reload the page: the form did not say which flag."))])
     reason = TextAreaField(
         _l("Why this is no risk"),
         validators=[DataRequired(_l("Say why this flag is no risk: the reason is kept in the audit log.")), Length(max=1000)],
