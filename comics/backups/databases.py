@@ -84,6 +84,23 @@ def _run_pg(name: str, arguments: list[str], url: str | URL, doing: str) -> None
         raise BackupError(f"{doing}: {name} failed: {message}")
 
 
+def copy_sqlite(source_path: Path, target_path: Path, failure: str) -> None:
+    """Copy one SQLite database onto another with SQLite's online backup API: page by page, in one
+    transaction on the target, while the source stays usable. The source is opened read-only, so a
+    backup never creates or changes the site's database. Raise BackupError saying failure."""
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    except sqlite3.Error as error:
+        raise BackupError(f"{failure}: {error}") from None
+    finally:
+        source.close()
+
+
 def dump_database(url: str | URL, destination: Path) -> None:
     """Write a consistent copy of the database to destination (a file named by DUMP_NAMES)."""
     if engine_of(url) == "sqlite":
@@ -91,18 +108,7 @@ def dump_database(url: str | URL, destination: Path) -> None:
         if not source_path.is_file():
             raise BackupError(f"the SQLite database {source_path} does not exist: nothing to back up")
         destination.unlink(missing_ok=True)
-        # Read-only: a backup never creates or changes the site's database.
-        source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            copy = sqlite3.connect(destination)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-        except sqlite3.Error as error:
-            raise BackupError(f"the SQLite backup of {source_path} failed: {error}") from None
-        finally:
-            source.close()
+        copy_sqlite(source_path, destination, f"the SQLite backup of {source_path} failed")
         return
     # One transaction, so the dump is one committed state; custom format, compressed, for pg_restore.
     try:
@@ -122,17 +128,7 @@ def restore_database(url: str | URL, dump: Path) -> None:
     if engine_of(url) == "sqlite":
         target_path = sqlite_path(url)
         target_path.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(f"{dump.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(target_path)
-            try:
-                source.backup(target)  # page by page, in one transaction on the target
-            finally:
-                target.close()
-        except sqlite3.Error as error:
-            raise BackupError(f"restoring the SQLite database {target_path} failed: {error}") from None
-        finally:
-            source.close()
+        copy_sqlite(dump, target_path, f"restoring the SQLite database {target_path} failed")
         return
     # --clean --if-exists: tables a `db upgrade` already made (empty) are replaced; one transaction, so a
     # failure leaves the database as it was.
