@@ -174,10 +174,11 @@ def run_build(token: str, choice: EditionChoice, name: str) -> None:
         write_state(folder, state)
 
     try:
-        content = collect_edition(media_store(), choice.slugs, choice.languages, choice.options().imprint)
+        options = choice.options()
+        content = collect_edition(media_store(), choice.slugs, choice.languages, options.imprint)
         state = replace(state, status=BUILDING, total=len(content.episodes()))
         write_state(folder, state)
-        write_edition(content, folder / name, choice.options(), episode_done=episode_done)
+        write_edition(content, folder / name, options, episode_done=episode_done)
         archive = folder / f"{name}.zip"
         write_edition_zip(folder / name, archive)
         shutil.rmtree(folder / name)
