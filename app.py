@@ -52,6 +52,7 @@ def configure_settings(app: Flask, test_config: Mapping[str, Any] | None) -> Non
 
 def configure_extensions(app: Flask) -> None:
     """Load every model, then bind each extension singleton to this app."""
+    import comics.audit.models
     import comics.discovery.models
     import comics.giving.models
     import comics.images.models
@@ -62,7 +63,7 @@ def configure_extensions(app: Flask) -> None:
     from comics.discovery.search_index import include_in_autogenerate
     from comics.publishing.workflow import next_publication
     from web.languages import page_locale
-    from web.page_cache import expire_at_publications
+    from web.page_cache.serving import expire_at_publications
     from web.particle_messages import use_particle_messages
     from web.static_assets import fingerprints
 
@@ -104,7 +105,7 @@ def configure_listeners() -> None:
     from comics.images.queue import listen_for_pending_renders
     from comics.models import Episode, Panel, Series, SeriesTranslation
     from comics.stats.counting import listen_for_deleted_subjects as forget_counts
-    from web.content_version import listen_for_content_changes
+    from web.page_cache.version import listen_for_content_changes
 
     listen_for_content_changes(
         Series, SeriesTranslation, Episode, Panel, StoredImage, Rendition, Artist, ArtistTranslation, ArtistLink, GiveText
@@ -131,8 +132,8 @@ def configure_blueprints(app: Flask) -> None:
     from comics.giving.page import bp as giving_bp
     from comics.giving.studio import bp as giving_studio_bp
     from comics.media import bp as media_bp
+    from comics.offline import bp as offline_bp
     from comics.reader import bp as reader_bp
-    from comics.saving import bp as saving_bp
     from comics.studio import bp as studio_bp
     from web.converters import register_converters
 
@@ -140,7 +141,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (
         reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
         outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp, security_bp,
-        editions_downloads_bp, opds_bp, giving_bp, giving_studio_bp, saving_bp,
+        editions_downloads_bp, opds_bp, giving_bp, giving_studio_bp, offline_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -170,8 +171,8 @@ def configure_request_pipeline(app: Flask) -> None:
     """
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from web.held_pages import HeldPages, may_hold_pages
     from web.languages import LanguagePrefix
+    from web.page_cache.held_pages import HeldPages, may_hold_pages
     from web.request_logs import DevelopmentRequestLog, drop_werkzeug_request_lines
     from web.security_headers import SecurityHeaders
 
@@ -212,6 +213,7 @@ def configure_error_pages(app: Flask) -> None:
 def configure_template_helpers(app: Flask) -> None:
     """Offer templates the site's filters, tests and globals."""
     from artists.links import display_host, is_allowed_link_url, opens_in_new_tab
+    from comics.audit.log import action_label
     from comics.discovery.feeds import feed_links
     from comics.discovery.previews import (
         artist_sharing,
@@ -221,7 +223,6 @@ def configure_template_helpers(app: Flask) -> None:
         series_sharing,
     )
     from comics.media import media_url
-    from comics.publishing.audit import action_label
     from comics.publishing.checklist import item_label
     from comics.publishing.revisions import state_label
     from comics.publishing.workflow import stage_label
@@ -261,7 +262,7 @@ def configure_cli(app: Flask) -> None:
     from comics.backups.commands import backup_command, restore_command
     from comics.demo.loader import demo_command
     from comics.discovery.search_page import search_reindex_command
-    from comics.editions.commands import export_offline_command
+    from comics.editions.cli import export_offline_command
     from comics.images.commands import (
         import_episode_command,
         media_gc_command,

@@ -24,9 +24,9 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from comics.editions.commands import site_imprint
-from comics.editions.content import NEUTRAL, EditionRefused, collect_edition
+from comics.editions.cli import site_imprint
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
+from comics.editions.records import NEUTRAL, EditionRefused, collect_edition
 from comics.editions.registers import NORTH
 from comics.images.media_store import media_store
 from comics.images.queue import render_queue, renders_in_background

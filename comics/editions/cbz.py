@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from comics.editions.archives import write_zip
 from comics.editions.comic_info import ComicInfo, PageInfo, comic_info_xml
-from comics.editions.content import NEUTRAL, EpisodeContent, Imprint
 from comics.editions.jpeg import EncodedPage, page_name
+from comics.editions.records import NEUTRAL, EpisodeContent, Imprint
+from comics.editions.reproducible_zips import write_zip
 
 
 def episode_comic_info(episode: EpisodeContent, pages: Sequence[EncodedPage], imprint: Imprint = NEUTRAL) -> ComicInfo:

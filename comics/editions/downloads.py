@@ -29,8 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from comics.editions.cbz import build_cbz
-from comics.editions.content import episode_content
 from comics.editions.jpeg import EDITION_MAX_WIDTH, PAGE_ENCODER, EncodedPage, encode_page
+from comics.editions.records import episode_content
 from comics.images.encoding import MASTER_EXTENSION, scaled_height
 from comics.images.ingest import open_master
 from comics.images.media_store import media_store
@@ -40,9 +40,8 @@ from comics.models import Episode, Panel, Series
 from comics.reader import get_public_episode_or_404, get_series_or_404, version_to_show
 from extensions import cache, db
 from web.absolute_urls import absolute
-from web.content_version import content_version
 from web.languages import page_language, url_for_language
-from web.page_cache import cached_page
+from web.page_cache import cached_page, content_version
 
 bp = Blueprint("editions_downloads", __name__)
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from PIL import Image
 
 from comics.editions import slides, video
-from comics.editions.archives import zip_folder
 from comics.editions.cbz import build_cbz
-from comics.editions.content import LANGUAGES, NEUTRAL, EditionContent, EditionRefused, EpisodeContent, Imprint, SeriesContent
 from comics.editions.html_reader import ReaderPages, panel_path
 from comics.editions.jpeg import encode_page, page_name
 from comics.editions.readme import CHECKSUMS, README, checksums_text, readme_text
+from comics.editions.records import LANGUAGES, NEUTRAL, EditionContent, EditionRefused, EpisodeContent, Imprint, SeriesContent
 from comics.editions.registers import NORTH
+from comics.editions.reproducible_zips import zip_folder
 from comics.editions.scroll_plan import srt_text
 
 Progress = Callable[[str], None]
@@ -190,7 +190,7 @@ def write_edition(
     """Write an edition of this content into out_dir (new or empty), whole or not at all.
 
     It is built in a hidden folder beside out_dir and moved into place at the end. Stopped by an
-    exception or a SIGTERM turned into one (comics.editions.commands), it removes that folder itself;
+    exception or a SIGTERM turned into one (comics.editions.cli), it removes that folder itself;
     killed outright, it leaves the folder locked by nobody, and the next export to out_dir removes it.
     """
     check_destination(out_dir)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from comics.editions.content import NEUTRAL, EditionContent, EpisodeContent, Imprint, SeriesContent
 from comics.editions.jpeg import EncodedPage, page_name
+from comics.editions.records import NEUTRAL, EditionContent, EpisodeContent, Imprint, SeriesContent
 from comics.editions.registers import NORTH, SOUTH, check_register
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "editions"

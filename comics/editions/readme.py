@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from comics.editions.content import NEUTRAL, EditionContent, Imprint
+from comics.editions.records import NEUTRAL, EditionContent, Imprint
 from comics.editions.registers import NORTH, SOUTH, check_register
 from web.particles import with_particle
 

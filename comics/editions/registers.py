@@ -8,7 +8,7 @@ reads as a southern file; `export-offline --register south` writes the South's (
 
 from __future__ import annotations
 
-from comics.editions.content import EditionRefused
+from comics.editions.records import EditionRefused
 
 NORTH = "north"
 SOUTH = "south"

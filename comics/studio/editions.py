@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() and refuse() are typed to return
 
 from artists.permissions import require_staff, signed_in_user
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.editions.builds import BuildFailed, EditionChoice, start_build
-from comics.editions.content import LANGUAGES, NEUTRAL, EditionRefused, collect_edition
+from comics.editions.records import LANGUAGES, NEUTRAL, EditionRefused, collect_edition
 from comics.editions.registers import NORTH, SOUTH
 from comics.images.media_store import media_store
 from comics.models import Series
-from comics.publishing.audit import record
-from comics.publishing.models import AuditAction
 from comics.studio import bp
 from comics.studio.forms import slugify
 from extensions import db

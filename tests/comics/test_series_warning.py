@@ -111,7 +111,7 @@ def test_a_warning_too_long_is_refused_and_changes_nothing(river: Episode, studi
 
 
 def test_the_korean_edition_takes_the_korean_warning(river: Episode, studio_app: Flask) -> None:
-    from comics.editions.content import collect_edition
+    from comics.editions.records import collect_edition
     from comics.images.storage import MediaStore
 
     series = db.session.get_one(Series, river.series_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from comics.editions.content import collect_edition
 from comics.editions.html_reader import ReaderPages
+from comics.editions.records import collect_edition
 from comics.images.storage import MediaStore
 from comics.models import Series
 from extensions import db

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from comics.editions.archives import FIXED_TIME
-from comics.editions.commands import stopped_cleanly_by_sigterm
-from comics.editions.content import EditionRefused, Imprint, collect_edition
+from comics.editions.cli import stopped_cleanly_by_sigterm
 from comics.editions.export import STAGING_LOCK, EditionOptions, write_edition
+from comics.editions.records import EditionRefused, Imprint, collect_edition
+from comics.editions.reproducible_zips import FIXED_TIME
 from comics.images.media_store import media_store
 from tests.comics.editions.checks import WEB_ADDRESS, check_comic_info, check_jpeg, files_of, require_tool, run
 from tests.comics.editions.conftest import Exported, export
@@ -305,8 +305,8 @@ def _can_write(folder: Path) -> bool:
 
 def test_build_cbz_is_one_function_of_an_episode_and_its_pages(app: Flask, site: SiteBuilder) -> None:
     from comics.editions.cbz import build_cbz
-    from comics.editions.content import episode_content
     from comics.editions.jpeg import encode_page
+    from comics.editions.records import episode_content
     from comics.editions.slides import open_masters
 
     episode = episode_content(site.episode(site.series(), panels=3), media_store())

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from comics.editions.archives import FIXED_TIME, write_zip
 from comics.editions.comic_info import SCHEMA_ORDER, ComicInfo, PageInfo, comic_info_xml
 from comics.editions.html_reader import TEMPLATES
 from comics.editions.jpeg import (
@@ -24,6 +23,7 @@ from comics.editions.jpeg import (
     is_baseline,
     jpeg_segments,
 )
+from comics.editions.reproducible_zips import FIXED_TIME, write_zip
 from comics.editions.scroll_plan import FPS, plan_scroll, srt_text
 from comics.editions.slides import SLIDE_SIZE, compose_slide, group_pieces, render_slides, screen_pieces
 from tests.comics.editions.checks import COMIC_INFO_V2, check_comic_info, check_jpeg, require_tool
@@ -41,7 +41,7 @@ def drawing(width: int, height: int, bands: int = 4) -> Image.Image:
     return image
 
 
-PURE_MODULES = ["jpeg", "comic_info", "archives", "slides", "scroll_plan", "video"]
+PURE_MODULES = ["jpeg", "comic_info", "reproducible_zips", "slides", "scroll_plan", "video"]
 # What a pure module may import besides the standard library: Pillow, jpegli, its pure neighbours and the
 # pure image steps (comics.images' own purity is tests/comics/images/test_imaging.py's to check).
 PURE_IMPORTS = ("PIL", "pyjpegli", "comics.editions.", "comics.images.encoding", "comics.images.slicing", "comics.images.normalising")

@@ -5,8 +5,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from comics.editions.content import EditionContent, EpisodeContent, SeriesContent
 from comics.editions.html_reader import ReaderPages
+from comics.editions.records import EditionContent, EpisodeContent, SeriesContent
 from tests.comics.editions.conftest import Exported
 
 

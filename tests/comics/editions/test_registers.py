@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from comics.editions.content import EditionContent, EditionRefused, EpisodeContent, SeriesContent
 from comics.editions.html_reader import ReaderPages
 from comics.editions.readme import readme_text
+from comics.editions.records import EditionContent, EditionRefused, EpisodeContent, SeriesContent
 from tests.conftest import SiteBuilder
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "translating.md"

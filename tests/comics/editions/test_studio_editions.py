@@ -23,8 +23,8 @@ from werkzeug.wrappers import Response
 
 from artists.accounts import find_user_by_email
 from artists.models import Role
+from comics.audit.models import AuditAction, AuditEntry
 from comics.images.queue import render_queue
-from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
 from tests.comics.editions.conftest import bilingual_site
 from tests.conftest import SiteBuilder

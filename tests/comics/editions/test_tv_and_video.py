@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from comics.editions import video
-from comics.editions.content import NEUTRAL, collect_edition
+from comics.editions.records import NEUTRAL, collect_edition
 from comics.editions.scroll_plan import ScrollPlan
 from comics.editions.slides import READABLE_WIDTH, SLIDE_SIZE, open_masters, render_slides
 from comics.images.media_store import media_store
