@@ -51,7 +51,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CACHE_DEFAULT_TIMEOUT": 300,
         # Recent pages each worker keeps in its own memory, in front of the shared cache.
         "PAGE_MEMO_SIZE": 128,
-        # HTML, CSS and JS compressed; cached pages keep their compressed forms (web.page_entries).
+        # HTML, CSS and JS compressed; cached pages keep their compressed forms (web.page_cache.entries).
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
         # Renditions in the upload request ("inline") or by RQ workers ("rq", with RQ_REDIS_URL).

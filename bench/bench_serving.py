@@ -507,7 +507,7 @@ Redis {_redis_version()} on 127.0.0.1; wrk, 32 connections, {rounds} interleaved
 (load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end, on 2 cores shared with
 other work). The same episode page as benchmark 1 ({page_bytes:,} bytes of HTML, 40 panels),
 its bytes and headers answered by the bare Flask app of bench/bare_wsgi.py. Each worker holds the
-content version in memory, renewed by a Redis channel (web/version_feed.py): a hit reads no Redis.
+content version in memory, renewed by a Redis channel (web/page_cache/version_feed.py): a hit reads no Redis.
 
 | measure | result | CPU per request | target | |
 | --- | --- | --- | --- | --- |

@@ -92,7 +92,7 @@ def language_of(environ: Mapping[str, Any], default: str) -> str:
     """Return the language of the page a request asks for: the one LanguagePrefix read from its URL.
 
     The one place a page's language is read: by page_language() (so by Flask-Babel's locale selector
-    and the templates) and by the page cache's key (web.page_cache), so all of them agree. A request
+    and the templates) and by the page cache's key (web.page_cache.serving), so all of them agree. A request
     that did not come through the layer (a test's or a command's request context) is in the default.
     """
     return str(environ.get(LANGUAGE_KEY) or default)

@@ -1,6 +1,6 @@
 """The browser-facing security headers, added to every response the app gives, by a WSGI layer.
 
-A layer outside everything, not an after_request hook: pages answered before Flask (web.held_pages),
+A layer outside everything, not an after_request hook: pages answered before Flask (web.page_cache.held_pages),
 static and media files, error pages and redirects all leave through it, so no path can forget them.
 The factory's request pipeline (app.configure_request_pipeline) puts it around every layer but the
 request log.

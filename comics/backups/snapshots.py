@@ -42,7 +42,7 @@ from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.images.storage import HOLD_MARKER, MediaStore, check_name
 from extensions import db
-from web.content_version import bump_content_version
+from web.page_cache import bump_content_version
 
 MANIFEST = "backup.json"
 MANIFEST_FORMAT = 1

@@ -34,7 +34,7 @@ from comics.clock import utcnow
 from comics.models import Episode, Series
 from comics.stats.models import EpisodeDailyViews, LinkDailyClicks
 from extensions import db
-from web.held_pages import answers_early, own_early_answer
+from web.page_cache.held_pages import answers_early, own_early_answer
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def _flush_if_due(app: Flask) -> None:
         float(config["STATS_FLUSH_INTERVAL"]),
         int(config["STATS_FLUSH_MAX_PENDING"]),
     ):
-        # An application context of its own: pages answered before Flask (web.held_pages) have none,
+        # An application context of its own: pages answered before Flask (web.page_cache.held_pages) have none,
         # and the database is this app's even when another app's context is current (tests).
         with app.app_context():
             flush_stats(app)
@@ -288,7 +288,7 @@ def counts_episode_views(view: Callable[..., ResponseReturnValue]) -> Callable[.
             record_episode_view(kwargs["slug"], kwargs["number"])
         return response
 
-    # Pages answered before Flask (web.held_pages) are counted the same way.
+    # Pages answered before Flask (web.page_cache.held_pages) are counted the same way.
     below = own_early_answer(view)
     if below is not None:
 

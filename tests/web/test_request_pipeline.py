@@ -11,8 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.test import Client
 
 from tests.conftest import make_test_app
-from web.held_pages import HeldPages, may_hold_pages
 from web.languages import LANGUAGE_KEY, SITE_ROOT_KEY, LanguagePrefix
+from web.page_cache.held_pages import HeldPages, may_hold_pages
 from web.request_logs import DevelopmentRequestLog
 from web.security_headers import SecurityHeaders
 

@@ -102,7 +102,7 @@ def test_pages_held_before_flask_carry_them_too(tmp_path: Path) -> None:
     assert client.get("/series/river/1/").headers["X-Page-Cache"] == "MISS"
     hooks.clear()
     held = client.get("/series/river/1/")
-    assert held.headers["X-Page-Cache"] == "HIT" and hooks == []  # answered by web.held_pages
+    assert held.headers["X-Page-Cache"] == "HIT" and hooks == []  # answered by web.page_cache.held_pages
     assert_protected(held)
     revalidated = client.get("/series/river/1/", headers={"If-None-Match": held.headers["ETag"]})
     assert revalidated.status_code == 304 and hooks == []

@@ -1,6 +1,6 @@
 """Cached pages as stored: each page's encodings and headers built once, and the answer made from them.
 
-An entry is immutable and stored under a versioned key (web.content_version), so a per-process memo of
+An entry is immutable and stored under a versioned key (web.page_cache.version), so a per-process memo of
 recent entries in front of the shared backend is always safe: a key never changes meaning.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ class PageEntry:
     etag: str
     last_modified: datetime
     # The next scheduled publication when it was rendered, or CACHE_DEFAULT_TIMEOUT from then if sooner
-    # (web.page_cache._expiry): the entry is dead from that moment on.
+    # (web.page_cache.serving._expiry): the entry is dead from that moment on.
     expires_at: datetime | None
     # Per content coding (None for identity): the body and every header of the answer, built once.
     variants: dict[str | None, tuple[bytes, list[tuple[str, str]]]] = field(default_factory=dict)

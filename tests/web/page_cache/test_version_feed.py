@@ -1,4 +1,4 @@
-"""The Redis page cache's content version, held by each worker and renewed by pub/sub (web.version_feed).
+"""The Redis page cache's content version, held by each worker and renewed by pub/sub (web.page_cache.version_feed).
 
 Two apps on one database and one Redis are two workers. Every test here runs on a real Redis: the
 run's (TEST_REDIS_URL) or the local one, skipped with a reason when there is none; the test of Redis
@@ -29,9 +29,9 @@ from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.engines import REDIS_PREFIX, redis_url_or_skip
 from tests.waiting import HANG_GUARD, wait_until
-from web import content_version
-from web.content_version import _version_feed, cache_backend
-from web.version_feed import VersionFeed
+from web.page_cache import version as content_version
+from web.page_cache.version import _version_feed, cache_backend
+from web.page_cache.version_feed import VersionFeed
 
 pytestmark = pytest.mark.redis
 
@@ -145,7 +145,7 @@ def test_a_worker_that_does_not_confirm_is_not_waited_for_ever(
     silent.subscribe(feed.channel)
     wait_until(lambda: silent.get_message(timeout=0.1) is not None, "the silent listener to subscribe")
     try:
-        with caplog.at_level(logging.WARNING, logger="web.version_feed"):
+        with caplog.at_level(logging.WARNING, logger="web.page_cache.version_feed"):
             built.title = "Saved all the same"
             db.session.commit()
         assert "workers did not confirm the new content version" in caplog.text

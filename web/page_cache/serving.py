@@ -1,11 +1,11 @@
 """Whole-page caching for anonymous readers, versioned by content and revalidated with ETags.
 
-Pages are keyed by the content version (web.content_version), so a change can never serve a stale
+Pages are keyed by the content version (web.page_cache.version), so a change can never serve a stale
 page, and entries never outlive the next scheduled publication, so a scheduled episode appears on
 time: the features say when that is (expire_at_publications, called by the factory), so this module
 knows no episode. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
 folder by default, shared by every worker of the machine; Redis when configured), and a small
-per-process memo of entries (web.page_entries). No entry, in either layer, outlives
+per-process memo of entries (web.page_cache.entries). No entry, in either layer, outlives
 CACHE_DEFAULT_TIMEOUT. While the cache's Redis cannot be reached, pages are rendered without it
 ("X-Page-Cache: OFF"): slower, never stale.
 
@@ -13,7 +13,7 @@ The decorator wraps the view function itself, not the route: a decorator applied
 counting) still runs on every request, cache hits included.
 
 A page this worker holds in memory is answered before Flask builds a request for it, by the WSGI
-layer of web.held_pages: the early answer of every cached view is _answer_held_page.
+layer of web.page_cache.held_pages: the early answer of every cached view is _answer_held_page.
 """
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ from redis.exceptions import RedisError
 
 from comics import clock
 from extensions import cache
-from web.content_version import cache_backend, content_version
-from web.held_pages import answers_early
 from web.languages import SITE_ROOT_KEY, language_of
-from web.page_entries import PageEntry, answer, entry_from, page_memo
+from web.page_cache.entries import PageEntry, answer, entry_from, page_memo
+from web.page_cache.held_pages import answers_early
+from web.page_cache.version import cache_backend, content_version
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def _note_cache_away(error: Exception) -> None:
 
 
 def _answer_held_page(app: Flask, req: Request, view_args: Mapping[str, Any]) -> Response | None:
-    """Answer from this worker's memo before Flask builds a request (web.held_pages), or return None.
+    """Answer from this worker's memo before Flask builds a request (web.page_cache.held_pages), or return None.
 
     Only readers whom no cookie or request loader could sign in: without a request context Flask-Login
     cannot be asked, so everyone else goes through Flask; can_use_cache then applies the rest of the
@@ -252,7 +252,7 @@ def _expiry(app: Flask, upcoming: datetime | None, now: datetime) -> datetime | 
     """Return when a page rendered now dies: at the next publication, and CACHE_DEFAULT_TIMEOUT at most.
 
     The bound holds for the workers' memos as for the shared backend, so a change whose new version
-    could not be announced (Redis away at the time, web.version_feed) is shown within that time anyway.
+    could not be announced (Redis away at the time, web.page_cache.version_feed) is shown within that time anyway.
     """
     default = int(app.config["CACHE_DEFAULT_TIMEOUT"])
     if default <= 0:  # 0: entries never expire

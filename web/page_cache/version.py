@@ -3,7 +3,7 @@
 A cached page is keyed by the content version, so no view has to remember to invalidate anything and
 a change can never serve a stale page. Beside a FileSystemCache the token lives in a few bytes of
 shared memory (VersionBoard); with Redis it lives in Redis, and each worker holds a copy that a
-channel renews (web.version_feed), waiting for every worker to take a new one. Either way a hit reads
+channel renews (web.page_cache.version_feed), waiting for every worker to take a new one. Either way a hit reads
 memory, and no worker lags behind a change. SQLAlchemy session events, registered by the factory
 through listen_for_content_changes, replace it after a commit touched a watched model.
 """
@@ -24,13 +24,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from extensions import cache
-from web.page_entries import page_memo
-from web.version_feed import VersionFeed, version_feed
+from web.page_cache.entries import page_memo
+from web.page_cache.version_feed import VersionFeed, version_feed
 
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache/content-version"
-# How long a change waits for every worker to take the new version (web.version_feed).
+# How long a change waits for every worker to take the new version (web.page_cache.version_feed).
 VERSION_ACK_SECONDS = 2.0
 
 _watched_models: set[type] = set()
@@ -62,7 +62,7 @@ def content_version(app: Flask | None = None) -> str:
             return held  # the common case with Redis: this worker's copy, kept current by its channel
         feed.listen()
         return feed.read()
-    # The backend itself, not the cache proxy: pages answered before Flask (web.held_pages) read the
+    # The backend itself, not the cache proxy: pages answered before Flask (web.page_cache.held_pages) read the
     # version outside any application context.
     backend = cache_backend(app)
     version = backend.get(VERSION_KEY)
@@ -87,7 +87,7 @@ def bump_content_version() -> None:
             feed.publish()
         except RedisError as error:
             # The change is committed; its pages are renewed when Redis is back, as every worker then
-            # starts a new version (web.version_feed), and no entry outlives CACHE_DEFAULT_TIMEOUT.
+            # starts a new version (web.page_cache.version_feed), and no entry outlives CACHE_DEFAULT_TIMEOUT.
             log.error("could not start a new content version (%r): cached pages are renewed when Redis is back", error)
     else:
         cache.set(VERSION_KEY, secrets.token_hex(8), timeout=0)

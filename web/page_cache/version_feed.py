@@ -4,7 +4,7 @@ With Redis as the page cache (several machines), reading the content version fro
 cost a round trip (about 80 µs, a third of a cached page). Instead each worker process keeps the
 version in memory, and a thread of its own listens on a Redis channel for new ones:
 
-- a change (web.content_version.bump_content_version) stores the new version in Redis, publishes it,
+- a change (web.page_cache.version.bump_content_version) stores the new version in Redis, publishes it,
   and waits until every listening worker has taken it (each says so on a list of that version; PUBLISH
   tells how many listen), so the request after a publication is answered fresh by every worker, not
   merely soon after. A worker that does not answer within VERSION_ACK_SECONDS is logged and not waited

@@ -5,7 +5,7 @@ went to the request hooks of the extensions (Flask-Limiter's checks, Flask-Login
 Flask-Compress), to the session and to Flask's request and application contexts, none of which has
 anything to do for an anonymous reader of a stored page (docs/performance.md has the figures). So a
 WSGI layer in front of the app answers those requests itself: it matches the URL with the app's own
-adapter and asks the view's *early answer* (set by web.page_cache.cached_page) for the page. When
+adapter and asks the view's *early answer* (set by web.page_cache.serving.cached_page) for the page. When
 there is none, the request goes to Flask as if this layer were not there.
 
 Decorators above the cache must still see every answer (view counting does): a decorator takes part

@@ -20,8 +20,9 @@ from comics.models import Episode, EpisodeStatus, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
 from tests.engines import TEST_REDIS_URL
-from web import content_version, page_cache
 from web.languages import LANGUAGE_KEY, page_language, page_locale
+from web.page_cache import serving as page_cache
+from web.page_cache import version as content_version
 
 
 def real_cache(tmp_path: Path) -> dict[str, object]:
@@ -370,7 +371,7 @@ def test_a_deleted_version_file_starts_a_new_version(app: Flask, client: FlaskCl
     assert Path(board.path).exists()
 
 
-# --- pages held in memory, answered before Flask (web.held_pages) ---------------------------------
+# --- pages held in memory, answered before Flask (web.page_cache.held_pages) ---------------------------------
 
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -412,7 +413,7 @@ def test_a_held_page_skips_the_hooks_the_session_and_sql_and_is_still_counted(
 def test_a_held_page_is_the_answer_flask_would_give(
     app: Flask, client: FlaskClient, built: Episode, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    from web.held_pages import HeldPages
+    from web.page_cache.held_pages import HeldPages
 
     page = fetch(client, path)
     requests: list[tuple[str, dict[str, str]]] = [
@@ -463,7 +464,7 @@ def test_a_failed_early_answer_leaves_the_request_to_flask(
 def test_only_a_decorator_that_takes_part_is_answered_early() -> None:
     import functools
 
-    from web.held_pages import answers_early, own_early_answer
+    from web.page_cache.held_pages import answers_early, own_early_answer
 
     def view() -> str:
         return "page"
