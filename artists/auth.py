@@ -59,7 +59,7 @@ from artists.sign_in_limits import (
     take_turn,
 )
 from comics import clock
-from comics.publishing.audit import AuditAction, record
+from comics.audit.log import AuditAction, record
 from extensions import db, limiter, login_manager
 from web.errors import error_answer
 from web.security_headers import send_referrer_to_this_site

@@ -17,8 +17,8 @@ from sqlalchemy import delete
 from artists.accounts import find_user_by_email
 from artists.models import RecoveryCode, SecondFactor, SecondStepProof, User
 from artists.sessions import end_sessions
-from comics.publishing.audit import record
-from comics.publishing.models import AuditAction
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from extensions import db
 
 

@@ -34,6 +34,7 @@ from artists.permissions import (
     studio_blueprint,
 )
 from artists.sessions import end_sessions
+from comics.audit.log import AuditAction, record
 from comics.clock import utcnow
 from comics.images.ingest import (
     IngestError,
@@ -41,7 +42,6 @@ from comics.images.ingest import (
     rollback_and_discard,
     single_image_from,
 )
-from comics.publishing.audit import AuditAction, record
 from comics.publishing.language_texts import PROFILE_KEYS, profile_texts, texts_from_form
 from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (

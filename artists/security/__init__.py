@@ -28,7 +28,7 @@ from artists.forms import SecondFactorForm
 from artists.models import FactorKind, SecondFactor, User
 from artists.passkeys import PasskeyRefused
 from artists.second_factors import use_code
-from comics.publishing.audit import AuditAction, record
+from comics.audit.log import AuditAction, record
 from extensions import limiter
 from web.security_headers import send_referrer_to_this_site
 

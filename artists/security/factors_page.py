@@ -30,7 +30,7 @@ from artists.second_factors import (
 from artists.second_factors import make_recovery_codes as new_recovery_codes
 from artists.security import Page, ProofRefused, audit, bp, check_proof, describe, kind_label, limit_attempts
 from artists.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
-from comics.publishing.audit import AuditAction
+from comics.audit.log import AuditAction
 from extensions import db
 from web.form_answers import form_errors
 

@@ -52,7 +52,7 @@ from artists.security import (
     limit_attempts,
 )
 from artists.sessions import end_session
-from comics.publishing.audit import AuditAction
+from comics.audit.log import AuditAction
 from extensions import db
 from web.form_answers import form_errors
 

@@ -16,9 +16,9 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from artists.links import validate_link_url
 from artists.permissions import require_admin, signed_in_user, studio_blueprint
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.giving.models import GiveText, give_texts
-from comics.publishing.audit import record
-from comics.publishing.models import AuditAction
 from extensions import db
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.forms import SiteForm, SiteSubform

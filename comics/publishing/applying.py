@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from artists.models import Artist, ArtistLink, LinkKind, User
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
 from comics.models import Series, SeriesStatus
-from comics.publishing.audit import record
 from comics.publishing.language_covers import Covers, apply_covers
 from comics.publishing.language_texts import apply_profile_texts, apply_series_texts
-from comics.publishing.models import AuditAction
 from extensions import db
 
 Target = Artist | Series

@@ -24,11 +24,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from artists.models import User
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
-from comics.publishing.audit import record
 from comics.publishing.checklist import flagged_items, item_label
-from comics.publishing.models import AuditAction, FlagDismissal
+from comics.publishing.models import FlagDismissal
 from comics.publishing.watchlist import watch_matches
 from extensions import db
 

@@ -29,6 +29,8 @@ from sqlalchemy import select
 
 from artists.models import Artist, ArtistLink, User
 from artists.permissions import may_edit_artist, may_publish
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.clock import utcnow
 from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
@@ -41,11 +43,10 @@ from comics.publishing.applying import (
     Target,
     apply,
 )
-from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
 from comics.publishing.language_covers import Covers, covers_change, held_covers, hold_covers, release_covers
 from comics.publishing.language_texts import profile_texts, series_texts
-from comics.publishing.models import AuditAction, Revision, RevisionState
+from comics.publishing.models import Revision, RevisionState
 from extensions import db
 
 # How the review page names each field, in the page's language.

@@ -18,14 +18,14 @@ from sqlalchemy import func, select
 
 from artists.models import User
 from artists.permissions import may_publish
+from comics.audit.log import record
+from comics.audit.models import AuditAction
 from comics.clock import utcnow
 from comics.images.ingest import delete_images, discard_unreferenced
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
-from comics.publishing.audit import record
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
 from comics.publishing.flags import flag_refusal
-from comics.publishing.models import AuditAction
 from comics.publishing.revisions import forget_revisions, remember_public
 from extensions import db
 

@@ -7,9 +7,9 @@ from sqlalchemy.orm import joinedload
 
 from artists.models import User
 from artists.permissions import require_staff, signed_in_user
+from comics.audit.models import AuditAction, AuditEntry
 from comics.clock import utcnow
 from comics.models import Episode, Series
-from comics.publishing.models import AuditAction, AuditEntry
 from comics.publishing.revisions import pending_revisions
 from comics.publishing.workflow import stage
 from comics.studio import bp

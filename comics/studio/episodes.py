@@ -22,6 +22,8 @@ from artists.permissions import (
     require_staff,
     signed_in_user,
 )
+from comics.audit.log import history, latest_comment
+from comics.audit.models import AuditAction
 from comics.data_saver import episode_cost
 from comics.giving.page import give_words
 from comics.images.disclosure import KINDS, removed_note
@@ -30,10 +32,8 @@ from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus, Panel, Series
 from comics.publishing.applying import artist_name
-from comics.publishing.audit import history, latest_comment
 from comics.publishing.checklist import flagged_items
 from comics.publishing.flags import FlagError, dismiss, episode_flags
-from comics.publishing.models import AuditAction
 from comics.publishing.revisions import FIELD_LABELS, changes_since_public, has_been_public, is_public
 from comics.publishing.workflow import (
     WorkflowError,

@@ -109,7 +109,7 @@ EMAIL = re.compile(r"[^@\s()]+@[^@\s()]+\.[^@\s()]+")
 
 
 def withhold_addresses_in_the_audit_log() -> None:
-    """Replace every email the audit log stored in its actor and object labels (comics.publishing.audit does so now)."""
+    """Replace every email the audit log stored in its actor and object labels (comics.audit.log does so now)."""
     connection = op.get_bind()
     audit = sa.table("audit_entry", sa.column("id", sa.Integer), sa.column("actor", sa.String), sa.column("object_label", sa.String))
     for row in connection.execute(sa.select(audit.c.id, audit.c.actor, audit.c.object_label)).all():

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from artists.models import RecoveryCode, Role, SecondFactor, SignInSession
 from artists.second_factors import make_recovery_codes
-from comics.publishing.models import AuditAction, AuditEntry
+from comics.audit.models import AuditAction, AuditEntry
 from extensions import db
 from tests.forms import submit
 from tests.studio_support import PASSWORD, make_account, sign_in

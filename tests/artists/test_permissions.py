@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from artists.models import Artist, ArtistLink, LinkKind, Role
+from comics.audit.models import AuditEntry
 from comics.models import Episode, EpisodeStatus, Series
-from comics.publishing.models import AuditEntry
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png
 from tests.studio_support import (

@@ -18,7 +18,7 @@ from artists import second_step
 from artists.accounts import create_invitation
 from artists.models import Artist, FactorKind, RecoveryCode, Role, SecondFactor, SecondStepProof, SignInSession, User
 from artists.second_factors import add_totp_factor, make_recovery_codes, use_recovery_code
-from comics.publishing.models import AuditAction, AuditEntry
+from comics.audit.models import AuditAction, AuditEntry
 from extensions import db
 from tests.conftest import make_test_app
 from tests.studio_support import (

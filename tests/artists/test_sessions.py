@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from artists.models import Role, SignInSession, User
-from comics.publishing.models import AuditAction, AuditEntry
+from comics.audit.models import AuditAction, AuditEntry
 from extensions import db, login_manager
 from tests.conftest import MovableClock, make_test_app
 from tests.studio_support import PASSWORD, make_account, make_artist_account, sign_in

@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from artists.models import Role
+from comics.audit.models import AuditAction, AuditEntry
 from comics.giving.models import GiveText
-from comics.publishing.models import AuditAction, AuditEntry
 from extensions import db
 from tests.conftest import SiteBuilder
 from tests.studio_support import make_account, make_artist_account, sign_in

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from artists.models import Role
+from comics.audit.models import AuditAction, AuditEntry
 from comics.models import Episode, EpisodeStatus
-from comics.publishing.models import AuditAction, AuditEntry
 from comics.publishing.workflow import WorkflowError, approve, submit
 from extensions import db
 from settings import DEFAULT_REVIEW_CHECKLIST

@@ -19,11 +19,12 @@ from PIL import ExifTags, Image, ImageDraw
 from sqlalchemy import select
 
 from artists.models import Role, User
+from comics.audit.models import AuditAction, AuditEntry
 from comics.fonts import lettering_font
 from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
-from comics.publishing.models import AuditAction, AuditEntry, FlagDismissal
+from comics.publishing.models import FlagDismissal
 from extensions import db
 from settings import DEFAULT_REVIEW_CHECKLIST
 from tests.conftest import make_test_app
@@ -370,7 +371,8 @@ def test_the_render_worker_reads_and_looks_in_the_background(tmp_path: Path) -> 
     """With an RQ queue, the upload records only what the file said; the worker reads and looks with the renditions."""
     import secrets
 
-    from comics.images.ingest import Upload, create_episode
+    from comics.catalogue import create_episode
+    from comics.images.ingest import Upload
     from comics.images.queue import render_queue
     from tests.comics.images.test_rendering import work
     from tests.engines import redis_url_or_skip

@@ -18,8 +18,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from artists.models import Artist, ArtistLink, LinkKind, Role
+from comics.audit.models import AuditAction, AuditEntry
 from comics.models import Series
-from comics.publishing.models import AuditAction, AuditEntry, Revision, RevisionState
+from comics.publishing.models import Revision, RevisionState
 from extensions import db
 from settings import DEFAULT_REVIEW_CHECKLIST
 from tests.conftest import SiteBuilder, make_test_app

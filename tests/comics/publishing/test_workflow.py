@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from artists.models import Role
 from comics import clock
+from comics.audit.models import AuditAction, AuditEntry
 from comics.images.models import RenderState, Rendition
 from comics.models import Episode, EpisodeStatus, Series
-from comics.publishing.models import AuditAction, AuditEntry
 from comics.publishing.workflow import (
     WorkflowError,
     approve,

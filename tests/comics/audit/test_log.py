@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from artists.accounts import create_invitation, find_user_by_email
 from artists.models import ArtistLink, LinkKind, Role
-from comics.publishing.audit import record
-from comics.publishing.models import AuditAction, AuditEntry
+from comics.audit.log import record
+from comics.audit.models import AuditAction, AuditEntry
 from comics.publishing.workflow import return_to_artist, submit
 from extensions import db
 from settings import DEFAULT_REVIEW_CHECKLIST

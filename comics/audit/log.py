@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from artists.models import User
-from comics.publishing.models import AuditAction, AuditEntry
+from comics.audit.models import AuditAction, AuditEntry
 from extensions import db
 
 # How the studio's audit log names each action (the entries keep the action itself, in any language).
