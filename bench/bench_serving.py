@@ -158,7 +158,8 @@ def bench_scale(
 def timed_upload(database_url: str, work: Path, files: list[Path], series_slug: str, **settings: object) -> float:
     """Import the files as a draft episode in this process, as the upload request does; return seconds."""
     from app import create_app
-    from comics.images.ingest import Upload, create_episode
+    from comics.catalogue import create_episode
+    from comics.images.ingest import Upload
     from comics.models import Series
     from extensions import db
 

@@ -13,8 +13,9 @@ from PIL import Image, ImageDraw
 
 from app import create_app
 from artists.models import Artist, ArtistLink, LinkKind
+from comics.catalogue import create_episode
 from comics.clock import utcnow
-from comics.images.ingest import Upload, create_episode
+from comics.images.ingest import Upload
 from comics.images.storage import MediaStore
 from comics.models import Episode, Series
 from extensions import db

@@ -17,11 +17,12 @@ from PIL.Image import Image
 from sqlalchemy import select
 
 from artists.models import Artist, ArtistLink, ArtistTranslation, LinkKind
+from comics.catalogue import create_episode, create_version
 from comics.clock import utcnow
 from comics.demo import art, script_ko
 from comics.demo.script import EPISODE_SCRIPTS, DemoEpisode
 from comics.giving.models import GiveText, give_texts
-from comics.images.ingest import Upload, create_episode, create_version, store_single_image
+from comics.images.ingest import Upload, store_single_image
 from comics.models import Episode, Series, SeriesStatus, SeriesTranslation
 from extensions import db
 

@@ -9,6 +9,7 @@ import click
 from flask import current_app, url_for
 from sqlalchemy import select
 
+from comics.catalogue import create_episode, create_version, missing_alt_text
 from comics.clock import utcnow
 from comics.images.archives import (
     ArchiveLimits,
@@ -20,10 +21,7 @@ from comics.images.ingest import (
     IngestError,
     Upload,
     add_renditions,
-    create_episode,
-    create_version,
     lacks_renditions,
-    missing_alt_text,
     open_master,
     rollback_and_discard,
 )

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from comics.catalogue import add_panels
 from comics.images import looking, opening
 from comics.images.ingest import (
     IngestError,
     Upload,
-    add_panels,
     delete_images,
     in_page_language,
     look_at,

@@ -24,10 +24,11 @@ from artists.permissions import (
 )
 from comics.audit.log import history, latest_comment
 from comics.audit.models import AuditAction
+from comics.catalogue import missing_alt_text, next_episode_number
 from comics.data_saver import episode_cost
 from comics.giving.page import give_words
 from comics.images.disclosure import KINDS, removed_note
-from comics.images.ingest import Upload, discard_unreferenced, in_page_language, missing_alt_text, next_episode_number
+from comics.images.ingest import Upload, discard_unreferenced, in_page_language
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus, Panel, Series

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from artists.permissions import get_episode_for_edit
-from comics.images.ingest import IngestError, create_version, missing_alt_text
+from comics.catalogue import create_version, missing_alt_text
+from comics.images.ingest import IngestError
 from comics.models import Episode
 from comics.studio import bp
 from comics.studio.episodes import uploads_from

@@ -7,9 +7,10 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
+from comics.catalogue import create_episode
 from comics.clock import utcnow
 from comics.data_saver import REFERENCE_PHONE_PIXELS
-from comics.images.ingest import Upload, create_episode
+from comics.images.ingest import Upload
 from comics.models import Episode
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from web.byte_sizes import byte_size

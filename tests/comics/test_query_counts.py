@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from comics.images.ingest import Upload, add_panels
+from comics.catalogue import add_panels
+from comics.images.ingest import Upload
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 

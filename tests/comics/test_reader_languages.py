@@ -8,8 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from artists.models import ArtistTranslation
+from comics.catalogue import add_panels
 from comics.clock import utcnow
-from comics.images.ingest import Upload, add_panels
+from comics.images.ingest import Upload
 from comics.models import Episode, EpisodeStatus, SeriesTranslation
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png

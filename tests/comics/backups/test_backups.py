@@ -19,8 +19,9 @@ from sqlalchemy import select, text
 from artists.models import Role, User
 from comics.backups import databases, restic, snapshots
 from comics.backups.restic import BackupError
+from comics.catalogue import create_episode
 from comics.clock import utcnow
-from comics.images.ingest import Upload, create_episode
+from comics.images.ingest import Upload
 from comics.images.media_store import media_store
 from comics.models import Episode, Series
 from comics.publishing.workflow import delete_episode

@@ -11,10 +11,11 @@ import pytest
 from flask import Flask
 
 from artists.models import ArtistTranslation
+from comics.catalogue import add_panels
 from comics.clock import utcnow
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
 from comics.editions.records import NEUTRAL, Imprint, collect_edition
-from comics.images.ingest import Upload, add_panels
+from comics.images.ingest import Upload
 from comics.images.media_store import media_store
 from comics.models import Episode, EpisodeStatus, SeriesTranslation
 from extensions import db

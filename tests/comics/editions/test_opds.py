@@ -15,9 +15,10 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
+from comics.catalogue import create_episode, create_version
 from comics.clock import utcnow
 from comics.editions.jpeg import is_baseline
-from comics.images.ingest import Upload, create_episode, create_version
+from comics.images.ingest import Upload
 from comics.models import Episode, Series
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png

@@ -13,9 +13,10 @@ from flask import Flask
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
+from comics.catalogue import add_panels, create_episode
 from comics.clock import utcnow
 from comics.images import encoding, opening
-from comics.images.ingest import Upload, add_panels, create_episode, open_master
+from comics.images.ingest import Upload, open_master
 from comics.images.jobs import render_stored_image
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.queue import render_queue

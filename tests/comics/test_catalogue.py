@@ -5,7 +5,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from comics.images.ingest import IngestError, Upload, create_version, missing_alt_text
+from comics.catalogue import create_version, missing_alt_text
+from comics.images.ingest import IngestError, Upload
 from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
