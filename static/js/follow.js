@@ -1,9 +1,9 @@
 // Follow a series without an account: the series followed are kept in this browser's localStorage,
-// each with the latest episode number seen on its page, and nothing is sent to the site. The home page
-// shows them first, marked when the site has a later episode: it learns the latest numbers from one
-// small answer (/latest.json) that is the same for every reader. Without this script the Follow
-// button stays hidden and the series' feeds remain the way to follow. A module, so its names are its
-// own beside reader.js's.
+// each with the latest episode number seen (on its page here; an episode opened, in reader.js), and
+// nothing is sent to the site. The home page shows them first, marked when the site has a later
+// episode: it learns the latest numbers from one small answer (/latest.json) that is the same for
+// every reader. Without this script the Follow button stays hidden and the series' feeds remain the
+// way to follow. A module, so its names are its own beside reader.js's.
 const FOLLOWS = "followed-series";
 
 function readFollows() {

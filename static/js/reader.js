@@ -158,6 +158,27 @@ if (article && !wanted) {
   }
 }
 
+// A series followed (static/js/follow.js keeps them under "followed-series", each with the latest
+// episode number seen) is seen up to the episode opened, however it was reached: "Latest episodes", a
+// shared link, the next-episode link. The home page then marks it only for episodes after this one;
+// opening an earlier episode lowers nothing. Here, not in follow.js, so the episode loads no fourth script.
+const FOLLOWS = "followed-series";
+if (article) {
+  try {
+    const follows = JSON.parse(localStorage.getItem(FOLLOWS)) || {};
+    const key = article.dataset.place;  // "slug/number"
+    const slug = key.slice(0, key.lastIndexOf("/"));
+    const number = Number(article.dataset.episodeNumber);
+    const entry = follows[slug];
+    if (entry && number && !(entry.seen >= number)) {
+      follows[slug] = { ...entry, seen: number };
+      localStorage.setItem(FOLLOWS, JSON.stringify(follows));
+    }
+  } catch {
+    // storage turned off or full, or not ours to read: the mark only stays
+  }
+}
+
 // "Continue reading" on the home and series pages, drawn from the places kept above, each named in the
 // page's language from data-titles: one answer holding every public series' and episode's title in
 // this language (the same for every reader, so asking for it tells the site nothing of what was read).

@@ -1,6 +1,7 @@
 """Following a series without an account, in a real Chromium (static/js/follow.js): follow on the
 series page, the home page showing it first, the "new" mark across a publication and gone once the
-series is opened, and the one Forget button; in English and Korean, with the page cache on."""
+series or its latest episode (static/js/reader.js) is opened, and the one Forget button; in English
+and Korean, with the page cache on."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from extensions import db
 from tests.browser import chromium_page, live_server, policy_violations
 from tests.conftest import SiteBuilder, make_test_app
 from tests.page_text import VisibleText, english_left, interface_words
-from tests.web.test_page_cache import real_cache
+from tests.web.page_cache.test_page_cache import real_cache
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +101,51 @@ def test_follow_mark_new_episodes_and_forget(app: Flask, site: SiteBuilder, pref
         assert page.evaluate("localStorage.getItem('followed-series')") is None
         page.goto(f"{base_url}{prefix}/series/river/")
         page.get_by_role("button", name=words["follow"], exact=True).wait_for()
+        assert policy_violations(page) == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/ko"])
+def test_opening_an_episode_marks_its_series_seen_up_to_it(app: Flask, site: SiteBuilder, prefix: str) -> None:
+    words = WORDS[prefix]
+    river = site.series(site.artist())
+    site.episode(river, panels=1)
+
+    with live_server(app) as base_url, chromium_page() as page:
+        home = f"{base_url}{prefix}/"
+        page.goto(f"{base_url}{prefix}/series/river/")
+        page.get_by_role("button", name=words["follow"], exact=True).click()
+        page.get_by_role("button", name=words["unfollow"], exact=True).wait_for()
+        site.episode(river, panels=1)
+        site.episode(river, panels=1)
+
+        # Episode 2 opened from "Latest episodes", not from the series page: seen up to 2, so the
+        # series is still marked for episode 3.
+        page.goto(home)
+        page.locator(".following-list .new-mark").wait_for()
+        page.locator(".episode-list a[href$='/series/river/2/']").click()
+        page.wait_for_url(f"{base_url}{prefix}/series/river/2/")
+        page.wait_for_function("() => JSON.parse(localStorage.getItem('followed-series')).river.seen === 2")
+        page.goto(home)
+        page.locator(".following-list .new-mark").wait_for()
+
+        # Episode 3 opened from a shared link (typed in): seen up to 3, the mark is gone.
+        page.goto(f"{base_url}{prefix}/series/river/3/")
+        page.wait_for_function("() => JSON.parse(localStorage.getItem('followed-series')).river.seen === 3")
+        page.goto(home)
+        page.locator(".following").wait_for(state="visible")
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".new-mark").count() == 0
+
+        # An earlier episode lowers nothing; a series not followed is not added.
+        page.goto(f"{base_url}{prefix}/series/river/1/")
+        page.locator(".strip img").first.wait_for()
+        page.wait_for_load_state("load")
+        followed = page.evaluate(FOLLOWED)
+        assert list(followed) == ["river"] and followed["river"]["seen"] == 3
+        page.evaluate("localStorage.removeItem('followed-series')")
+        page.goto(f"{base_url}{prefix}/series/river/2/")
+        page.wait_for_load_state("load")
+        assert page.evaluate(FOLLOWED) is None
         assert policy_violations(page) == []
 
 
