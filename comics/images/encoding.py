@@ -61,9 +61,13 @@ DEFAULT_WIDTHS = (480, 800, 1200)
 # saver's narrowest.
 THUMBNAIL_WIDTH = 160
 WEBP_MAX_SIDE = 16383  # libwebp refuses a wider or taller picture
+# The one declaration of the formats' order: the order a browser should prefer them, smallest first,
+# and the JPEG every browser reads last. The <picture> offers them in this order (StoredImage.offered,
+# templates/macros/images.html), and the data saver and the prefetch plan take the first one an image has.
 FORMATS = ("avif", "webp", "jpeg")
+FALLBACK_FORMAT = FORMATS[-1]  # the <img> of a <picture>: what a browser shows when it can show no <source>
 
-_MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 _EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 
 # Chosen by measurement on comic-like art (bench/bench_renditions.py --sweep; docs/imaging.md).
@@ -102,7 +106,7 @@ class EncodedRendition:
     @property
     def media_type(self) -> str:
         """Return the MIME type, e.g. image/avif."""
-        return _MEDIA_TYPES[self.format]
+        return MEDIA_TYPES[self.format]
 
     @property
     def extension(self) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from comics.images.encoding import THUMBNAIL_WIDTH
+from comics.images.encoding import FALLBACK_FORMAT, FORMATS, MEDIA_TYPES, THUMBNAIL_WIDTH
 from extensions import Model, enum_as_text
 
 
@@ -63,6 +63,19 @@ class StoredImage(Model):
             (r for r in self.renditions if r.format == format and (thumbnail or r.width != THUMBNAIL_WIDTH)),
             key=lambda r: r.width,
         )
+
+    # The format of a <picture>'s <img>, for the templates (encoding.FALLBACK_FORMAT).
+    FALLBACK_FORMAT = FALLBACK_FORMAT
+
+    def offered(self, *, thumbnail: bool = False) -> list[tuple[str, str, list[Rendition]]]:
+        """Return (format, media type, renditions narrowest first) for each format this image has, in
+        the order a browser should prefer them (encoding.FORMATS): what a <picture> offers."""
+        offered = []
+        for format in FORMATS:
+            sources = self.sources(format, thumbnail=thumbnail)
+            if sources:
+                offered.append((format, MEDIA_TYPES[format], sources))
+        return offered
 
     def file_names(self) -> list[str]:
         """Return every file this image owns in the media store."""
