@@ -60,10 +60,12 @@ def configure_extensions(app: Flask) -> None:
     import comics.publishing.models
     import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
     from artists.auth import configure_login, state_the_real_wait
+    from comics import clock
+    from comics.data_saver import save_data_variant
     from comics.discovery.search_index import include_in_autogenerate
     from comics.publishing.workflow import next_publication
     from web.languages import page_locale
-    from web.page_cache.serving import expire_at_publications
+    from web.page_cache.serving import configure_page_cache
     from web.particle_messages import use_particle_messages
     from web.static_assets import fingerprints
 
@@ -78,7 +80,9 @@ def configure_extensions(app: Flask) -> None:
         include_name=include_in_autogenerate,
     )
     cache.init_app(app)
-    expire_at_publications(app, next_publication)  # the schedule is publishing's; web knows no episode
+    # The page cache knows no feature: the features' clock, schedule and readers' variants are handed to
+    # it. The clock is looked up at each call, so a test that stops the site's clock stops the cache's.
+    configure_page_cache(app, now=lambda: clock.utcnow(), next_publication=next_publication, variants=[save_data_variant])
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "web" / "translations")
     babel.init_app(app, locale_selector=page_locale)

@@ -3,12 +3,12 @@
 A reader asks for data-saver mode with their browser's `Save-Data: on` header or with the page's own
 switch, which adds `?saver=on` to the address (the switch's choice is kept in the reader's browser by
 static/js/reader.js, which reloads an episode with the flag). In that mode every panel offers only its
-narrowest rendition and nothing is prefetched. The page cache keys the header apart (web.page_cache)
-and the episode page says `Vary: Save-Data`.
+narrowest rendition and nothing is prefetched. The page cache keys the header apart (save_data_variant,
+handed to web.page_cache by the factory) and the episode page says `Vary: Save-Data`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,15 +26,21 @@ FORMATS = ("avif", "webp", "jpeg")
 REFERENCE_PHONE_PIXELS = 390 * 3
 
 
-def save_data_header(req: Request) -> bool:
-    """Tell whether the browser sent `Save-Data: on`."""
-    return str(req.environ.get("HTTP_SAVE_DATA", "")).strip().lower() == "on"
+def save_data_header(environ: Mapping[str, Any]) -> bool:
+    """Tell whether the browser sent `Save-Data: on`: the one reading of the header, for the page and
+    for the page cache's key (save_data_variant)."""
+    return str(environ.get("HTTP_SAVE_DATA", "")).strip().lower() == "on"
+
+
+def save_data_variant(environ: Mapping[str, Any]) -> str | None:
+    """Return the page cache's word for a reader whose browser asks to save data, or None."""
+    return "save-data" if save_data_header(environ) else None
 
 
 def data_saver_source(req: Request | None = None) -> str | None:
     """Return why this request is in data-saver mode ("header" or "switch"), or None when it is not."""
     req = req or request
-    if save_data_header(req):
+    if save_data_header(req.environ):
         return "header"
     if req.args.get(SAVER_ARG) == "on":
         return "switch"

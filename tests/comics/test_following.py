@@ -17,7 +17,7 @@ from comics import clock, models
 from comics.models import Episode, EpisodeStatus
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app
-from tests.web.test_page_cache import real_cache
+from tests.web.page_cache.test_page_cache import real_cache
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 Pages are keyed by the content version (web.page_cache.version), so a change can never serve a stale
 page, and entries never outlive the next scheduled publication, so a scheduled episode appears on
-time: the features say when that is (expire_at_publications, called by the factory), so this module
-knows no episode. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
+time. What only the features know the factory hands it at configure time (configure_page_cache): the
+site's clock, when the next scheduled content goes public, and the request headers that make a reader's
+page differ (Save-Data); so this package knows no episode and no feature. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
 folder by default, shared by every worker of the machine; Redis when configured), and a small
 per-process memo of entries (web.page_cache.entries). No entry, in either layer, outlives
 CACHE_DEFAULT_TIMEOUT. While the cache's Redis cannot be reached, pages are rendered without it
@@ -21,7 +22,8 @@ import functools
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -40,7 +42,6 @@ from flask_caching.backends.nullcache import NullCache
 from flask_login import current_user
 from redis.exceptions import RedisError
 
-from comics import clock
 from extensions import cache
 from web.languages import SITE_ROOT_KEY, language_of
 from web.page_cache.entries import PageEntry, answer, entry_from, page_memo
@@ -63,28 +64,59 @@ def _current_app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
-# --- scheduled publications ----------------------------------------------------------------------
+# --- what the features tell the cache ------------------------------------------------------------
 
 
-NEXT_PUBLICATION = "page_cache.next_publication"
+# A request header's reading that makes a reader's page differ (Save-Data: on), as a word for the key
+# (None: the page every other reader gets).
+ReaderVariant = Callable[[Mapping[str, Any]], str | None]
 
 
-def expire_at_publications(app: Flask, next_publication: Callable[[], datetime | None]) -> None:
-    """Let no cached page of this app outlive next_publication(): when the next scheduled content goes
-    public, or None. The features own the schedule (comics.publishing.workflow.next_publication); the
-    cache only asks it, once per content version and moment."""
-    app.extensions[NEXT_PUBLICATION] = next_publication
+@dataclass(frozen=True)
+class PageCacheSetup:
+    """What the page cache must be told by the features, at configure time."""
+
+    # The site's clock, naive UTC: the moments entries die at are compared with it.
+    now: Callable[[], datetime]
+    # When the next scheduled content goes public, or None: no cached page outlives it.
+    next_publication: Callable[[], datetime | None]
+    # Each takes the WSGI environ; pages whose variants differ are stored apart.
+    variants: tuple[ReaderVariant, ...]
+
+
+SETUP = "page_cache.setup"
+
+
+def configure_page_cache(
+    app: Flask,
+    *,
+    now: Callable[[], datetime],
+    next_publication: Callable[[], datetime | None],
+    variants: Sequence[ReaderVariant] = (),
+) -> None:
+    """Tell this app's page cache the site's clock, its schedule and the readers' variants.
+
+    The features own all three (comics.clock, comics.publishing.workflow.next_publication,
+    comics.data_saver); the factory hands them over, so the cache asks and knows no feature. There is
+    no default: without the schedule a scheduled episode would appear late.
+    """
+    app.extensions[SETUP] = PageCacheSetup(now, next_publication, tuple(variants))
+
+
+def _setup(app: Flask) -> PageCacheSetup:
+    setup: PageCacheSetup = app.extensions[SETUP]
+    return setup
 
 
 def next_publication(version: str) -> datetime | None:
     """Return when the next scheduled episode goes public, read once per version and moment."""
+    setup = _setup(_current_app())
     key = f"page-cache/{version}/next-publication"
-    now = clock.utcnow()
+    now = setup.now()
     remembered: tuple[datetime | None] | None = cache.get(key)
     if remembered is not None and (remembered[0] is None or remembered[0] > now):
         return remembered[0]
-    # Registered by the factory: without it a scheduled episode would appear late, so no default.
-    upcoming: datetime | None = current_app.extensions[NEXT_PUBLICATION]()
+    upcoming = setup.next_publication()
     cache.set(key, (upcoming,), timeout=_timeout_until(upcoming, now))
     return upcoming
 
@@ -152,9 +184,9 @@ def page_key(app: Flask, version: str, req: Request) -> str:
     The page's language is part of it, read as Babel and the templates read it (language_of), so each
     language's page is stored apart. The host is part of it (feeds and canonical links are absolute),
     and the site's root, should it be mounted under a folder; the query string is taken as sent, so the
-    same page asked for with its arguments in another order is merely stored twice. A reader's
-    `Save-Data: on` is part of it too: the episode page offers only its narrowest images then
-    (comics.data_saver) and says `Vary: Save-Data`; other pages are merely stored twice.
+    same page asked for with its arguments in another order is merely stored twice. The reader's
+    variants (configure_page_cache) are part of it too: `Save-Data: on`, say, for which the episode page
+    offers only its narrowest images and says `Vary: Save-Data`; other pages are merely stored twice.
     """
     environ = req.environ
     language = language_of(environ, app.config["DEFAULT_LANGUAGE"])
@@ -162,8 +194,10 @@ def page_key(app: Flask, version: str, req: Request) -> str:
         f"{language}\n{environ.get('HTTP_HOST', '')}{environ.get(SITE_ROOT_KEY, '')}{environ.get('PATH_INFO', '')}"
         f"?{environ.get('QUERY_STRING', '')}"
     )
-    if environ.get("HTTP_SAVE_DATA", "").strip().lower() == "on":
-        address += "\nsave-data"
+    for variant in _setup(app).variants:
+        word = variant(environ)
+        if word:
+            address += f"\n{word}"
     return f"page/{version}/{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
@@ -182,7 +216,7 @@ def cached_page(view: View) -> View:
         try:
             version = content_version(app)
             key = page_key(app, version, req)
-            now = clock.utcnow()
+            now = _setup(app).now()
             entry = _fetch(app, key, now)
         except RedisError as error:
             # Redis away: without the version no stored page can be known current, so none is served;
@@ -234,7 +268,7 @@ def _answer_held_page(app: Flask, req: Request, view_args: Mapping[str, Any]) ->
     """
     if _may_be_signed_in(app, req) or not can_use_cache(app, req):
         return None
-    entry = _fresh(page_memo(app).get(page_key(app, content_version(app), req)), clock.utcnow())
+    entry = _fresh(page_memo(app).get(page_key(app, content_version(app), req)), _setup(app).now())
     return None if entry is None else answer(req, entry, "HIT")
 
 

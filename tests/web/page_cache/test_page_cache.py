@@ -526,3 +526,27 @@ def test_each_language_of_a_page_is_cached_apart(client: FlaskClient, built: Epi
     assert fetch(client, path).data == english.data and 'lang="en"' in english.get_data(as_text=True)
     assert english.headers["ETag"] != korean.headers["ETag"]
     assert fetch(client, "/ko" + path, **{"If-None-Match": english.headers["ETag"]}).status_code == 200
+
+
+def test_the_cache_keeps_apart_only_the_readers_variants_the_features_hand_it(app: Flask) -> None:
+    """The page cache knows no header: Save-Data keeps pages apart because the factory hands it the data
+    saver's variant (configure_page_cache); a variant handed to it later counts the same way."""
+
+    def key(**headers: str) -> str:
+        with app.test_request_context("/series/river/", headers=headers):
+            return page_cache.page_key(app, "v1", request)
+
+    plain = key()
+    assert key(**{"Save-Data": "on"}) != plain
+    assert key(**{"Save-Data": " ON "}) == key(**{"Save-Data": "on"})
+    assert key(**{"Save-Data": "off"}) == plain
+    assert key(**{"X-Night": "1"}) == plain
+    setup = app.extensions[page_cache.SETUP]
+    page_cache.configure_page_cache(
+        app,
+        now=setup.now,
+        next_publication=setup.next_publication,
+        variants=[*setup.variants, lambda environ: "night" if environ.get("HTTP_X_NIGHT") else None],
+    )
+    assert key(**{"X-Night": "1"}) != plain
+    assert key(**{"X-Night": "1", "Save-Data": "on"}) not in (plain, key(**{"Save-Data": "on"}))
