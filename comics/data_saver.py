@@ -19,8 +19,6 @@ from comics.media import media_url
 from comics.models import Panel
 
 SAVER_ARG = "saver"
-# The formats in the order a browser prefers them (the <picture> offers them in this order).
-FORMATS = ("avif", "webp", "jpeg")
 # The phone the "full" figure is for: 390 CSS px wide at 3 device pixels per CSS pixel. The strip is
 # 100vw wide below 800 CSS px (templates/macros/images.html), so that phone wants 1170 px.
 REFERENCE_PHONE_PIXELS = 390 * 3
@@ -49,11 +47,8 @@ def data_saver_source(req: Request | None = None) -> str | None:
 
 def preferred_sources(image: StoredImage) -> list[Rendition]:
     """Return the renditions of the first format the image has, in the browser's order, narrowest first."""
-    for format in FORMATS:
-        sources = image.sources(format)
-        if sources:
-            return sources
-    return []
+    offered = image.offered()
+    return offered[0][2] if offered else []
 
 
 def pick_width(sources: Sequence[Rendition], pixels: int) -> Rendition | None:
@@ -89,9 +84,8 @@ def prefetch_sources(panels: Iterable[Panel], count: int = 2) -> list[dict[str, 
     for panel in list(panels)[:count]:
         plan.append(
             {
-                format: [[rendition.width, media_url(rendition.file)] for rendition in panel.image.sources(format)]
-                for format in FORMATS
-                if panel.image.sources(format)
+                format: [[rendition.width, media_url(rendition.file)] for rendition in sources]
+                for format, _media_type, sources in panel.image.offered()
             }
         )
     return plan

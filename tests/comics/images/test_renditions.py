@@ -19,3 +19,11 @@ def test_a_picture_offers_the_formats_in_the_one_declared_order() -> None:
     assert [r.width for r in offered[0][2]] == [480, 800]  # narrowest first
     assert image.FALLBACK_FORMAT == encoding.FORMATS[-1] == "jpeg"
 
+
+def test_the_data_saver_takes_the_order_from_the_encoder() -> None:
+    import comics.data_saver
+
+    assert not hasattr(comics.data_saver, "FORMATS")
+    image = StoredImage(master="m.png", width=800, height=800)
+    image.renditions = [rendition(800, "jpeg"), rendition(480, "webp")]
+    assert [r.format for r in comics.data_saver.preferred_sources(image)] == ["webp"]
