@@ -1,62 +1,43 @@
 """Baseline JPEGs for offline editions: the panels, the CBZ pages and the TV slides.
 
 Baseline, not progressive: old phones, TVs and media players decode baseline JPEG everywhere, and some
-refuse progressive. The settings follow the rule of docs/imaging.md: the lowest quality whose SSIM at
-800 px is at least a WEBTOON-style 800 px q90 JPEG's.
+refuse progressive. The encoders are the site's own (comics.images.encoding), with its baseline option:
+one module makes the site's renditions and the editions' pages.
 
-Pages (the reader's panels, CBZ pages, OPDS page streaming) are encoded by jpegli (pyjpegli), Google's
-JPEG encoder from libjxl: ordinary baseline JPEGs that any decoder reads, with better quantisation and
-adaptive quantisation. On the demo's 66 panels q83 is the lowest quality at parity (SSIM 0.98821 against
-the WEBTOON-style 0.98801) at 0.781x its bytes, where libjpeg-turbo's q90 optimised needs 0.900x
-(docs/editions.md, bench/bench_editions.py). pyjpegli writes no JFIF header; one is added, as every
-JPEG the editions wrote before had one. TV slides stay on libjpeg-turbo q90 optimised (EDITION_JPEG_SETTINGS).
+Pages (the reader's panels, CBZ pages, OPDS page streaming) are encoded by jpegli at PAGE_QUALITY, their
+Huffman tables then optimised losslessly by jpegtran (encoding.encode_page_jpeg; the measurements are
+in docs/editions.md). TV slides stay on libjpeg-turbo q90 optimised (EDITION_JPEG_SETTINGS).
 """
 
 from __future__ import annotations
 
-import io
-
-import pyjpegli
 from PIL import Image
 
-from comics.images.encoding import scaled_height
+# PAGE_ENCODER names the page encoder and its settings, for the key of anything that keeps encoded pages.
+from comics.images.encoding import PAGE_ENCODER as PAGE_ENCODER
+from comics.images.encoding import PAGE_QUALITY as PAGE_QUALITY
+from comics.images.encoding import encode_libjpeg, encode_rendition, resized
 
 EDITION_MAX_WIDTH = 800
 EDITION_JPEG_SETTINGS: dict[str, object] = {"quality": 90, "optimize": True, "progressive": False, "subsampling": "4:2:0"}
-PAGE_QUALITY = 83
-# Names the page encoder and its settings: part of the key of anything that keeps encoded pages, so a
-# change here is never served from a cache filled by the old encoder.
-PAGE_ENCODER = f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}"
-# The JFIF APP0 segment: version 1.01, no density units, 1:1 aspect, no thumbnail.
-JFIF_SEGMENT = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 _SOF_BASELINE = 0xC0
 _SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
 def fit_width(image: Image.Image, max_width: int = EDITION_MAX_WIDTH) -> Image.Image:
-    """Return the image narrowed to max_width (Lanczos) if it is wider; never upscale."""
-    if image.width <= max_width:
-        return image
-    return image.resize((max_width, scaled_height(image.width, image.height, max_width)), Image.Resampling.LANCZOS)
+    """Return the image narrowed to max_width (Lanczos, as the site's renditions) if it is wider; never upscale."""
+    return resized(image, min(max_width, image.width))
 
 
 def encode_baseline_jpeg(image: Image.Image, settings: dict[str, object] | None = None) -> bytes:
-    """Return the image as a baseline JPEG with nothing but pixels: no EXIF, ICC, XMP or comment (only the JFIF header every decoder expects)."""
-    pixels = image.convert("RGB") if image.mode != "RGB" else image.copy()
-    pixels.info = {}
-    buffer = io.BytesIO()
-    pixels.save(buffer, "JPEG", exif=b"", comment=b"", icc_profile=None, **(settings or EDITION_JPEG_SETTINGS))
-    return buffer.getvalue()
+    """Return the image as a baseline JPEG by libjpeg-turbo with nothing but pixels: no EXIF, ICC, XMP or comment (only the JFIF header every decoder expects)."""
+    return encode_libjpeg(image, settings or EDITION_JPEG_SETTINGS)
 
 
 def encode_page_jpeg(image: Image.Image) -> bytes:
-    """Return the image as an edition page: a baseline JPEG by jpegli at PAGE_QUALITY, JFIF and pixels only."""
-    pixels = image.convert("RGB")
-    data = bytes(pyjpegli.encode(pixels.tobytes(), pixels.width, pixels.height, PAGE_QUALITY))
-    if data[:2] != b"\xff\xd8":
-        raise ValueError("jpegli returned no JPEG")
-    return data[:2] + (b"" if data[2:4] == b"\xff\xe0" else JFIF_SEGMENT) + data[2:]
+    """Return the image as an edition page: the site's encoder with its baseline option (jpegli, optimised)."""
+    return encode_rendition(image, "jpeg", baseline=True)
 
 
 def start_of_frame(data: bytes) -> int:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import pyjpegli
 from PIL import Image
 
 from comics.images.normalising import bare
@@ -154,20 +157,25 @@ def resized(master: Image.Image, width: int) -> Image.Image:
     return master.resize(size, Image.Resampling.LANCZOS)
 
 
-def encode_rendition(image: Image.Image, format: str, *, threads: int | None = None) -> bytes:
+def encode_rendition(image: Image.Image, format: str, *, threads: int | None = None, baseline: bool = False) -> bytes:
     """Return the image encoded as a rendition, with every metadata field explicitly empty.
 
     threads caps the encoder's own threads (only AVIF's has any); None keeps libavif's default of one
-    per core.
+    per core. baseline (JPEG only) makes an offline edition's page instead of the site's progressive
+    fallback: a baseline JPEG by jpegli (encode_page_jpeg), which every old phone and TV decodes.
     """
+    if baseline:
+        if format != "jpeg":
+            raise ValueError(f"only a JPEG can be baseline, not {format!r}")
+        return encode_page_jpeg(image)
+    if format == "jpeg":
+        return encode_libjpeg(image, JPEG_SETTINGS)
     buffer = io.BytesIO()
     # Always a copy of our own: Image.save keeps its options on the image (encoderinfo), so two
     # threads saving one image at once would each encode with the other's settings.
     pixels = image.copy() if image.mode == "RGB" else image.convert("RGB")
     pixels.info = {}  # nothing but pixels, whatever the source carried
-    if format == "jpeg":
-        pixels.save(buffer, "JPEG", exif=b"", comment=b"", **JPEG_SETTINGS)
-    elif format == "webp":
+    if format == "webp":
         pixels.save(buffer, "WEBP", exif=b"", xmp=b"", icc_profile=None, **WEBP_SETTINGS)
     elif format == "avif":
         own_threads = {} if threads is None else {"max_threads": threads}
@@ -175,6 +183,71 @@ def encode_rendition(image: Image.Image, format: str, *, threads: int | None = N
     else:
         raise ValueError(f"unknown rendition format {format!r}")
     return buffer.getvalue()
+
+
+def encode_libjpeg(image: Image.Image, settings: dict[str, object]) -> bytes:
+    """Return the image as a JPEG by libjpeg-turbo (Pillow's) with these settings and nothing but pixels:
+    no EXIF, ICC, XMP or comment, only the JFIF header every decoder expects."""
+    pixels = image.copy() if image.mode == "RGB" else image.convert("RGB")
+    pixels.info = {}  # a copy of our own (Image.save keeps its options on the image), with nothing but pixels
+    buffer = io.BytesIO()
+    pixels.save(buffer, "JPEG", exif=b"", comment=b"", icc_profile=None, **settings)
+    return buffer.getvalue()
+
+
+# --- baseline pages, for the offline editions -------------------------------------------------------
+
+# The pages of an offline edition (the reader's panels, CBZ pages, OPDS page streaming) are baseline
+# JPEGs by jpegli (pyjpegli), Google's encoder from libjxl, at the lowest quality whose SSIM at 800 px
+# is at least a WEBTOON-style 800 px q90 JPEG's (docs/editions.md). jpegli writes the standard Huffman
+# tables; jpegtran (libjpeg-turbo-progs) then rewrites the entropy coding with tables made for the
+# page, a lossless pass (the same coefficients, so the same pixels and SSIM) that saves 13 % of the
+# bytes, still baseline, with nothing copied but the picture (-copy none).
+PAGE_QUALITY = 83
+JPEGTRAN = shutil.which("jpegtran")
+# The JFIF APP0 segment: version 1.01, no density units, 1:1 aspect, no thumbnail.
+JFIF_SEGMENT = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+
+
+def _jpegtran_version() -> str | None:
+    if JPEGTRAN is None:
+        return None
+    # libjpeg-turbo's jpegtran prints its version on stderr ("libjpeg-turbo version 2.1.5 (build …)").
+    said = subprocess.run([JPEGTRAN, "-version"], capture_output=True, text=True, check=False).stderr.split()
+    return said[2] if len(said) > 2 and said[:2] == ["libjpeg-turbo", "version"] else "unknown"
+
+
+JPEGTRAN_VERSION = _jpegtran_version()
+# Names the page encoder and its settings: part of the key of anything that keeps encoded pages, so a
+# change here (or a machine without jpegtran, whose pages are larger) never serves a page made otherwise.
+PAGE_ENCODER = f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}" + (
+    f"+jpegtran-{JPEGTRAN_VERSION}-optimize" if JPEGTRAN_VERSION else ""
+)
+
+
+def optimise_huffman(data: bytes) -> bytes:
+    """Return a baseline JPEG with Huffman tables made for it (jpegtran -optimize -copy none): the same
+    coefficients, so the same pixels, in fewer bytes, with a JFIF header and nothing else copied.
+
+    Without jpegtran the bytes come back as they are (PAGE_ENCODER says which).
+    """
+    if JPEGTRAN is None:
+        return data
+    done = subprocess.run([JPEGTRAN, "-optimize", "-copy", "none"], input=data, capture_output=True, check=False)
+    if done.returncode != 0 or done.stdout[:2] != b"\xff\xd8":
+        raise ValueError(f"jpegtran could not optimise a page: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+def encode_page_jpeg(image: Image.Image) -> bytes:
+    """Return the image as an edition page: a baseline JPEG by jpegli at PAGE_QUALITY, its Huffman
+    tables optimised; JFIF and pixels only."""
+    pixels = image.convert("RGB")  # tobytes() of the pixels alone: no metadata can reach the encoder
+    data = bytes(pyjpegli.encode(pixels.tobytes(), pixels.width, pixels.height, PAGE_QUALITY))
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("jpegli returned no JPEG")
+    data = optimise_huffman(data)
+    return data[:2] + (b"" if data[2:4] == b"\xff\xe0" else JFIF_SEGMENT) + data[2:]
 
 
 # Widest first and slowest encoder first, so the longest encodes start early and the last to finish

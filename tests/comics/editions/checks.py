@@ -87,7 +87,7 @@ def check_jpeg(data: bytes, where: str) -> None:
 def require_tool(name: str) -> str:
     """Return the path of a command-line tool, or skip saying which package provides it."""
     path = shutil.which(name)
-    packages = {"exiftool": "libimage-exiftool-perl", "ffprobe": "ffmpeg", "ffmpeg": "ffmpeg", "node": "nodejs"}
+    packages = {"exiftool": "libimage-exiftool-perl", "ffprobe": "ffmpeg", "ffmpeg": "ffmpeg", "node": "nodejs", "jpegtran": "libjpeg-turbo-progs"}
     if path is None:
         pytest.skip(f"{name} is not installed (Debian: apt-get install {packages.get(name, name)})")
     return path

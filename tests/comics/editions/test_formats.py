@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pyjpegli
 import pytest
 from PIL import Image, ImageDraw
 
@@ -20,12 +21,14 @@ from comics.editions.jpeg import (
     PAGE_QUALITY,
     encode_baseline_jpeg,
     encode_page,
+    fit_width,
     is_baseline,
     jpeg_segments,
 )
 from comics.editions.reproducible_zips import FIXED_TIME, write_zip
 from comics.editions.scroll_plan import FPS, plan_scroll, srt_text
 from comics.editions.slides import SLIDE_SIZE, compose_slide, group_pieces, render_slides, screen_pieces
+from comics.images.encoding import encode_rendition, resized
 from tests.comics.editions.checks import COMIC_INFO_V2, check_comic_info, check_jpeg, require_tool
 
 
@@ -85,7 +88,26 @@ def test_a_page_is_encoded_by_jpegli_with_the_jfif_header_every_decoder_expects(
     data = encode_page(drawing(400, 300)).data
     assert jpeg_segments(data)[0] == 0xE0 and data[6:11] == b"JFIF\x00"
     assert [marker for marker in jpeg_segments(data) if 0xE1 <= marker <= 0xEF or marker == 0xFE] == []
-    assert PAGE_ENCODER.startswith("jpegli-") and PAGE_ENCODER.endswith(f"-q{PAGE_QUALITY}")
+    assert PAGE_ENCODER.startswith(f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}")
+
+
+def test_a_page_has_huffman_tables_made_for_it_and_the_same_pixels_as_jpegli_wrote() -> None:
+    require_tool("jpegtran")
+    image = drawing(400, 300)
+    plain = bytes(pyjpegli.encode(image.tobytes(), image.width, image.height, PAGE_QUALITY))
+    page = encode_page(image).data
+    assert PAGE_ENCODER.endswith("-optimize") and len(page) < len(plain)
+    assert is_baseline(page)
+    with Image.open(io.BytesIO(plain)) as before, Image.open(io.BytesIO(page)) as after:
+        assert before.tobytes() == after.tobytes()  # a lossless pass: the same coefficients, the same pixels
+
+
+def test_the_site_and_the_editions_share_one_encoder() -> None:
+    image = drawing(1000, 600)
+    assert fit_width(image).tobytes() == resized(image, EDITION_MAX_WIDTH).tobytes()
+    assert encode_page(image).data == encode_rendition(resized(image, EDITION_MAX_WIDTH), "jpeg", baseline=True)
+    with pytest.raises(ValueError, match="only a JPEG can be baseline"):
+        encode_rendition(image, "webp", baseline=True)
 
 
 def test_comic_info_follows_the_schema_in_order_with_page_sizes() -> None:
