@@ -139,22 +139,28 @@ def configure_blueprints(app: Flask) -> None:
     from comics.offline import bp as offline_bp
     from comics.reader import bp as reader_bp
     from comics.studio import bp as studio_bp
+    from web.areas import collect_areas
     from web.converters import register_converters
 
     register_converters(app)
-    for blueprint in (
+    blueprints = (
         reader_bp, artists_bp, media_bp, auth_bp, studio_bp, artist_studio_bp,
         outbound_bp, feeds_bp, share_cards_bp, sitemap_bp, search_bp, security_bp,
         editions_downloads_bp, opds_bp, giving_bp, giving_studio_bp, offline_bp,
-    ):
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Which areas are a person's own and which post forms back: each blueprint declared it (web.areas).
+    collect_areas(app, blueprints)
 
 
 def configure_request_hooks(app: Flask) -> None:
     """Run what every request needs: a fresh signed-in user, private answers for the signed-in,
-    year-long caching for fingerprinted static files, and a signed-in person's studio in their language."""
+    year-long caching for fingerprinted static files, a signed-in person's studio in their language, and
+    a same-origin referrer from the areas whose forms post back."""
     from artists.auth import keep_signed_in_pages_private, load_user_afresh
     from artists.security.sign_in import sign_out_accounts_missing_a_factor
+    from web.areas import send_referrer_to_this_site
     from web.languages import follow_interface_language
     from web.static_assets import mark_static_immutable
 
@@ -164,6 +170,7 @@ def configure_request_hooks(app: Flask) -> None:
     app.before_request(follow_interface_language)
     app.after_request(keep_signed_in_pages_private)
     app.after_request(mark_static_immutable)
+    app.after_request(send_referrer_to_this_site)
 
 
 def configure_request_pipeline(app: Flask) -> None:

@@ -61,12 +61,11 @@ from artists.sign_in_limits import (
 from comics import clock
 from comics.audit.log import AuditAction, record
 from extensions import db, limiter, login_manager
+from web.areas import declare_area
 from web.errors import error_answer
-from web.security_headers import send_referrer_to_this_site
 
-bp = Blueprint("auth", __name__, url_prefix="/account")
-# Its forms post back: the CSRF check over HTTPS needs the page's same-origin Referer.
-bp.after_request(send_referrer_to_this_site)
+# Its forms post back: the CSRF check over HTTPS needs the page's same-origin Referer (web.areas).
+bp = declare_area(Blueprint("auth", __name__, url_prefix="/account"), forms_post_back=True)
 
 FAILED_LOGIN = _l("That email and password do not match an account. Check both and try again.")
 # Endpoints whose answers are the same for everyone and cached as immutable even for the signed-in.

@@ -24,8 +24,8 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.publishing.models import Revision
 from extensions import db
+from web.areas import declare_area
 from web.errors import error_answer, wants_json
-from web.security_headers import send_referrer_to_this_site
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -144,10 +144,10 @@ def forget_media_endpoint(response: Response) -> Response:
 
 
 def studio_blueprint(name: str, import_name: str) -> Blueprint:
-    """Return a blueprint under /studio whose every view is for signed-in accounts only, and whose pages
-    send their address to the site (their forms post back: web.security_headers)."""
+    """Return a blueprint under /studio whose every view is for signed-in accounts only, whose pages
+    follow the language the person chose and send their address to the site (their forms post back:
+    web.areas)."""
     bp = Blueprint(name, import_name, url_prefix="/studio")
     bp.before_request(require_sign_in)
     bp.after_request(forget_media_endpoint)
-    bp.after_request(send_referrer_to_this_site)
-    return bp
+    return declare_area(bp, personal=True, forms_post_back=True)

@@ -24,6 +24,8 @@ from babel import Locale
 from flask import Response, current_app, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
+from web.areas import in_area
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -50,8 +52,6 @@ LANGUAGE_LOCALES = {
     "en": LanguageLocale(native_name="English", locale="en", open_graph="en_US"),
     "ko": LanguageLocale(native_name="한국어", locale="ko_KR", open_graph="ko_KR"),
 }
-# The blueprints whose pages follow a signed-in person's chosen language.
-PERSONAL_AREAS = frozenset({"studio", "artist_studio", "security", "giving_studio"})
 
 
 class LanguagePrefix:
@@ -212,8 +212,9 @@ def other_language_links() -> list[LanguageLink]:
 
 
 def follow_interface_language() -> Response | None:
-    """Send a signed-in person's GET of a studio page to the same page in the language they chose."""
-    if request.method != "GET" or request.blueprint not in PERSONAL_AREAS or not current_user.is_authenticated:
+    """Send a signed-in person's GET of a page of their own (an area declared personal: web.areas) to the
+    same page in the language they chose."""
+    if request.method != "GET" or not in_area("personal") or not current_user.is_authenticated:
         return None
     chosen = current_user.interface_language
     chosen = str(chosen) if chosen else None

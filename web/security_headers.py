@@ -8,19 +8,15 @@ request log.
 The policy allows only what the site does: its own scripts, styles, images and forms, from its own
 origin, nothing inline, no plugins, no frames around it, no <base>. A response that sets one of these
 headers itself keeps its own value: the /go/ redirect's `Referrer-Policy: no-referrer`, say, and the
-`same-origin` of the areas whose forms post back (send_referrer_to_this_site).
+`same-origin` of the areas whose forms post back (web.areas.send_referrer_to_this_site).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from werkzeug.wrappers import Response as BaseResponse
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -43,18 +39,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 # A year: long enough that a network attacker rarely meets a browser that has forgotten the site.
 HSTS_MAX_AGE = 31_536_000
-
-
-def send_referrer_to_this_site(response: AnyResponse) -> AnyResponse:
-    """Let the browser tell the site, and no one else, which of its pages a request comes from.
-
-    For the areas whose pages hold forms that post back (the account, security and studio blueprints
-    register it with after_request): Flask-WTF refuses a form sent over HTTPS without a same-origin
-    Referer (WTF_CSRF_SSL_STRICT), and a no-referrer page sends none. The blueprint, not the path,
-    decides, so it holds in every language (/ko/studio/ as /studio/) and on the area's error pages.
-    """
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def security_headers(hsts: bool) -> list[tuple[str, str]]:

@@ -30,11 +30,11 @@ from artists.passkeys import PasskeyRefused
 from artists.second_factors import use_code
 from comics.audit.log import AuditAction, record
 from extensions import limiter
-from web.security_headers import send_referrer_to_this_site
+from web.areas import declare_area
 
-bp = Blueprint("security", __name__, url_prefix="/account")
-# Its forms post back: the CSRF check over HTTPS needs the page's same-origin Referer.
-bp.after_request(send_referrer_to_this_site)
+# The signed-in person's own pages, in the language they chose, whose forms post back: the CSRF check
+# over HTTPS needs the page's same-origin Referer (web.areas).
+bp = declare_area(Blueprint("security", __name__, url_prefix="/account"), personal=True, forms_post_back=True)
 
 
 @bp.after_request
