@@ -108,6 +108,7 @@ def configure_listeners() -> None:
     from comics.images.models import Rendition, StoredImage
     from comics.images.queue import listen_for_pending_renders
     from comics.models import Episode, Panel, Series, SeriesTranslation
+    from comics.site_images import enqueue_after_commit
     from comics.stats.counting import listen_for_deleted_subjects as forget_counts
     from web.page_cache.version import listen_for_content_changes
 
@@ -117,7 +118,7 @@ def configure_listeners() -> None:
     listen_for_search_changes()
     forget_share_cards()
     forget_counts()
-    listen_for_pending_renders()
+    listen_for_pending_renders(enqueue_after_commit)  # the current app's queue, found by comics.site_images
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -36,12 +36,7 @@ from artists.permissions import (
 from artists.sessions import end_sessions
 from comics.audit.log import AuditAction, record
 from comics.clock import utcnow
-from comics.images.ingest import (
-    IngestError,
-    discard_unreferenced,
-    rollback_and_discard,
-    single_image_from,
-)
+from comics.images.ingest import IngestError
 from comics.publishing.language_texts import PROFILE_KEYS, profile_texts, texts_from_form
 from comics.publishing.models import RevisionState
 from comics.publishing.revisions import (
@@ -54,6 +49,7 @@ from comics.publishing.revisions import (
     pending_revision,
     profile_values,
 )
+from comics.site_images import discard_unreferenced, rollback_and_discard, single_image_from
 from extensions import db
 from web.absolute_urls import absolute_url_for
 from web.form_answers import done, form_errors, refuse, showing_form

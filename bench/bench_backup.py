@@ -33,7 +33,7 @@ from app import create_app  # noqa: E402
 from comics.backups import databases  # noqa: E402
 from comics.backups.snapshots import restore_backup, take_backup  # noqa: E402
 from comics.demo.loader import load_demo  # noqa: E402
-from comics.images.media_store import media_store  # noqa: E402
+from comics.site_images import media_store  # noqa: E402
 from extensions import db  # noqa: E402
 
 DOC = ROOT / "docs" / "deploy.md"

@@ -28,7 +28,7 @@ from comics.demo.loader import load_demo  # noqa: E402
 from comics.editions.export import EditionOptions, write_edition  # noqa: E402
 from comics.editions.jpeg import fit_width  # noqa: E402
 from comics.editions.records import collect_edition  # noqa: E402
-from comics.images.media_store import media_store  # noqa: E402
+from comics.site_images import media_store  # noqa: E402
 from extensions import db  # noqa: E402
 
 DOC = ROOT / "docs" / "editions.md"

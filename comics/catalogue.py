@@ -16,18 +16,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from comics.images import disclosure, opening, pipeline
-from comics.images.ingest import (
-    IngestError,
-    Upload,
-    image_limits,
+from comics.images.ingest import IngestError, Upload
+from comics.models import Episode, EpisodeStatus, Panel, Series
+from comics.site_images import (
+    image_setup,
     in_page_language,
     look_at,
     refusal_text,
+    renders_in_background,
     rollback_and_discard,
     store_image,
 )
-from comics.images.queue import renders_in_background
-from comics.models import Episode, EpisodeStatus, Panel, Series
 from extensions import db
 
 
@@ -52,7 +51,7 @@ def add_panels(
         prepared = pipeline.prepare_upload(
             upload.source,
             upload.filename,
-            limits=image_limits(),
+            limits=image_setup().limits,
             slice_height=config["PANEL_SLICE_HEIGHT"],
             master_width=config["MASTER_MAX_WIDTH"],
         )

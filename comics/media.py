@@ -8,7 +8,7 @@ studio previews unpublished images through its own signed-in route (comics.studi
 g.media_endpoint so the same templates point there.
 
 It lives with the reader and image_uses, not in comics.images: serving is a web face, and its URLs
-follow the site's languages (web.languages); comics.images keeps the store (comics.images.media_store).
+follow the site's languages (web.languages); comics.images keeps the store (comics.site_images.media_store).
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, g, request
 
 from comics.image_uses import is_public_file
-from comics.images.media_store import media_store
 from comics.images.storage import InvalidMediaName, media_type_for
+from comics.site_images import media_store
 from web.languages import root_url_for
 
 bp = Blueprint("media", __name__)

@@ -65,14 +65,13 @@ def test_a_bad_image_setting_stops_the_app_with_its_name(key: str, value: object
 
 
 def test_image_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from comics.images.ingest import image_limits
+    from comics.images.setup import ImageSetup
 
     monkeypatch.setenv("FLASK_UPLOAD_MAX_WIDTH", "4000")
     monkeypatch.setenv("FLASK_UPLOAD_MAX_FRAMES", "10")
     monkeypatch.setenv("FLASK_RENDITION_WIDTHS", "[360, 720]")
     app = create_app({"SECRET_KEY": "x"})
-    with app.app_context():
-        limits = image_limits()
+    limits = ImageSetup.of(app).limits
     assert (limits.max_width, limits.max_frames, limits.max_height) == (4000, 10, 60_000)
     assert app.config["RENDITION_WIDTHS"] == [360, 720]
 

@@ -38,9 +38,9 @@ from comics.backups import restic
 from comics.backups.databases import DUMP_NAMES, describe, dump_database, engine_of, restore_database, tables_with_rows
 from comics.backups.restic import BackupError, Snapshot
 from comics.images.ingest import referenced_files
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.images.storage import HOLD_MARKER, MediaStore, check_name
+from comics.site_images import media_store
 from extensions import db
 from web.page_cache import bump_content_version
 

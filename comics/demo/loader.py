@@ -22,8 +22,9 @@ from comics.clock import utcnow
 from comics.demo import art, script_ko
 from comics.demo.script import EPISODE_SCRIPTS, DemoEpisode
 from comics.giving.models import GiveText, give_texts
-from comics.images.ingest import Upload, store_single_image
+from comics.images.ingest import Upload
 from comics.models import Episode, Series, SeriesStatus, SeriesTranslation
+from comics.site_images import store_single_image
 from extensions import db
 
 DEMO_LINKS = (

@@ -24,9 +24,9 @@ from werkzeug.wrappers import Response
 
 from comics.discovery import card_drawing
 from comics.discovery.models import ShareCard
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
+from comics.site_images import media_store
 from extensions import db
 from web.languages import LANGUAGE_LOCALES, locale_of, page_language
 

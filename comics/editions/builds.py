@@ -28,8 +28,7 @@ from comics.editions.cli import site_imprint
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
 from comics.editions.records import NEUTRAL, EditionRefused, collect_edition
 from comics.editions.registers import NORTH
-from comics.images.media_store import media_store
-from comics.images.queue import render_queue, renders_in_background
+from comics.site_images import media_store, render_queue, renders_in_background
 
 BUILDS_FOLDER = "edition-builds"
 STATE_FILE = "state.json"

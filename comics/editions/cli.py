@@ -14,7 +14,7 @@ from flask import current_app
 from comics.editions.export import EditionOptions, check_destination, write_edition, write_edition_zip
 from comics.editions.records import LANGUAGES, EditionRefused, Imprint, collect_edition
 from comics.editions.registers import NORTH, REGISTERS
-from comics.images.media_store import media_store
+from comics.site_images import media_store
 
 
 def site_imprint() -> Imprint:

@@ -32,12 +32,11 @@ from comics.editions.cbz import build_cbz
 from comics.editions.jpeg import EDITION_MAX_WIDTH, PAGE_ENCODER, EncodedPage, encode_page
 from comics.editions.records import episode_content
 from comics.images.encoding import MASTER_EXTENSION, scaled_height
-from comics.images.ingest import open_master
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.media import media_url
 from comics.models import Episode, Panel, Series
 from comics.reader import get_public_episode_or_404, get_series_or_404, version_to_show
+from comics.site_images import media_store, open_master
 from extensions import cache, db
 from web.absolute_urls import absolute
 from web.languages import page_language, url_for_language

@@ -17,15 +17,7 @@ from comics.images.archives import (
     is_archive,
     read_archive,
 )
-from comics.images.ingest import (
-    IngestError,
-    Upload,
-    add_renditions,
-    lacks_renditions,
-    open_master,
-    rollback_and_discard,
-)
-from comics.images.jobs import render_stored_image
+from comics.images.ingest import IngestError, Upload
 from comics.images.models import RenderState, StoredImage
 from comics.images.panel_texts import (
     MAX_SIDECAR_BYTES,
@@ -37,14 +29,18 @@ from comics.images.panel_texts import (
     read_panel_texts,
     sidecar_kind,
 )
-from comics.images.queue import (
-    enqueue_renders,
-    redis_connection,
-    render_queue,
-    renders_in_background,
-)
+from comics.images.queue import redis_connection, render_queue
 from comics.images.sweeping import SweepingWorker, sweep_orphans
 from comics.models import Episode, Series
+from comics.site_images import (
+    add_renditions,
+    enqueue_renders,
+    lacks_renditions,
+    open_master,
+    render_stored_image,
+    renders_in_background,
+    rollback_and_discard,
+)
 from extensions import db
 
 

@@ -1,7 +1,9 @@
-"""The path of a panel from upload to database: the one pipeline the studio, the CLI and the demo use.
+"""Stored images from pixels: masters, renditions and the review's look, as StoredImage and Rendition rows.
 
-Pixels are handled by the pure steps (comics.images.pipeline) and bytes by comics.images.storage; this module decides what becomes a
-row, in which order, and cleans up after a failure so no partial episode and no orphan file remain.
+Pixels are handled by the pure steps (comics.images.pipeline) and bytes by comics.images.storage; this
+module makes the rows of the images, and cleans up after a failure so no orphan file remains. The
+catalogue's rows (episodes, panels) are comics.catalogue's. No Flask here: each step is given the
+site's settings and media store (comics.images.setup); comics.site_images gives them from the app.
 """
 from __future__ import annotations
 
@@ -11,15 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from flask import current_app
-from flask_babel import gettext as _
 from PIL.Image import Image
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from comics.images import disclosure, encoding, looking, normalising, opening, reading
-from comics.images.media_store import media_store
 from comics.images.models import RenderState, Rendition, StoredImage
+from comics.images.setup import ImageSetup
+from comics.images.storage import MediaStore
 from comics.images.wording import Wording
 from extensions import db
 
@@ -35,82 +35,66 @@ class Upload:
     transcript: str = ""
 
 
-def in_page_language(text: str) -> str:
-    """Return a pure step's message in the page's language (comics.images.wording); other text as it is."""
-    if not isinstance(text, Wording):
-        return text
-    values = {name: in_page_language(value) if isinstance(value, str) else value for name, value in text.values.items()}
-    return str(_(text.template, **values))
-
-
-def refusal_text(refusal: opening.RejectedImage) -> str:
-    """Return a refused upload's message, its reason in the page's language."""
-    return f"{refusal.filename}: {in_page_language(refusal.reason)}"
+def refusal_wording(refusal: opening.RejectedImage) -> Wording:
+    """Return a refused upload's message, naming the file, in English until it is shown
+    (comics.site_images.in_page_language translates it, reason included)."""
+    return Wording("%(file)s: %(reason)s", file=refusal.filename, reason=refusal.reason)
 
 
 class IngestError(ValueError):
-    """An upload refused as a whole, with one message per reason, and nothing stored."""
+    """An upload refused as a whole, with one message per reason, and nothing stored.
+
+    Raised here, its reasons are Wordings, English until shown; comics.site_images and the catalogue
+    raise it with reasons in the page's language.
+    """
 
     def __init__(self, reasons: Sequence[str]):
         super().__init__("; ".join(reasons))
         self.reasons = list(reasons)
 
 
-def image_limits() -> opening.ImageLimits:
-    """Return the configured per-image limits."""
-    config = current_app.config
-    return opening.ImageLimits(
-        max_bytes=config["UPLOAD_MAX_BYTES"],
-        max_pixels=config["UPLOAD_MAX_PIXELS"],
-        max_width=config["UPLOAD_MAX_WIDTH"],
-        max_height=config["UPLOAD_MAX_HEIGHT"],
-        max_frames=config["UPLOAD_MAX_FRAMES"],
-    )
-
-
-def store_image(image: Image, *, in_background: bool = False) -> StoredImage:
+def store_image(image: Image, setup: ImageSetup, *, in_background: bool = False) -> StoredImage:
     """Write a metadata-free master and its renditions; return the new, unsaved row.
 
     in_background leaves the renditions to a worker: the row is marked pending and queued after the
     commit (comics.images.queue).
     """
-    store = media_store()
+    store = setup.store
     if in_background:
         master_name = store.put(encoding.encode_master(image), encoding.MASTER_EXTENSION)
         return StoredImage(master=master_name, width=image.width, height=image.height, render_state=RenderState.PENDING)
-    master, renditions = encoding.encode_master_and_renditions(image, rendition_specs_for(image))
+    master, renditions = encoding.encode_master_and_renditions(image, rendition_specs_for(image, setup))
     stored = StoredImage(master=store.put(master, encoding.MASTER_EXTENSION), width=image.width, height=image.height)
-    attach_renditions(stored, renditions)
+    attach_renditions(stored, renditions, store)
     return stored
 
 
-def add_renditions(stored: StoredImage, image: Image) -> None:
+def add_renditions(stored: StoredImage, image: Image, setup: ImageSetup) -> None:
     """Encode the renditions a stored image lacks from its master pixels, store them and mark the row ready.
 
     Only the missing ones: an image made before a width was named (the thumbnail's) gets just that one.
     """
     made = {(rendition.width, rendition.format) for rendition in stored.renditions}
-    missing = [spec for spec in rendition_specs_for(image) if (spec.width, spec.format) not in made]
-    attach_renditions(stored, encoding.render_renditions(image, missing) if missing else [])
+    missing = [spec for spec in rendition_specs_for(image, setup) if (spec.width, spec.format) not in made]
+    attach_renditions(stored, encoding.render_renditions(image, missing) if missing else [], setup.store)
 
 
-def lacks_renditions(stored: StoredImage) -> bool:
+def lacks_renditions(stored: StoredImage, rendition_widths: Sequence[int]) -> bool:
     """Tell whether a ready image lacks a rendition the pipeline makes today (a width named since)."""
     made = {(rendition.width, rendition.format) for rendition in stored.renditions}
     wanted = encoding.rendition_specs(
-        stored.width, widths=current_app.config["RENDITION_WIDTHS"], thumbnail_width=encoding.THUMBNAIL_WIDTH
+        stored.width, widths=rendition_widths, thumbnail_width=encoding.THUMBNAIL_WIDTH
     )
     return any((spec.width, spec.format) not in made for spec in wanted)
 
 
-def look_at(stored: StoredImage, image: Image) -> None:
+def look_at(stored: StoredImage, image: Image, setup: ImageSetup) -> None:
     """Record what the review looks for in a panel's master pixels (docs/review.md): whether it looks like a
     photograph, the faces in a photograph and where, and the words lettered in it when REVIEW_READ_LETTERING
     is on.
 
     An image that cannot be looked at or read gets a note in its findings, never a failed upload.
     """
-    config = current_app.config
     findings = dict(stored.findings or {})
     notes = [note for note in findings.get("notes", []) if note not in ("unlooked", "unread")]
     notes = [note for note in notes if note != "faces-unlooked"]
@@ -119,16 +103,16 @@ def look_at(stored: StoredImage, image: Image) -> None:
         findings["photograph"] = looking.looks_like_photograph(image)
         # Drawn faces are the story's; a photograph's may be a real person's.
         if findings["photograph"]:
-            findings["faces"] = [region.as_list() for region in looking.find_faces(image, config["REVIEW_FACE_CASCADE"])]
+            findings["faces"] = [region.as_list() for region in looking.find_faces(image, setup.face_cascade)]
     except looking.FacesUnavailable as error:
         log.warning("could not look for faces in stored image %s: %s", stored.id, error)
         notes.append("faces-unlooked")
     except Exception:  # a panel no one could look at is the editor's to check by eye
         log.exception("could not look at stored image %s", stored.id)
         notes.append("unlooked")
-    if config["REVIEW_READ_LETTERING"]:
+    if setup.read_lettering:
         try:
-            stored.lettering = reading.read_lettering(image, config["REVIEW_READING_LANGUAGES"])
+            stored.lettering = reading.read_lettering(image, setup.reading_languages)
         except reading.UnreadableImage as error:
             log.warning("could not read the lettering of stored image %s: %s", stored.id, error)
             notes.append("unread")
@@ -136,16 +120,13 @@ def look_at(stored: StoredImage, image: Image) -> None:
     stored.findings = findings
 
 
-def rendition_specs_for(image: Image) -> list[encoding.RenditionSpec]:
+def rendition_specs_for(image: Image, setup: ImageSetup) -> list[encoding.RenditionSpec]:
     """Return the configured renditions for an image of this width."""
-    return encoding.rendition_specs(
-        image.width, widths=current_app.config["RENDITION_WIDTHS"], thumbnail_width=encoding.THUMBNAIL_WIDTH
-    )
+    return encoding.rendition_specs(image.width, widths=setup.rendition_widths, thumbnail_width=encoding.THUMBNAIL_WIDTH)
 
 
-def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.EncodedRendition]) -> None:
+def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.EncodedRendition], store: MediaStore) -> None:
     """Store encoded renditions as files and rows of the image, and mark it ready."""
-    store = media_store()
     for encoded in renditions:
         stored.renditions.append(
             Rendition(
@@ -160,14 +141,14 @@ def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.Encoded
     stored.render_error = None
 
 
-def open_master(stored: StoredImage) -> Image:
+def open_master(stored: StoredImage, store: MediaStore) -> Image:
     """Open a stored master (our own metadata-free PNG) through the same safe opener as uploads.
 
     It is held to the size its row records, not to today's upload limits: a master stored before an
     admin lowered UPLOAD_MAX_WIDTH must still render, and a file that is not the master the row
     describes must not.
     """
-    path = media_store().path_of(stored.master)
+    path = store.path_of(stored.master)
     limits = opening.ImageLimits(
         # No RGB PNG of this size is larger: 3 bytes a pixel, a filter byte a row, zlib's and the
         # chunks' framing. Derived from the row, so no second stat of the file.
@@ -184,23 +165,26 @@ def open_master(stored: StoredImage) -> Image:
 SINGLE_IMAGE_MAX_RATIO = 3
 
 
-def store_single_image(upload: Upload, what: opening.SinglePicture = "a cover or profile picture") -> StoredImage:
+def store_single_image(
+    upload: Upload, what: opening.SinglePicture = "a cover or profile picture", *, setup: ImageSetup
+) -> StoredImage:
     """Run a cover or avatar through the pipeline as one unsliced image; return the unsaved row.
 
     what says which picture it is ("a cover"), which picks the sentence of a refusal (opening.proportions_refusal).
     Like a panel's, the row's findings keep the kinds of data the file held (never the values) and what
     the review sees in its pixels (look_at), for the artist's notes and the editor's flags.
+    A refusal is an IngestError whose reason is a Wording, English until shown.
     """
-    opened = _open(upload)
+    opened = _open(upload, setup.limits)
     try:
         opening.check_proportions(opened.image, upload.filename, what, SINGLE_IMAGE_MAX_RATIO)
     except opening.RejectedImage as refusal:
-        raise IngestError([refusal_text(refusal)]) from refusal
+        raise IngestError([refusal_wording(refusal)]) from refusal
     said = disclosure.disclosure(opened.image)
-    image = encoding.make_master(normalising.normalise(opened.image), current_app.config["MASTER_MAX_WIDTH"])
-    stored = store_image(image)
+    image = encoding.make_master(normalising.normalise(opened.image), setup.master_max_width)
+    stored = store_image(image, setup)
     stored.findings = {"metadata": said.as_record()}
-    look_at(stored, image)
+    look_at(stored, image, setup)
     return stored
 
 
@@ -213,18 +197,11 @@ def delete_images(images: Iterable[StoredImage]) -> set[str]:
     return names
 
 
-def single_image_from(upload: object, what: opening.SinglePicture) -> StoredImage | None:
-    """Store a form's file field as a cover or avatar and return the unsaved row; None when no file was sent."""
-    if isinstance(upload, FileStorage) and upload.filename:
-        return store_single_image(Upload(upload.filename, upload.stream), what)
-    return None
-
-
-def rollback_and_discard() -> None:
+def rollback_and_discard(store: MediaStore) -> None:
     """Roll back the session and remove the files this transaction wrote that no row references."""
     new_names = _new_file_names()
     db.session.rollback()
-    discard_unreferenced(new_names)
+    discard_unreferenced(new_names, store)
 
 
 def _new_file_names() -> set[str]:
@@ -238,14 +215,14 @@ def _new_file_names() -> set[str]:
     return names
 
 
-def discard_unreferenced(names: Iterable[str]) -> None:
+def discard_unreferenced(names: Iterable[str], store: MediaStore) -> None:
     """Delete those of these files no committed row references (identical content may be shared)."""
     names = set(names)
     if not names:
         return
     referenced = set(db.session.scalars(select(StoredImage.master).where(StoredImage.master.in_(names))))
     referenced |= set(db.session.scalars(select(Rendition.file).where(Rendition.file.in_(names))))
-    media_store().delete(names - referenced)
+    store.delete(names - referenced)
 
 
 def referenced_files() -> set[str]:
@@ -253,9 +230,9 @@ def referenced_files() -> set[str]:
     return set(db.session.scalars(select(StoredImage.master))) | set(db.session.scalars(select(Rendition.file)))
 
 
-def _open(upload: Upload) -> opening.OpenedImage:
+def _open(upload: Upload, limits: opening.ImageLimits) -> opening.OpenedImage:
     """Open one upload safely, turning a refusal into an IngestError."""
     try:
-        return opening.open_image(upload.source, upload.filename, image_limits())
+        return opening.open_image(upload.source, upload.filename, limits)
     except opening.RejectedImage as refusal:
-        raise IngestError([refusal_text(refusal)]) from refusal
+        raise IngestError([refusal_wording(refusal)]) from refusal

@@ -1,6 +1,6 @@
 """Where media bytes live: a content-addressed folder written atomically and swept of orphans.
 
-No Flask import: the app builds one MediaStore per configured MEDIA_ROOT (comics.images.media_store), and workers,
+No Flask import: the app builds one MediaStore per configured MEDIA_ROOT (comics.images.setup.media_store_of), and workers,
 CLI commands and tests use the same class on any folder.
 
 A name is the first 32 hex digits of the SHA-256 of the bytes plus our own extension, in a two-digit

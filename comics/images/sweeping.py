@@ -12,7 +12,7 @@ Who runs it, so no one has to:
   jobs (SweepingWorker), whenever MEDIA_SWEEP_INTERVAL has passed since the last sweep by any of them.
 A small file in MEDIA_ROOT, `.last-sweep`, holds the time of the last sweep in its mtime and a lock
 (flock) while one runs, so the processes of a machine take turns instead of sweeping together.
-`flask --app app media-gc` runs the same sweep by hand.
+`flask --app app media-gc` runs the same sweep by hand. No Flask here: each function is given the app (SiteApp).
 """
 from __future__ import annotations
 
@@ -25,11 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
 from rq import Worker
 
 from comics.images.ingest import referenced_files
-from comics.images.media_store import media_store
+from comics.images.setup import SiteApp, media_store_of
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -37,14 +36,14 @@ log = logging.getLogger(__name__)
 MARKER = ".last-sweep"
 
 
-def sweep_orphans(app: Flask, grace_seconds: int | None = None) -> list[str]:
+def sweep_orphans(app: SiteApp, grace_seconds: int | None = None) -> list[str]:
     """Remove the media files no row references, older than the grace (MEDIA_SWEEP_GRACE_SECONDS by default).
 
     Returns their names. Runs in its own app context, so any thread or process may call it.
     """
     grace = app.config["MEDIA_SWEEP_GRACE_SECONDS"] if grace_seconds is None else grace_seconds
     with app.app_context():
-        report = media_store(app).sweep(referenced_files(), grace_seconds=grace)
+        report = media_store_of(app).sweep(referenced_files(), grace_seconds=grace)
     if report.held:
         log.info("media sweep: skipped while a backup holds deletions; the next sweep removes what is left")
         return []
@@ -57,7 +56,7 @@ def sweep_orphans(app: Flask, grace_seconds: int | None = None) -> list[str]:
     return report.removed
 
 
-def sweep_if_due(app: Flask, *, starting: bool = False) -> list[str] | None:
+def sweep_if_due(app: SiteApp, *, starting: bool = False) -> list[str] | None:
     """Sweep when MEDIA_SWEEP_INTERVAL has passed since the last sweep (at once when starting), unless
     another process of this machine is sweeping now. Returns what was removed, or None if it did not run."""
     root = Path(app.config["MEDIA_ROOT"])
@@ -81,7 +80,7 @@ def sweep_if_due(app: Flask, *, starting: bool = False) -> list[str] | None:
         return removed
 
 
-def disconnect(app: Flask) -> None:
+def disconnect(app: SiteApp) -> None:
     """Close this process's pooled database connections, before it forks a child that must not share them."""
     if "sqlalchemy" in app.extensions:
         with app.app_context():
@@ -93,7 +92,7 @@ class PeriodicSweep(threading.Thread):
     """A daemon thread that sweeps whenever one is due, for a long-running process that forks no children
     (a gunicorn worker). A failure (the database away) is logged and tried again next time."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: SiteApp) -> None:
         super().__init__(name="media-sweep", daemon=True)
         self.app = app
         self.stopping = threading.Event()
@@ -108,7 +107,7 @@ class PeriodicSweep(threading.Thread):
                 log.warning("media sweep failed, will try again: %r", error)
 
     @classmethod
-    def start_for(cls, app: Flask) -> PeriodicSweep:
+    def start_for(cls, app: SiteApp) -> PeriodicSweep:
         """Start the thread for this app, and return it."""
         thread = cls(app)
         thread.start()
@@ -122,7 +121,7 @@ class SweepingWorker(Worker):
     forks a child per job; the sweep closes its database connections so no child inherits them.
     """
 
-    def __init__(self, *args: Any, app: Flask, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, app: SiteApp, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.app = app
         self._swept_once = False

@@ -1,7 +1,7 @@
 """The review flags: everything an episode may give away, in one list, each naming the panel and where in it.
 
 Flags are worked out from the episode as it stands, each time: what the review found in each panel's
-image (comics.images.ingest.look_at: a photograph, faces and where, lettered words on the watch list,
+image (comics.images.ingest.look_at, given the site's settings by comics.site_images: a photograph, faces and where, lettered words on the watch list,
 an image that could not be looked at or read) and the watch list over everything the artist wrote
 (titles, notes, alt texts, transcripts, the series, the profile and its links). While any flag is open,
 the checklist items on people and crossings (checklist.flagged_items) cannot be confirmed; an editor who

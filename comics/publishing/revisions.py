@@ -14,7 +14,7 @@ and series' fields, and each link with its old and new address.
 
 A proposal is a plain dict, the same shape as profile_values() or series_values(), with "picture"
 "keep" or "remove"; a new picture travels beside it as a StoredImage. Nothing here commits: callers
-commit, then discard the returned stale files (comics.images.ingest.discard_unreferenced).
+commit, then discard the returned stale files (comics.site_images.discard_unreferenced).
 """
 from __future__ import annotations
 

@@ -21,12 +21,13 @@ from artists.permissions import may_publish
 from comics.audit.log import record
 from comics.audit.models import AuditAction
 from comics.clock import utcnow
-from comics.images.ingest import delete_images, discard_unreferenced
+from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
 from comics.publishing.flags import flag_refusal
 from comics.publishing.revisions import forget_revisions, remember_public
+from comics.site_images import discard_unreferenced
 from extensions import db
 
 

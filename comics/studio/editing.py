@@ -13,17 +13,9 @@ from flask_babel import gettext as _
 
 from comics.catalogue import add_panels
 from comics.images import looking, opening
-from comics.images.ingest import (
-    IngestError,
-    Upload,
-    delete_images,
-    in_page_language,
-    look_at,
-    open_master,
-    store_image,
-)
-from comics.images.queue import renders_in_background
+from comics.images.ingest import IngestError, Upload, delete_images
 from comics.models import Episode, Panel
+from comics.site_images import in_page_language, look_at, open_master, renders_in_background, store_image
 from extensions import db
 
 

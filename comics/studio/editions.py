@@ -22,8 +22,8 @@ from comics.audit.models import AuditAction
 from comics.editions.builds import BuildFailed, EditionChoice, start_build
 from comics.editions.records import LANGUAGES, NEUTRAL, EditionRefused, collect_edition
 from comics.editions.registers import NORTH, SOUTH
-from comics.images.media_store import media_store
 from comics.models import Series
+from comics.site_images import media_store
 from comics.studio import bp
 from comics.studio.forms import slugify
 from extensions import db

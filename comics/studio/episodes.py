@@ -28,7 +28,7 @@ from comics.catalogue import missing_alt_text, next_episode_number
 from comics.data_saver import episode_cost
 from comics.giving.page import give_words
 from comics.images.disclosure import KINDS, removed_note
-from comics.images.ingest import Upload, discard_unreferenced, in_page_language
+from comics.images.ingest import Upload
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus, Panel, Series
@@ -51,6 +51,7 @@ from comics.publishing.workflow import (
     withdraw,
 )
 from comics.reader import neighbour
+from comics.site_images import discard_unreferenced, in_page_language
 from comics.studio import bp
 from comics.studio.editing import (
     EditRefused,

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
 from artists.permissions import get_revision_for_edit, require_staff, signed_in_user
-from comics.images.ingest import discard_unreferenced
 from comics.images.models import StoredImage
 from comics.models import Series
 from comics.publishing.applying import Target, artist_name
@@ -35,6 +34,7 @@ from comics.publishing.revisions import (
     target_label,
     withdraw_revision,
 )
+from comics.site_images import discard_unreferenced
 from comics.studio import bp
 from comics.studio.forms import ConfirmForm, RevisionDecisionForm
 from extensions import db

@@ -13,12 +13,7 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return; fl
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
 from artists.permissions import editable_artists, get_series_for_edit, signed_in_user
-from comics.images.ingest import (
-    IngestError,
-    discard_unreferenced,
-    rollback_and_discard,
-    single_image_from,
-)
+from comics.images.ingest import IngestError
 from comics.images.models import StoredImage
 from comics.models import Episode, Series
 from comics.publishing.applying import series_problems
@@ -34,6 +29,7 @@ from comics.publishing.revisions import (
     pending_revision,
 )
 from comics.publishing.workflow import delete_series, stage
+from comics.site_images import discard_unreferenced, rollback_and_discard, single_image_from
 from comics.studio import bp
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from extensions import db

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from comics.catalogue import create_version, missing_alt_text
 from comics.images.ingest import IngestError, Upload
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png, stored_names
 

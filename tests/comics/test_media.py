@@ -12,8 +12,9 @@ from sqlalchemy import event
 from artists.models import Role
 from comics.clock import utcnow
 from comics.image_uses import is_public_file
-from comics.images.ingest import Upload, store_single_image
+from comics.images.ingest import Upload
 from comics.models import Episode, EpisodeStatus, Series
+from comics.site_images import store_single_image
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png
 from tests.studio_support import (

@@ -126,8 +126,8 @@ def test_the_invitation_names_the_role_with_its_article(studio_app: Flask, role:
 
 
 def test_an_oversized_upload_is_told_in_each_languages_units(particle_app: Flask, tmp_path: Path) -> None:  # noqa: F811
-    from comics.images.ingest import in_page_language
     from comics.images.opening import ImageLimits, RejectedImage, read_upload
+    from comics.site_images import in_page_language
     from web.languages import LANGUAGE_KEY
 
     path = tmp_path / "huge.png"

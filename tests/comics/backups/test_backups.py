@@ -22,9 +22,9 @@ from comics.backups.restic import BackupError
 from comics.catalogue import create_episode
 from comics.clock import utcnow
 from comics.images.ingest import Upload
-from comics.images.media_store import media_store
 from comics.models import Episode, Series
 from comics.publishing.workflow import delete_episode
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png, stored_names
 from tests.engines import own_database_url

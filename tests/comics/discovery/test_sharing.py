@@ -27,8 +27,8 @@ from comics.discovery.card_drawing import (
 from comics.discovery.models import ShareCard
 from comics.discovery.previews import json_ld_script
 from comics.images.ingest import referenced_files
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 

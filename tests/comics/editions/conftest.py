@@ -16,8 +16,8 @@ from comics.clock import utcnow
 from comics.editions.export import EditionOptions, write_edition, write_edition_zip
 from comics.editions.records import NEUTRAL, Imprint, collect_edition
 from comics.images.ingest import Upload
-from comics.images.media_store import media_store
 from comics.models import Episode, EpisodeStatus, SeriesTranslation
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 

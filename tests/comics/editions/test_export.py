@@ -17,7 +17,7 @@ from comics.editions.cli import stopped_cleanly_by_sigterm
 from comics.editions.export import STAGING_LOCK, EditionOptions, write_edition
 from comics.editions.records import EditionRefused, Imprint, collect_edition
 from comics.editions.reproducible_zips import FIXED_TIME
-from comics.images.media_store import media_store
+from comics.site_images import media_store
 from tests.comics.editions.checks import WEB_ADDRESS, check_comic_info, check_jpeg, files_of, require_tool, run
 from tests.comics.editions.conftest import Exported, export
 from tests.conftest import SiteBuilder

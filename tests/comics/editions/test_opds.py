@@ -280,7 +280,7 @@ def test_the_cbz_is_built_once_per_content_version(tmp_path: Path, monkeypatch: 
 
 def test_covers_and_thumbnails_are_baseline_like_the_pages(app: Flask, site: SiteBuilder, client: FlaskClient) -> None:
     """The site's JPEG renditions are progressive; what the catalogue links to is baseline, at the sizes it states."""
-    from comics.images.ingest import store_image
+    from comics.site_images import store_image
 
     series = site.series()
     series.cover = store_image(Image.open(io.BytesIO(panel_png(width=700, height=400))))

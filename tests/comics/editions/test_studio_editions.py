@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from artists.accounts import find_user_by_email
 from artists.models import Role
 from comics.audit.models import AuditAction, AuditEntry
-from comics.images.queue import render_queue
+from comics.site_images import render_queue
 from extensions import db
 from tests.comics.editions.conftest import bilingual_site
 from tests.conftest import SiteBuilder

@@ -15,7 +15,7 @@ from comics.editions import video
 from comics.editions.records import NEUTRAL, collect_edition
 from comics.editions.scroll_plan import ScrollPlan
 from comics.editions.slides import READABLE_WIDTH, SLIDE_SIZE, open_masters, render_slides
-from comics.images.media_store import media_store
+from comics.site_images import media_store
 from tests.comics.editions.checks import require_tool, run
 from tests.comics.editions.conftest import Exported
 from tests.conftest import panel_png

@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Panel
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import panel_png, stored_names
 

@@ -10,10 +10,10 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.models import Episode, EpisodeStatus, Panel
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, panel_png, stored_names
 

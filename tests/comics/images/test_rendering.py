@@ -16,11 +16,10 @@ from sqlalchemy import func, select
 from comics.catalogue import add_panels, create_episode
 from comics.clock import utcnow
 from comics.images import encoding, opening
-from comics.images.ingest import Upload, open_master
-from comics.images.jobs import render_stored_image
+from comics.images.ingest import Upload
 from comics.images.models import RenderState, Rendition, StoredImage
-from comics.images.queue import render_queue
 from comics.models import Episode, EpisodeStatus
+from comics.site_images import open_master, render_queue, render_stored_image
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png
 from tests.engines import redis_url_or_skip

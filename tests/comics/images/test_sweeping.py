@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 
 from comics.images.ingest import referenced_files
-from comics.images.media_store import media_store
 from comics.images.storage import MediaStore
 from comics.images.sweeping import MARKER, PeriodicSweep, sweep_if_due
+from comics.site_images import media_store
 from extensions import db
 from tests.conftest import SiteBuilder, make_test_app, panel_png, stored_names
 from tests.test_gunicorn import ROOT, free_port, server_environment, wait_for

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app import create_app
 from comics.images import encoding
-from comics.images.ingest import lacks_renditions
 from comics.images.models import Rendition, StoredImage
 from comics.models import Episode
+from comics.site_images import lacks_renditions
 from extensions import db
 from tests.conftest import SiteBuilder
 

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from artists.models import Role, User
 from comics.audit.models import AuditAction, AuditEntry
 from comics.fonts import lettering_font
-from comics.images.media_store import media_store
 from comics.images.models import StoredImage
 from comics.models import Episode, EpisodeStatus, Series
 from comics.publishing.models import FlagDismissal
+from comics.site_images import media_store
 from extensions import db
 from settings import DEFAULT_REVIEW_CHECKLIST
 from tests.conftest import make_test_app
@@ -373,7 +373,7 @@ def test_the_render_worker_reads_and_looks_in_the_background(tmp_path: Path) -> 
 
     from comics.catalogue import create_episode
     from comics.images.ingest import Upload
-    from comics.images.queue import render_queue
+    from comics.site_images import render_queue
     from tests.comics.images.test_rendering import work
     from tests.engines import redis_url_or_skip
 
