@@ -59,7 +59,7 @@ def configure_extensions(app: Flask) -> None:
     import comics.models
     import comics.publishing.models
     import comics.stats.models  # noqa: F401  (every table in the metadata, whichever views load)
-    from artists.auth import configure_login, state_the_real_wait
+    from artists.accounts.auth import configure_login, state_the_real_wait
     from comics import clock
     from comics.data_saver import save_data_variant
     from comics.discovery.search_index import include_in_autogenerate
@@ -123,9 +123,9 @@ def configure_listeners() -> None:
 
 def configure_blueprints(app: Flask) -> None:
     """Register each area of the site, and the URL converters their routes use."""
-    from artists.auth import bp as auth_bp
+    from artists.accounts.auth import bp as auth_bp
+    from artists.accounts.security import bp as security_bp
     from artists.outbound import bp as outbound_bp
-    from artists.security import bp as security_bp
     from artists.studio import bp as artist_studio_bp
     from artists.views import bp as artists_bp
     from comics.discovery.feeds import bp as feeds_bp
@@ -159,14 +159,14 @@ def configure_request_hooks(app: Flask) -> None:
     """Run what every request needs: a fresh signed-in user, private answers for the signed-in,
     year-long caching for fingerprinted static files, a signed-in person's studio in their language, and
     a same-origin referrer from the areas whose forms post back."""
-    from artists.auth import keep_signed_in_pages_private, load_user_afresh
-    from artists.security.sign_in import sign_out_accounts_missing_a_factor
+    from artists.accounts.auth import keep_signed_in_pages_private, load_user_afresh
+    from artists.accounts.security.sign_in import sign_out_accounts_missing_a_factor
     from web.areas import send_referrer_to_this_site
     from web.languages import follow_interface_language
     from web.static_assets import mark_static_immutable
 
     app.before_request(load_user_afresh)
-    # A role that needs a second factor never works signed in without one (artists.security).
+    # A role that needs a second factor never works signed in without one (artists.accounts.security).
     app.before_request(sign_out_accounts_missing_a_factor)
     app.before_request(follow_interface_language)
     app.after_request(keep_signed_in_pages_private)
@@ -269,8 +269,7 @@ def configure_template_helpers(app: Flask) -> None:
 
 def configure_cli(app: Flask) -> None:
     """Register the operators' flask commands."""
-    from artists.accounts import create_user_command
-    from artists.factor_reset import reset_factors_command
+    from artists.accounts.cli import create_user_command, reset_factors_command
     from comics.backups.commands import backup_command, restore_command
     from comics.demo.loader import demo_command
     from comics.discovery.search_page import search_reindex_command

@@ -106,7 +106,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "INVITATION_TTL_HOURS": 72,
         "ARTISTS_MAY_PUBLISH": False,
         "STUDIO_TIMEZONE": "UTC",
-        # Second factors (artists.second_factors): always for admins and editors; for artists too when set.
+        # Second factors (artists.accounts.services.factors): always for admins and editors; for artists too when set.
         "ARTISTS_REQUIRE_SECOND_FACTOR": False,
         # Failed codes or passkeys per account, wherever they come from: a 6-digit code is never guessed.
         "SECOND_FACTOR_RATE_LIMITS": "5 per 5 minutes; 30 per day",

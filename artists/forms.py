@@ -1,9 +1,7 @@
-"""Forms for signing in, accepting an invitation, changing a password and inviting someone."""
+"""The studio's artist forms: inviting someone, a profile and its links, a staff member's display name."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -13,15 +11,14 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: new in WTFo
     FieldList,
     FormField,
     HiddenField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from artists.accounts import EMAIL_PATTERN, PASSWORD_MAX_LENGTH, account_words, password_problem
+from artists.accounts.services.users import EMAIL_PATTERN
 from artists.links import validate_link_url
 from artists.models import LinkKind
 from web.forms import SiteForm, SiteSubform, choice_messages
@@ -31,56 +28,6 @@ def email_address(form: SiteForm, field: StringField) -> None:
     """Refuse anything that is not shaped like an email address."""
     if not EMAIL_PATTERN.fullmatch((field.data or "").strip()):
         raise ValidationError(_l("Enter an email address such as name@example.org."))
-
-
-class LoginForm(SiteForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)]
-    )
-
-
-class NewPasswordForm(SiteForm):
-    """A form that chooses a password: judged by artists.accounts.password_problem against the account's words."""
-
-    def __init__(self, *args: Any, account: Sequence[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.account = list(account)
-
-    def account_words(self) -> list[str]:
-        """Return the words of the account the password is for (its email and names)."""
-        return self.account
-
-    def validate_password(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", self.account_words())
-        if problem:
-            raise ValidationError(problem)
-
-
-class AcceptInvitationForm(NewPasswordForm):
-    display_name = StringField(
-        _l("Name readers will see"),
-        description=_l("A pen name is fine. You can change it later."),
-        validators=[Length(max=120, message=_l("Keep the name under 120 characters."))],
-    )
-    password = PasswordField(_l("Choose a password"))
-    confirm = PasswordField(
-        _l("Type it again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))]
-    )
-
-    def account_words(self) -> list[str]:
-        """Count the name being chosen as the account's too."""
-        return [*self.account, *account_words("", self.display_name.data or "")]
-
-
-class PasswordChangeForm(NewPasswordForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX_LENGTH)]
-    )
-    password = PasswordField(_l("New password"))
-    confirm = PasswordField(
-        _l("Type it again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))]
-    )
 
 
 class InvitationForm(SiteForm):
@@ -161,47 +108,6 @@ class ProfileForm(SiteForm):
             raise ValidationError(_l("Keep at most %(count)s links.", count=MAX_LINKS))
         if sum(1 for link in kept if link.primary.data) > 1:
             raise ValidationError(_l("Mark at most one link as primary: it is the big button readers see."))
-
-
-# --- second factors (artists.security) -------------------------------------------------------------
-
-# What a passkey's answer may weigh; a real one is one or two kilobytes.
-PASSKEY_ANSWER_MAX = 20_000
-
-
-class SecondFactorForm(SiteForm):
-    """A code from an authenticator app or a recovery code, or a passkey's answer: whichever was sent."""
-
-    code = StringField(
-        _l("Code"),
-        validators=[Optional(), Length(max=64, message=_l("That is longer than any code."))],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"},
-    )
-    credential = HiddenField(_l("Passkey"), validators=[Length(max=PASSKEY_ANSWER_MAX)])
-
-
-class TotpSetupForm(SiteForm):
-    name = StringField(
-        _l("Name"), description=_l("To tell it apart later, such as “Phone”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
-    )
-    code = StringField(
-        _l("Code the app shows"),
-        validators=[DataRequired(_l("Type the 6-digit code the app shows now.")), Length(max=16)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
-    )
-    # The new secret, sealed by the server (artists.second_factors.seal): the form carries it back.
-    secret = HiddenField(
-        _l("Key"), validators=[DataRequired(_l("The page sent no key. A new key is shown below: add it to your app again.")), Length(max=400)]
-    )
-
-
-class PasskeySetupForm(SiteForm):
-    name = StringField(
-        _l("Name"), description=_l("To tell it apart later, such as “Laptop”."), validators=[Length(max=60, message=_l("Keep the name under 60 characters."))]
-    )
-    credential = HiddenField(
-        _l("Passkey"), validators=[DataRequired(_l("Your browser made no passkey. Try again.")), Length(max=PASSKEY_ANSWER_MAX)]
-    )
 
 
 class DisplayNameForm(SiteForm):

@@ -153,7 +153,7 @@ class User(UserMixin, Model):
     artist: Mapped[Artist | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password (artists.sessions signs out the account's other sessions)."""
+        """Hash and store a new password (artists.accounts.services.sessions signs out the account's other sessions)."""
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
 
     def check_password(self, password: str) -> bool:
@@ -224,7 +224,7 @@ class SignInSession(Model):
     """One sign-in on one device, revocable on the server: the cookie carries a random token, this row its hash.
 
     No address, user agent or place is kept: the account's owner tells their sessions apart by the day
-    each began and was last used. artists/sessions.py holds the rules (idle limit, lifetime, revoking).
+    each began and was last used. artists/accounts/services/sessions.py holds the rules (idle limit, lifetime, revoking).
     """
 
     __tablename__ = "sign_in_session"
@@ -246,7 +246,7 @@ class SecondStepProof(Model):
 
     The pending sign-in (in the signed session cookie) carries a random token; this row its SHA-256
     digest. Finishing the sign-in deletes the row in one conditional DELETE, so a copy of that cookie,
-    replayed, opens nothing. artists/second_step.py holds the rules.
+    replayed, opens nothing. artists/pending_sign_in.py holds the rules.
     """
 
     __tablename__ = "second_step_proof"
@@ -270,7 +270,7 @@ class FactorKind(enum.StrEnum):
 class SecondFactor(Model):
     """An authenticator app (TOTP) or a passkey that an account proves itself with after its password.
 
-    artists/second_factors.py holds the rules. Neither kind stores anything a stolen copy of the
+    artists/accounts/services/factors.py holds the rules. Neither kind stores anything a stolen copy of the
     database could sign in with: a TOTP secret is sealed with a key derived from SECRET_KEY, which lives
     outside the database, and a passkey is only its public key.
     """

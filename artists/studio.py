@@ -23,7 +23,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is for 3.2
 
-from artists.accounts import InvitationRefused, create_invitation
+from artists.accounts.services.invitations import InvitationRefused, create_invitation
+from artists.accounts.services.sessions import end_sessions
 from artists.forms import DisplayNameForm, InvitationForm, ProfileForm
 from artists.models import Artist, Invitation, Role, User
 from artists.permissions import (
@@ -33,7 +34,6 @@ from artists.permissions import (
     signed_in_user,
     studio_blueprint,
 )
-from artists.sessions import end_sessions
 from comics.audit.log import AuditAction, record
 from comics.clock import utcnow
 from comics.images.ingest import IngestError

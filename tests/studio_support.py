@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
 
-from artists.accounts import create_user
+from artists.accounts.services.factors import add_totp_factor, factor_required
+from artists.accounts.services.users import create_user
 from artists.models import Artist, Role, SecondFactor, User
-from artists.second_factors import add_totp_factor, factor_required
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
 from extensions import db

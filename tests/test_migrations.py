@@ -50,7 +50,7 @@ def test_a_key_enrolled_twice_is_kept_once_with_its_later_step(tmp_path: Path) -
     """0006 gives each authenticator-app key its digest and keeps one factor per key and account."""
     from sqlalchemy import text
 
-    from artists.second_factors import seal, totp_key_digest
+    from artists.accounts.services.factors import seal, totp_key_digest
 
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'keys.sqlite'}"})
     secret, other = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"

@@ -55,7 +55,7 @@ def action_label(action: AuditAction | str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
-# What an email address looks like (artists.accounts.EMAIL_PATTERN), found anywhere in a label.
+# What an email address looks like (artists.accounts.services.users.EMAIL_PATTERN), found anywhere in a label.
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 

@@ -14,7 +14,7 @@ Create Date: 2026-12-06 22:55:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from artists.second_factors import totp_key_digest, unseal
+from artists.accounts.services.factors import totp_key_digest, unseal
 
 # revision identifiers, used by Alembic.
 revision = '0006'

@@ -113,7 +113,7 @@ def test_the_demo_summary_is_a_story_of_hope() -> None:
     ],
 )
 def test_the_invitation_names_the_role_with_its_article(studio_app: Flask, role: str, prefix: str, wanted: str) -> None:
-    from artists.accounts import create_invitation
+    from artists.accounts.services.invitations import create_invitation
     from artists.models import Role
     from extensions import db
     from tests.studio_support import make_account

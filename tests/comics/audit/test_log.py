@@ -7,7 +7,8 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
-from artists.accounts import create_invitation, find_user_by_email
+from artists.accounts.services.invitations import create_invitation
+from artists.accounts.services.users import find_user_by_email
 from artists.models import ArtistLink, LinkKind, Role
 from comics.audit.log import record
 from comics.audit.models import AuditAction, AuditEntry

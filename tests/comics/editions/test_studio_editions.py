@@ -21,7 +21,7 @@ from rq import SimpleWorker
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from artists.accounts import find_user_by_email
+from artists.accounts.services.users import find_user_by_email
 from artists.models import Role
 from comics.audit.models import AuditAction, AuditEntry
 from comics.site_images import render_queue

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, event, func, inspect, select, text
 
-from artists.accounts import create_user
+from artists.accounts.services.sessions import open_session
+from artists.accounts.services.users import create_user
 from artists.models import Role, User
-from artists.sessions import open_session
 from comics.clock import utcnow
 from comics.models import EpisodeStatus
 from comics.stats import counting

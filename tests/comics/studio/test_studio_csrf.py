@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from artists.accounts import create_invitation
+from artists.accounts.services.invitations import create_invitation
 from artists.models import Artist, Invitation, Role, SecondFactor, SignInSession
 from comics.publishing.models import Revision
 from comics.publishing.revisions import profile_values

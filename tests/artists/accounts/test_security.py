@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.test import TestResponse
 
-from artists import second_step
-from artists.accounts import create_invitation
+from artists.accounts import pending_sign_in
+from artists.accounts.services.factors import add_totp_factor, make_recovery_codes, use_recovery_code
+from artists.accounts.services.invitations import create_invitation
 from artists.models import Artist, FactorKind, RecoveryCode, Role, SecondFactor, SecondStepProof, SignInSession, User
-from artists.second_factors import add_totp_factor, make_recovery_codes, use_recovery_code
 from comics.audit.models import AuditAction, AuditEntry
 from extensions import db
 from tests.conftest import make_test_app
@@ -199,7 +199,7 @@ def test_the_second_step_expires(studio_app: Flask) -> None:
     client = studio_app.test_client()
     password_step(client, "ed@example.org")
     with client.session_transaction() as session:
-        session[second_step.PENDING] = {**session[second_step.PENDING], "until": time.time() - 1}
+        session[pending_sign_in.PENDING] = {**session[pending_sign_in.PENDING], "until": time.time() - 1}
     response = client.post("/account/verify", data={"code": totp_code()})
     assert response.status_code == 303 and response.headers["Location"] == "/account/login"
     assert studio_status(client) == 302
@@ -332,11 +332,11 @@ def test_an_enrolment_proof_is_bound_to_its_own_pending_sign_in(studio_app: Flas
     password_step(client, "ed@example.org")
     enrol_with_totp(client)
     with client.session_transaction() as session:
-        token = session[second_step.PENDING]["proof"]
+        token = session[pending_sign_in.PENDING]["proof"]
     other = studio_app.test_client()
     password_step(other, "eve@example.org")
     with other.session_transaction() as session:
-        session[second_step.PENDING] = {**session[second_step.PENDING], "proof": token}
+        session[pending_sign_in.PENDING] = {**session[pending_sign_in.PENDING], "proof": token}
     assert other.post("/account/enrol/finish").headers["Location"] == "/account/login"
     assert client.post("/account/enrol/finish").headers["Location"] == "/studio/"
 
@@ -523,7 +523,7 @@ def test_adding_a_factor_needs_a_recent_proof(studio_app: Flask) -> None:
     sign_in(client, "ed@example.org")
     assert client.get("/account/security/totp").status_code == 200
     with client.session_transaction() as session:
-        session[second_step.PROVED_AT] = time.time() - 3600
+        session[pending_sign_in.PROVED_AT] = time.time() - 3600
     response = client.get("/account/security/totp")
     assert response.status_code == 303 and response.headers["Location"] == "/account/security/confirm?next=/account/security/totp"
     assert client.post(response.headers["Location"], data={"code": "000000"}).status_code == 401
@@ -606,13 +606,13 @@ def test_new_recovery_codes_replace_the_old_ones(studio_app: Flask) -> None:
     assert audit_actions(editor) == [AuditAction.RECOVERY_CODES]
     # Never on a stale proof.
     with client.session_transaction() as session:
-        session[second_step.PROVED_AT] = time.time() - 3600
+        session[pending_sign_in.PROVED_AT] = time.time() - 3600
     stale = client.post("/account/security/recovery-codes")
     assert stale.status_code == 303 and stale.headers["Location"].startswith("/account/security/confirm")
 
 
 def test_the_relying_party_comes_from_site_url_else_the_request(tmp_path: Path) -> None:
-    from artists.passkeys import relying_party
+    from artists.accounts.services.passkeys import relying_party
 
     app = make_test_app(tmp_path)
     with app.test_request_context("/", base_url="http://localhost:5000"):

@@ -40,7 +40,7 @@ from flask_limiter.util import get_remote_address
 from limits.storage import Storage
 from werkzeug.wrappers import Response
 
-from artists.accounts import find_user_by_email, normalise_email
+from artists.accounts.services.users import find_user_by_email, normalise_email
 from artists.models import User
 from comics import clock
 from extensions import limiter

@@ -11,9 +11,11 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from artists.accounts import create_invitation, find_user_by_email, hash_token
+from artists.accounts.services.invitations import create_invitation
+from artists.accounts.services.sign_in_limits import FIRST_DELAY_SECONDS
+from artists.accounts.services.tokens import hash_token
+from artists.accounts.services.users import find_user_by_email
 from artists.models import Artist, Invitation, Role, User
-from artists.sign_in_limits import FIRST_DELAY_SECONDS
 from comics.clock import utcnow
 from extensions import db
 from tests.conftest import MovableClock, SiteBuilder, make_test_app
@@ -107,7 +109,7 @@ def test_signing_in_over_https_with_the_page_form_in_each_language(tmp_path: Pat
     assert page.request.url == f"https://freelines.example{language}/account/login"
     wrong = submit(client, page, "email", {"email": "ed@example.org", "password": "wrong password!"})
     assert wrong.status_code == 401, wrong.get_data(as_text=True)
-    site_clock.move(seconds=FIRST_DELAY_SECONDS + 1)  # the wait after a failed attempt (artists.sign_in_limits)
+    site_clock.move(seconds=FIRST_DELAY_SECONDS + 1)  # the wait after a failed attempt (artists.accounts.services.sign_in_limits)
     right = submit(client, wrong, "email", {"email": "ed@example.org", "password": PASSWORD})
     assert right.status_code == 303 and right.headers["Location"] == f"{language}/account/verify"
     with app.app_context():
@@ -218,17 +220,17 @@ def test_the_limit_is_shared_through_redis_when_configured(tmp_path: Path, site_
 
 
 def test_an_unknown_email_costs_a_password_hash_too(studio_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    from artists import accounts
+    from artists.accounts.services import users
 
     checked: list[str] = []
-    real = accounts.check_password_hash
+    real = users.check_password_hash
 
     def counting_check(hashed: str, password: str) -> bool:
         checked.append(hashed)
         return real(hashed, password)
 
-    monkeypatch.setattr(accounts, "check_password_hash", counting_check)
-    assert accounts.authenticate("nobody@example.org", "whatever password") is None
+    monkeypatch.setattr(users, "check_password_hash", counting_check)
+    assert users.authenticate("nobody@example.org", "whatever password") is None
     assert len(checked) == 1 and checked[0].startswith("scrypt:")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
+from artists.accounts.services.factors import make_recovery_codes
 from artists.models import RecoveryCode, Role, SecondFactor, SignInSession
-from artists.second_factors import make_recovery_codes
 from comics.audit.models import AuditAction, AuditEntry
 from extensions import db
 from tests.forms import submit

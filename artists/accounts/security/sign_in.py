@@ -19,12 +19,22 @@ from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response  # what redirect() is typed to return
 
-from artists import passkeys, second_step
-from artists.auth import current_sign_in, finish_sign_in
-from artists.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
-from artists.models import SecondFactor, User
-from artists.passkeys import PasskeyRefused
-from artists.second_factors import (
+from artists.accounts import pending_sign_in
+from artists.accounts.auth import current_sign_in, finish_sign_in
+from artists.accounts.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
+from artists.accounts.security import (
+    TOTP_SETUP_SECONDS,
+    UNGUARDED_ENDPOINTS,
+    Page,
+    ProofRefused,
+    audit,
+    bp,
+    check_proof,
+    describe,
+    limit_attempts,
+)
+from artists.accounts.services import passkeys
+from artists.accounts.services.factors import (
     RECOVERY_PROOF,
     add_totp_factor,
     factor_required,
@@ -39,19 +49,10 @@ from artists.second_factors import (
     totp_factor_with_key,
     unseal,
 )
-from artists.second_factors import make_recovery_codes as new_recovery_codes
-from artists.security import (
-    TOTP_SETUP_SECONDS,
-    UNGUARDED_ENDPOINTS,
-    Page,
-    ProofRefused,
-    audit,
-    bp,
-    check_proof,
-    describe,
-    limit_attempts,
-)
-from artists.sessions import end_session
+from artists.accounts.services.factors import make_recovery_codes as new_recovery_codes
+from artists.accounts.services.passkeys import PasskeyRefused
+from artists.accounts.services.sessions import end_session
+from artists.models import SecondFactor, User
 from comics.audit.log import AuditAction
 from extensions import db
 from web.form_answers import form_errors
@@ -85,7 +86,7 @@ def sign_out_accounts_missing_a_factor() -> Response | None:
 
 def restart_sign_in() -> Response:
     """Send someone whose second step has expired (or never began) back to the password."""
-    second_step.forget()
+    pending_sign_in.forget()
     flash(_("Sign in again: that step took too long or was already finished."), "info")
     return redirect(url_for("auth.login"), code=303)
 
@@ -116,7 +117,7 @@ def verify_context() -> dict[str, Any]:
 @limit_attempts
 def verify() -> Page:
     """Ask the account whose password was right for its second factor; sign it in once given."""
-    user = second_step.pending_user()
+    user = pending_sign_in.pending_user()
     if user is None:
         return restart_sign_in()
     if not has_factor(user.id):
@@ -131,8 +132,8 @@ def verify() -> Page:
             db.session.rollback()
             return render_proof(verify_context(), user, form, problem=str(refusal), status=401)
         db.session.commit()
-        response = finish_sign_in(user, second_step.pending_target())
-        second_step.note_proof()
+        response = finish_sign_in(user, pending_sign_in.pending_target())
+        pending_sign_in.note_proof()
         if proof == RECOVERY_PROOF:
             left = recovery_codes_left(user.id)
             flash(
@@ -216,7 +217,7 @@ def enrolled(user: User, factor: SecondFactor) -> str:
     audit(user, AuditAction.FACTOR_ADD, describe(factor))
     codes = new_recovery_codes(user.id)
     audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes")
-    second_step.mark_proved()
+    pending_sign_in.mark_proved()
     db.session.commit()
     return render_template("security/recovery_codes.html", codes=codes, finish_action=url_for("security.finish"))
 
@@ -224,7 +225,7 @@ def enrolled(user: User, factor: SecondFactor) -> str:
 @bp.get("/enrol")
 def enrol() -> Page:
     """Set up a first second factor, for an account whose password was just right."""
-    user = second_step.pending_user()
+    user = pending_sign_in.pending_user()
     if user is None:
         return restart_sign_in()
     if has_factor(user.id):
@@ -234,7 +235,7 @@ def enrol() -> Page:
 
 @bp.post("/enrol/totp")
 def enrol_totp() -> Page:
-    user = second_step.pending_user()
+    user = pending_sign_in.pending_user()
     if user is None:
         return restart_sign_in()
     if has_factor(user.id):
@@ -249,7 +250,7 @@ def enrol_totp() -> Page:
 
 @bp.post("/enrol/passkey")
 def enrol_passkey() -> Page:
-    user = second_step.pending_user()
+    user = pending_sign_in.pending_user()
     if user is None:
         return restart_sign_in()
     if has_factor(user.id):
@@ -267,11 +268,11 @@ def finish() -> Response:
 
     The proof is used up in the same transaction that opens the session: a replayed cookie opens none.
     """
-    user = second_step.pending_user()
-    if user is None or not second_step.finish_proof():
+    user = pending_sign_in.pending_user()
+    if user is None or not pending_sign_in.finish_proof():
         db.session.rollback()
         return restart_sign_in()
-    response = finish_sign_in(user, second_step.pending_target())
-    second_step.note_proof()
+    response = finish_sign_in(user, pending_sign_in.pending_target())
+    pending_sign_in.note_proof()
     return response
 

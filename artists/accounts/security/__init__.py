@@ -22,12 +22,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response  # what redirect() is typed to return
 
-from artists import passkeys, second_step
-from artists.auth import failed
-from artists.forms import SecondFactorForm
+from artists.accounts import pending_sign_in
+from artists.accounts.auth import failed
+from artists.accounts.forms import SecondFactorForm
+from artists.accounts.services import passkeys
+from artists.accounts.services.factors import use_code
+from artists.accounts.services.passkeys import PasskeyRefused
 from artists.models import FactorKind, SecondFactor, User
-from artists.passkeys import PasskeyRefused
-from artists.second_factors import use_code
 from comics.audit.log import AuditAction, record
 from extensions import limiter
 from web.areas import declare_area
@@ -57,7 +58,7 @@ UNGUARDED_ENDPOINTS = {"static", "auth.logout"}
 
 def second_factor_key() -> str:
     """Count second-factor failures per account: the signed-in one, or the one whose password was just right."""
-    user = current_user if current_user.is_authenticated else second_step.pending_user()
+    user = current_user if current_user.is_authenticated else pending_sign_in.pending_user()
     # Flask-Limiter keeps the key prefix of the first app a process makes; this app's own keeps apart the
     # accounts of several apps sharing one Redis (the tests make one app, each with an account 1, per test).
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
@@ -112,4 +113,4 @@ def audit(user: User, action: AuditAction, label: str, comment: str = "") -> Non
     record(user, action, "user", user.id, label, comment)
 
 
-from artists.security import factors_page, sign_in  # noqa: E402,F401  (views register on bp)
+from artists.accounts.security import factors_page, sign_in  # noqa: E402,F401  (views register on bp)

@@ -14,12 +14,13 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response  # what redirect() is typed to return
 
-from artists import passkeys, second_step
-from artists.auth import local_target
-from artists.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
-from artists.models import FactorKind, SecondFactor, User
-from artists.permissions import signed_in_user
-from artists.second_factors import (
+from artists.accounts import pending_sign_in
+from artists.accounts.auth import local_target
+from artists.accounts.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
+from artists.accounts.security import Page, ProofRefused, audit, bp, check_proof, describe, kind_label, limit_attempts
+from artists.accounts.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
+from artists.accounts.services import passkeys
+from artists.accounts.services.factors import (
     factor_required,
     factors_of,
     has_factor,
@@ -27,9 +28,9 @@ from artists.second_factors import (
     recovery_codes_left,
     remove_factor,
 )
-from artists.second_factors import make_recovery_codes as new_recovery_codes
-from artists.security import Page, ProofRefused, audit, bp, check_proof, describe, kind_label, limit_attempts
-from artists.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
+from artists.accounts.services.factors import make_recovery_codes as new_recovery_codes
+from artists.models import FactorKind, SecondFactor, User
+from artists.permissions import signed_in_user
 from comics.audit.log import AuditAction
 from extensions import db
 from web.form_answers import form_errors
@@ -52,7 +53,7 @@ def stale_proof(user: User, then: str | None = None) -> Response | None:
 
     After the proof the browser comes back to then, by default this page.
     """
-    if not has_factor(user.id) or second_step.proved_recently():
+    if not has_factor(user.id) or pending_sign_in.proved_recently():
         return None
     return redirect(url_for("security.confirm", next=then or request.path), code=303)
 
@@ -64,10 +65,10 @@ def show_new_codes_or_return(user: User, factor: SecondFactor) -> Page:
         codes = new_recovery_codes(user.id)
         audit(user, AuditAction.RECOVERY_CODES, f"{len(codes)} recovery codes")
         db.session.commit()
-        second_step.note_proof()
+        pending_sign_in.note_proof()
         return render_template("security/recovery_codes.html", codes=codes, added=factor)
     db.session.commit()
-    second_step.note_proof()
+    pending_sign_in.note_proof()
     flash(_("%(kind)s “%(name)s” is added.", kind=kind_label(factor.kind), name=factor.name), "success")
     return redirect(url_for("security.overview"), code=303)
 
@@ -112,7 +113,7 @@ def confirm() -> Page:
             db.session.rollback()
             return render_proof(context, user, form, problem=str(refusal), status=401)
         db.session.commit()
-        second_step.note_proof()
+        pending_sign_in.note_proof()
         return redirect(target, code=303)
     return render_proof(context, user, form)
 
@@ -191,7 +192,7 @@ def remove(factor_id: int) -> Page:
         remove_factor(factor)
         audit(user, AuditAction.FACTOR_REMOVE, label, f"confirmed with {proof}")
         db.session.commit()
-        second_step.note_proof()
+        pending_sign_in.note_proof()
         flash(removed, "success")
         return redirect(url_for("security.overview"), code=303)
     return render_proof(context, user, form, factor.id)

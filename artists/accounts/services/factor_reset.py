@@ -1,4 +1,4 @@
-"""The way back for someone who lost every second factor and recovery code: `flask reset-factors EMAIL`.
+"""The way back for someone who lost every second factor and recovery code (`flask reset-factors EMAIL`, cli.py).
 
 Only an operator at the shell can do it, never a page: a form that removed factors would be the first
 thing a phishing proxy asked for. It removes the account's authenticator apps, passkeys, recovery codes
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
 from sqlalchemy import delete
 
-from artists.accounts import find_user_by_email
+from artists.accounts.services.sessions import end_sessions
 from artists.models import RecoveryCode, SecondFactor, SecondStepProof, User
-from artists.sessions import end_sessions
 from comics.audit.log import record
 from comics.audit.models import AuditAction
 from extensions import db
@@ -44,22 +42,3 @@ def reset_factors(user: User) -> FactorReset:
         f"recovery codes, {done.sessions} sessions ended",
     )
     return done
-
-
-@click.command("reset-factors")
-@click.argument("email")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def reset_factors_command(email: str, yes: bool) -> None:
-    """Remove an account's second factors and recovery codes and end its sessions; it enrols again at its next sign-in."""
-    user = find_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no account has the email {email}; nothing was changed")
-    if not yes:
-        click.confirm(f"Remove every second factor and recovery code of {user.email} and sign it out everywhere?", abort=True)
-    done = reset_factors(user)
-    db.session.commit()
-    click.echo(
-        f"Removed {done.factors} second factors and {done.recovery_codes} recovery codes of {user.email} and ended "
-        f"{done.sessions} sessions. At the next sign-in with the password, a new factor is enrolled first "
-        "where the role needs one."
-    )

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, not_, select, update
 from sqlalchemy.orm import contains_eager
 
-from artists.accounts import hash_token
+from artists.accounts.services.tokens import hash_token
 from artists.models import SignInSession, User
 from comics import clock
 from extensions import db

@@ -34,8 +34,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from artists.accounts.services.factors import claim_use, clean_name
 from artists.models import FactorKind, SecondFactor, User
-from artists.second_factors import claim_use, clean_name
 from extensions import db
 
 REGISTRATION = "passkey_registration"

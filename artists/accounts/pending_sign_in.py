@@ -9,7 +9,7 @@ one conditional DELETE. A replayed cookie, or two racing requests with one, fini
 of a second factor, which adding a factor or making new recovery codes asks to be recent.
 
 A signed-in account whose role needs a second factor it does not have is signed out by a request hook
-(artists.security.sign_in.sign_out_accounts_missing_a_factor), and its next sign-in leads to enrolment.
+(artists.accounts.security.sign_in.sign_out_accounts_missing_a_factor), and its next sign-in leads to enrolment.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from typing import Any, cast
 from flask import current_app, session, url_for
 from sqlalchemy import CursorResult, delete
 
-from artists.accounts import hash_token
+from artists.accounts.services.factors import has_factor
+from artists.accounts.services.tokens import hash_token
 from artists.models import SecondStepProof, User
-from artists.second_factors import has_factor
 from comics import clock
 from extensions import db
 

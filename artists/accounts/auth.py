@@ -1,10 +1,10 @@
 """Signing in and out, accepting an invitation, changing a password, one's sessions; what every signed-in
 answer carries.
 
-Every sign-in is a session kept on the server (artists/sessions.py): the cookie carries only a random
+Every sign-in is a session kept on the server (artists/accounts/services/sessions.py): the cookie carries only a random
 token, and signing out, a password change or "sign out everywhere else" ends sessions at once.
 Sign-in attempts are limited by address and email, by address, and by a growing delay per email
-(artists/sign_in_limits.py), counting only failures. The answer to a failed attempt is the same whether
+(artists/accounts/services/sign_in_limits.py), counting only failures. The answer to a failed attempt is the same whether
 the email exists or not.
 """
 from __future__ import annotations
@@ -29,18 +29,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
-from artists import second_step
-from artists.accounts import (
-    InvitationRefused,
-    accept_invitation,
-    account_words,
-    authenticate,
-    find_open_invitation,
-)
-from artists.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
-from artists.models import Invitation, Role, SignInSession, User
-from artists.second_factors import needs_second_step
-from artists.sessions import (
+from artists.accounts import pending_sign_in
+from artists.accounts.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
+from artists.accounts.services.factors import needs_second_step
+from artists.accounts.services.invitations import InvitationRefused, accept_invitation, find_open_invitation
+from artists.accounts.services.sessions import (
     end_session,
     end_sessions,
     forget_ended_sessions,
@@ -49,7 +42,7 @@ from artists.sessions import (
     open_session,
     sessions_of,
 )
-from artists.sign_in_limits import (
+from artists.accounts.services.sign_in_limits import (
     address_and_email_key,
     address_key,
     delay_subject,
@@ -58,6 +51,8 @@ from artists.sign_in_limits import (
     remember_device,
     take_turn,
 )
+from artists.accounts.services.users import account_words, authenticate
+from artists.models import Invitation, Role, SignInSession, User
 from comics import clock
 from comics.audit.log import AuditAction, record
 from extensions import db, limiter, login_manager
@@ -189,7 +184,7 @@ def login() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]] 
         target = local_target(request.args.get("next"))
         if needs_second_step(user):
             # The password alone opens nothing: a second factor (or enrolling one) comes first.
-            return redirect(second_step.begin(user, target), code=303)
+            return redirect(pending_sign_in.begin(user, target), code=303)
         return finish_sign_in(user, target)
     return render_template("auth/login.html", form=form)
 
@@ -271,7 +266,7 @@ def accept(token: str) -> BaseResponse | tuple[BaseResponse | str, int] | str:
         if needs_second_step(user):
             # An admin's or editor's first sign-in enrols a second factor before the studio opens.
             db.session.commit()
-            return redirect(second_step.begin(user, url_for("studio.dashboard")), code=303)
+            return redirect(pending_sign_in.begin(user, url_for("studio.dashboard")), code=303)
         response = finish_sign_in(user, url_for("studio.dashboard"))
         flash(_("Welcome! Your account is ready."), "success")
         return response

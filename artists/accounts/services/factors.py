@@ -1,8 +1,8 @@
 """Second factors: who must have one, authenticator-app codes, one-time recovery codes, and the seal.
 
 A password alone never opens the studio of an admin or editor, nor an artist's where
-ARTISTS_REQUIRE_SECOND_FACTOR is set. Passkeys are artists.passkeys; the sign-in's second step, which
-asks for any of these, is artists.second_step. Nothing here needs a request.
+ARTISTS_REQUIRE_SECOND_FACTOR is set. Passkeys are artists.accounts.services.passkeys; the sign-in's second step, which
+asks for any of these, is artists.accounts.pending_sign_in. Nothing here needs a request.
 
 - An authenticator-app code is accepted for the 30-second step before, at or after the server's, and
   only for a step later than the last one accepted for that key: a code seen once (phished, or
@@ -33,7 +33,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select, update
 
-from artists.accounts import hash_token
+from artists.accounts.services.tokens import hash_token
 from artists.models import FactorKind, RecoveryCode, Role, SecondFactor, User
 from comics.clock import utcnow
 from extensions import db

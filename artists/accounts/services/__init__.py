@@ -1,0 +1,1 @@
+"""The rules of accounts and security, apart from the pages that ask for them (see artists/accounts/)."""
