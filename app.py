@@ -274,7 +274,7 @@ def configure_cli(app: Flask) -> None:
     from comics.demo.loader import demo_command
     from comics.discovery.search_page import search_reindex_command
     from comics.editions.cli import export_offline_command
-    from comics.images.commands import (
+    from comics.image_commands import (
         import_episode_command,
         media_gc_command,
         render_requeue_command,

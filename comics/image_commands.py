@@ -1,4 +1,9 @@
-"""Operators' commands for images: import an episode from files, sweep unreferenced media, run the render queue."""
+"""The operators' flask commands for images: import-episode (an episode or a version from image files or a
+.zip/.cbz), media-gc (sweep unreferenced media), render-worker and render-requeue (the render queue).
+
+Beside the catalogue and comics.site_images, not in comics/images/, which imports no Flask; the factory
+registers them (app.configure_cli).
+"""
 from __future__ import annotations
 
 from contextlib import ExitStack
@@ -34,6 +39,7 @@ from comics.images.sweeping import SweepingWorker, sweep_orphans
 from comics.models import Episode, Series
 from comics.site_images import (
     add_renditions,
+    current_site,
     enqueue_renders,
     lacks_renditions,
     open_master,
@@ -223,8 +229,7 @@ def import_uploads(
 @click.option("--grace", type=int, help="Keep unreferenced files younger than this many seconds (MEDIA_SWEEP_GRACE_SECONDS).")
 def media_gc_command(grace: int | None) -> None:
     """Remove media files that no database row references (the site also does it by itself: comics/images/sweeping.py)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
-    removed = sweep_orphans(app, grace)
+    removed = sweep_orphans(current_site(), grace)
     click.echo(f"Removed {len(removed)} unreferenced media files.")
 
 
@@ -255,7 +260,7 @@ def complete_renditions() -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def render_worker_command(burst: bool) -> None:
     """Run an RQ worker for the rendition queue, inside this app's configuration."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, not as its proxy
+    app = current_site()
     # Each job runs in a forked child that inherits this app context; the worker closes the database
     # connections of its sweeps (comics.images.sweeping), so no pooled connection is shared across the fork.
     worker = SweepingWorker([render_queue(app)], connection=redis_connection(app), app=app)
