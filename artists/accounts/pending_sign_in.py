@@ -42,7 +42,12 @@ def begin(user: User, target: str | None) -> str:
         "until": time.time() + current_app.config["SECOND_FACTOR_PENDING_SECONDS"],
         "next": target,
     }
-    return url_for("security.verify" if has_factor(user.id) else "security.enrol")
+    return url_for(next_step(user))
+
+
+def next_step(user: User) -> str:
+    """Return the endpoint of the step a right password leads to: proving a factor, or enrolling a first one."""
+    return "security.verify" if has_factor(user.id) else "security.enrol"
 
 
 def _state() -> dict[str, Any] | None:

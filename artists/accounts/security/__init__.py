@@ -15,9 +15,11 @@ factor is not counted: its code proves only a key the page itself has just shown
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response  # what redirect() is typed to return
@@ -26,12 +28,12 @@ from artists.accounts import pending_sign_in
 from artists.accounts.auth import failed
 from artists.accounts.forms import SecondFactorForm
 from artists.accounts.services import passkeys
-from artists.accounts.services.factors import use_code
-from artists.accounts.services.passkeys import PasskeyRefused
+from artists.accounts.services.proofs import ProofRefused, prove_factor
 from artists.models import FactorKind, SecondFactor, User
 from comics.audit.log import AuditAction, record
-from extensions import limiter
+from extensions import db, limiter
 from web.areas import declare_area
+from web.form_answers import form_errors
 
 # The signed-in person's own pages, in the language they chose, whose forms post back: the CSRF check
 # over HTTPS needs the page's same-origin Referer (web.areas).
@@ -47,10 +49,6 @@ def never_store(response: Response) -> Response:
 
 # How long a new authenticator app's secret, carried sealed in its setup form, stays valid.
 TOTP_SETUP_SECONDS = 15 * 60
-WRONG_CODE = _l(
-    "That code did not work. Type the code your app shows now (each works only once), "
-    "or one of your recovery codes."
-)
 Page = Response | str | tuple[Response | str, int]
 # Requests that still work for an account about to be signed out for a missing factor.
 UNGUARDED_ENDPOINTS = {"static", "auth.logout"}
@@ -74,28 +72,44 @@ limit_attempts = limiter.shared_limit(
 )
 
 
-class ProofRefused(ValueError):
-    """A code or passkey answer that proved nothing, with the reason to show."""
+@dataclass(frozen=True)
+class Proved:
+    """A factor proved in this request: how, in the audit log's words ("a recovery code")."""
+
+    how: str
 
 
-def check_proof(user: User, form: SecondFactorForm, except_id: int | None = None) -> str:
-    """Spend the code or passkey answer the form carries (from any factor but except_id's).
+def render_proof(page: dict[str, Any], user: User, form: SecondFactorForm, except_id: int | None = None, problem: str | None = None, status: int = 200) -> Page:
+    """Show a page asking for a code or a passkey (the second step, a confirmation, a removal)."""
+    answer = render_template(
+        "security/prove.html",
+        form=form,
+        passkey_options=passkeys.authentication_options(user, except_id),
+        problem=problem,
+        **page,
+    )
+    return (answer, status) if status != 200 else answer
 
-    Return how the account proved itself, for the audit log; raise ProofRefused otherwise.
+
+def prove(user: User, page: dict[str, Any], except_id: int | None = None) -> Proved | Page:
+    """The one prove-a-factor step of the second step, a confirmation and a removal.
+
+    Show the page (its title, intro, action, submit and cancel) on GET; on POST spend the code or
+    passkey answer the form carries (from any factor but except_id's) and return Proved, uncommitted.
+    A refusal rolls back and shows the page again with why: 400 for a form that does not hold, 401
+    for a proof that failed (counted by limit_attempts).
     """
-    if form.credential.data:
-        try:
-            factor = passkeys.authenticate(user, form.credential.data, except_id)
-        except PasskeyRefused as refusal:
-            raise ProofRefused(str(refusal)) from None
-        return f"passkey “{factor.name}”"
-    code = (form.code.data or "").strip()
-    if not code:
-        raise ProofRefused(_("Type a code, or use your passkey."))
-    proof = use_code(user.id, code, except_id)
-    if proof is None:
-        raise ProofRefused(str(WRONG_CODE))
-    return proof
+    form = SecondFactorForm()
+    if request.method != "POST":
+        return render_proof(page, user, form, except_id)
+    if not form.validate():
+        return render_proof(page, user, form, except_id, " ".join(form_errors(form)), 400)
+    try:
+        how = prove_factor(user, form.code.data or "", form.credential.data or "", except_id)
+    except ProofRefused as refusal:
+        db.session.rollback()
+        return render_proof(page, user, form, except_id, str(refusal), 401)
+    return Proved(how)
 
 
 def describe(factor: SecondFactor) -> str:

@@ -16,9 +16,9 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return
 
 from artists.accounts import pending_sign_in
 from artists.accounts.auth import local_target
-from artists.accounts.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
-from artists.accounts.security import Page, ProofRefused, audit, bp, check_proof, describe, kind_label, limit_attempts
-from artists.accounts.security.sign_in import add_passkey_from, add_totp_from, render_proof, totp_setup
+from artists.accounts.forms import PasskeySetupForm, TotpSetupForm
+from artists.accounts.security import Page, Proved, audit, bp, describe, kind_label, limit_attempts, prove
+from artists.accounts.security.sign_in import add_passkey_from, add_totp_from, totp_setup
 from artists.accounts.services import passkeys
 from artists.accounts.services.factors import (
     factor_required,
@@ -33,7 +33,6 @@ from artists.models import FactorKind, SecondFactor, User
 from artists.permissions import signed_in_user
 from comics.audit.log import AuditAction
 from extensions import db
-from web.form_answers import form_errors
 
 # --- the Security page -----------------------------------------------------------------------------
 
@@ -103,19 +102,12 @@ def confirm() -> Page:
         "submit": _("Confirm"),
         "cancel": url_for("security.overview"),
     }
-    form = SecondFactorForm()
-    if request.method == "POST":
-        if not form.validate():
-            return render_proof(context, user, form, problem=" ".join(form_errors(form)), status=400)
-        try:
-            check_proof(user, form)
-        except ProofRefused as refusal:
-            db.session.rollback()
-            return render_proof(context, user, form, problem=str(refusal), status=401)
-        db.session.commit()
-        pending_sign_in.note_proof()
-        return redirect(target, code=303)
-    return render_proof(context, user, form)
+    proved = prove(user, context)
+    if not isinstance(proved, Proved):
+        return proved
+    db.session.commit()
+    pending_sign_in.note_proof()
+    return redirect(target, code=303)
 
 
 @bp.route("/security/totp", methods=["GET", "POST"])
@@ -178,24 +170,17 @@ def remove(factor_id: int) -> Page:
         "cancel": url_for("security.overview"),
         "removing": factor,
     }
-    form = SecondFactorForm()
-    if request.method == "POST":
-        if not form.validate():
-            return render_proof(context, user, form, factor.id, " ".join(form_errors(form)), 400)
-        try:
-            proof = check_proof(user, form, except_id=factor.id)
-        except ProofRefused as refusal:
-            db.session.rollback()
-            return render_proof(context, user, form, factor.id, str(refusal), 401)
-        label = describe(factor)
-        removed = _("%(kind)s “%(name)s” is removed.", kind=kind_label(factor.kind), name=factor.name)
-        remove_factor(factor)
-        audit(user, AuditAction.FACTOR_REMOVE, label, f"confirmed with {proof}")
-        db.session.commit()
-        pending_sign_in.note_proof()
-        flash(removed, "success")
-        return redirect(url_for("security.overview"), code=303)
-    return render_proof(context, user, form, factor.id)
+    proved = prove(user, context, except_id=factor.id)
+    if not isinstance(proved, Proved):
+        return proved
+    label = describe(factor)
+    removed = _("%(kind)s “%(name)s” is removed.", kind=kind_label(factor.kind), name=factor.name)
+    remove_factor(factor)
+    audit(user, AuditAction.FACTOR_REMOVE, label, f"confirmed with {proved.how}")
+    db.session.commit()
+    pending_sign_in.note_proof()
+    flash(removed, "success")
+    return redirect(url_for("security.overview"), code=303)
 
 
 @bp.post("/security/recovery-codes")

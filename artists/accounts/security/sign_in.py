@@ -21,17 +21,17 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return
 
 from artists.accounts import pending_sign_in
 from artists.accounts.auth import current_sign_in, finish_sign_in
-from artists.accounts.forms import PasskeySetupForm, SecondFactorForm, TotpSetupForm
+from artists.accounts.forms import PasskeySetupForm, TotpSetupForm
 from artists.accounts.security import (
     TOTP_SETUP_SECONDS,
     UNGUARDED_ENDPOINTS,
     Page,
-    ProofRefused,
+    Proved,
     audit,
     bp,
-    check_proof,
     describe,
     limit_attempts,
+    prove,
 )
 from artists.accounts.services import passkeys
 from artists.accounts.services.factors import (
@@ -91,18 +91,6 @@ def restart_sign_in() -> Response:
     return redirect(url_for("auth.login"), code=303)
 
 
-def render_proof(template_context: dict[str, Any], user: User, form: SecondFactorForm, except_id: int | None = None, problem: str | None = None, status: int = 200) -> Page:
-    """Show a page asking for a code or a passkey (the second step, a confirmation, a removal)."""
-    page = render_template(
-        "security/prove.html",
-        form=form,
-        passkey_options=passkeys.authentication_options(user, except_id),
-        problem=problem,
-        **template_context,
-    )
-    return (page, status) if status != 200 else page
-
-
 def verify_context() -> dict[str, Any]:
     return {
         "title": _("Confirm it is you"),
@@ -113,39 +101,44 @@ def verify_context() -> dict[str, Any]:
     }
 
 
+def pending_user_for(step: str) -> User | Response:
+    """Return the account whose password was just right, when step is the one it is due for; else go there.
+
+    step: "security.verify" (it has a factor to prove) or "security.enrol" (it has none yet).
+    """
+    user = pending_sign_in.pending_user()
+    if user is None:
+        return restart_sign_in()
+    due = pending_sign_in.next_step(user)
+    if step != due:
+        return redirect(url_for(due), code=303)
+    return user
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 @limit_attempts
 def verify() -> Page:
     """Ask the account whose password was right for its second factor; sign it in once given."""
-    user = pending_sign_in.pending_user()
-    if user is None:
-        return restart_sign_in()
-    if not has_factor(user.id):
-        return redirect(url_for("security.enrol"), code=303)
-    form = SecondFactorForm()
-    if request.method == "POST":
-        if not form.validate():
-            return render_proof(verify_context(), user, form, problem=" ".join(form_errors(form)), status=400)
-        try:
-            proof = check_proof(user, form)
-        except ProofRefused as refusal:
-            db.session.rollback()
-            return render_proof(verify_context(), user, form, problem=str(refusal), status=401)
-        db.session.commit()
-        response = finish_sign_in(user, pending_sign_in.pending_target())
-        pending_sign_in.note_proof()
-        if proof == RECOVERY_PROOF:
-            left = recovery_codes_left(user.id)
-            flash(
-                ngettext(
-                    "You signed in with a recovery code; %(num)d is left. Make new ones on your Security page if you are running out.",
-                    "You signed in with a recovery code; %(num)d are left. Make new ones on your Security page if you are running out.",
-                    left,
-                ),
-                "info",
-            )
-        return response
-    return render_proof(verify_context(), user, form)
+    user = pending_user_for("security.verify")
+    if not isinstance(user, User):
+        return user
+    proved = prove(user, verify_context())
+    if not isinstance(proved, Proved):
+        return proved
+    db.session.commit()
+    response = finish_sign_in(user, pending_sign_in.pending_target())
+    pending_sign_in.note_proof()
+    if proved.how == RECOVERY_PROOF:
+        left = recovery_codes_left(user.id)
+        flash(
+            ngettext(
+                "You signed in with a recovery code; %(num)d is left. Make new ones on your Security page if you are running out.",
+                "You signed in with a recovery code; %(num)d are left. Make new ones on your Security page if you are running out.",
+                left,
+            ),
+            "info",
+        )
+    return response
 
 
 # --- enrolment before the first sign-in ------------------------------------------------------------
@@ -225,21 +218,17 @@ def enrolled(user: User, factor: SecondFactor) -> str:
 @bp.get("/enrol")
 def enrol() -> Page:
     """Set up a first second factor, for an account whose password was just right."""
-    user = pending_sign_in.pending_user()
-    if user is None:
-        return restart_sign_in()
-    if has_factor(user.id):
-        return redirect(url_for("security.verify"), code=303)
+    user = pending_user_for("security.enrol")
+    if not isinstance(user, User):
+        return user
     return render_enrol(user)
 
 
 @bp.post("/enrol/totp")
 def enrol_totp() -> Page:
-    user = pending_sign_in.pending_user()
-    if user is None:
-        return restart_sign_in()
-    if has_factor(user.id):
-        return redirect(url_for("security.verify"), code=303)
+    user = pending_user_for("security.enrol")
+    if not isinstance(user, User):
+        return user
     form = TotpSetupForm()
     outcome = add_totp_from(user, form)
     if isinstance(outcome, str):
@@ -250,11 +239,9 @@ def enrol_totp() -> Page:
 
 @bp.post("/enrol/passkey")
 def enrol_passkey() -> Page:
-    user = pending_sign_in.pending_user()
-    if user is None:
-        return restart_sign_in()
-    if has_factor(user.id):
-        return redirect(url_for("security.verify"), code=303)
+    user = pending_user_for("security.enrol")
+    if not isinstance(user, User):
+        return user
     outcome = add_passkey_from(user, PasskeySetupForm(prefix="passkey"))
     if isinstance(outcome, str):
         db.session.rollback()
