@@ -249,14 +249,13 @@ def accept(token: str) -> BaseResponse | tuple[BaseResponse | str, int] | str:
             409,
             _("Already signed in"),
         )
-    names = [invitation.artist.display_name] if invitation.artist else []
-    form = AcceptInvitationForm(account=account_words(invitation.email, *names))
+    form = AcceptInvitationForm(invitation=invitation)
     needs_name = needs_display_name(invitation)
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/accept.html", form=form, invitation=invitation, needs_name=needs_name), 400
         try:
-            user = accept_invitation(invitation, form.password.data or "", form.display_name.data or "")
+            user = accept_invitation(invitation, form.judged_password(), form.display_name.data or "")
         except InvitationRefused as refusal:
             db.session.rollback()
             return render_template(
@@ -290,7 +289,7 @@ def change_password() -> BaseResponse | tuple[str, int] | str:
         if not user.check_password(form.current_password.data or ""):
             form.current_password.errors = [_("That is not your current password.")]
             return render_template("auth/password.html", form=form), 400
-        user.set_password(form.password.data or "")
+        user.set_password(form.judged_password().text)
         ended = end_sessions(user, keep=current_sign_in())
         record(user, AuditAction.PASSWORD_CHANGE, "user", user.id, user.label)
         if ended:

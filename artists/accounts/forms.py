@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from artists.accounts.services.passwords import PASSWORD_MAX_LENGTH, password_problem
-from artists.accounts.services.users import account_words
+from artists.accounts.services.invitations import invitation_words
+from artists.accounts.services.passwords import PASSWORD_MAX_LENGTH, JudgedPassword, WeakPassword, judge_password
+from artists.models import Invitation
 from web.forms import SiteForm
 
 
@@ -21,20 +22,28 @@ class LoginForm(SiteForm):
 
 
 class NewPasswordForm(SiteForm):
-    """A form that chooses a password: judged by services.passwords.password_problem against the account's words."""
+    """A form that chooses a password, judged once (services.passwords.judge_password) against the account's words."""
 
     def __init__(self, *args: Any, account: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account = list(account)
+        self.judged: JudgedPassword | None = None
 
     def account_words(self) -> list[str]:
         """Return the words of the account the password is for (its email and names)."""
         return self.account
 
     def validate_password(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", self.account_words())
-        if problem:
-            raise ValidationError(problem)
+        try:
+            self.judged = judge_password(field.data or "", self.account_words())
+        except WeakPassword as problem:
+            raise ValidationError(str(problem)) from None
+
+    def judged_password(self) -> JudgedPassword:
+        """Return the new password as judged by a validate() that passed."""
+        if self.judged is None:
+            raise RuntimeError("the form was not validated")
+        return self.judged
 
 
 class AcceptInvitationForm(NewPasswordForm):
@@ -48,9 +57,13 @@ class AcceptInvitationForm(NewPasswordForm):
         _l("Type it again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))]
     )
 
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
     def account_words(self) -> list[str]:
-        """Count the name being chosen as the account's too."""
-        return [*self.account, *account_words("", self.display_name.data or "")]
+        """Count the name being chosen as the account's too: the invitation's one list of words."""
+        return invitation_words(self.invitation, self.display_name.data or "")
 
 
 class PasswordChangeForm(NewPasswordForm):

@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from artists.accounts.services.passwords import password_problem
+from artists.accounts.services.passwords import JudgedPassword
 from artists.accounts.services.tokens import hash_token
 from artists.accounts.services.users import EMAIL_PATTERN, account_words, find_user_by_email, normalise_email
 from artists.models import Artist, Invitation, Role, User
@@ -67,12 +67,18 @@ def unique_artist_slug(name: str) -> str:
     return slug
 
 
-def accept_invitation(invitation: Invitation, password: str, display_name: str = "") -> User:
-    """Create the invited account (and its new artist profile) and spend the invitation; the caller commits."""
-    names = [display_name.strip(), invitation.artist.display_name if invitation.artist else ""]
-    problem = password_problem(password, account_words(invitation.email, *names))
-    if problem:
-        raise InvitationRefused(problem)
+def invitation_words(invitation: Invitation, display_name: str = "") -> list[str]:
+    """Return the words of the account an invitation makes: its email, the name chosen, the profile's name."""
+    return account_words(invitation.email, display_name.strip(), invitation.artist.display_name if invitation.artist else "")
+
+
+def accept_invitation(invitation: Invitation, password: JudgedPassword, display_name: str = "") -> User:
+    """Create the invited account (and its new artist profile) and spend the invitation; the caller commits.
+
+    password: judged against invitation_words(invitation, display_name), as the invitation's form does.
+    """
+    if password.account != tuple(invitation_words(invitation, display_name)):
+        raise ValueError("the password was judged against another account's words")
     if find_user_by_email(invitation.email) is not None:
         raise InvitationRefused(_("An account with this email already exists."))
     artist = invitation.artist
@@ -84,7 +90,7 @@ def accept_invitation(invitation: Invitation, password: str, display_name: str =
         db.session.add(artist)
     # An editor or admin names themselves for the artists (never shown their email); empty: "An editor".
     user = User(email=invitation.email, role=invitation.role, artist=artist, display_name="" if artist else display_name.strip()[:120])
-    user.set_password(password)
+    user.set_password(password.text)
     invitation.used_at = utcnow()
     db.session.add(user)
     return user

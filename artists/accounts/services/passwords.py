@@ -8,6 +8,7 @@ request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,41 +22,38 @@ PASSWORD_MIN_SCORE = 3
 # zxcvbn's own bound: its matching slows to seconds on 200 characters, so a longer one is judged by
 # its first 72 (ample for any passphrase; more characters never make a password weaker).
 PASSWORD_JUDGED_LENGTH = 72
-# zxcvbn's feedback, which it writes in English only: each sentence as the interface says it in the
-# page's language. A sentence missing here (a newer zxcvbn) is shown as zxcvbn wrote it.
-ZXCVBN_FEEDBACK = {
-    "Use a few words, avoid common phrases.": _l("Use a few words, avoid common phrases."),
-    "No need for symbols, digits, or uppercase letters.": _l("No need for symbols, digits, or uppercase letters."),
-    "Add another word or two. Uncommon words are better.": _l("Add another word or two. Uncommon words are better."),
-    "Straight rows of keys are easy to guess.": _l("Straight rows of keys are easy to guess."),
-    "Short keyboard patterns are easy to guess.": _l("Short keyboard patterns are easy to guess."),
-    "Use a longer keyboard pattern with more turns.": _l("Use a longer keyboard pattern with more turns."),
-    'Repeats like "aaa" are easy to guess.': _l('Repeats like "aaa" are easy to guess.'),
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': _l(
-        'Repeats like "abcabcabc" are only slightly harder to guess than "abc".'
-    ),
-    "Avoid repeated words and characters.": _l("Avoid repeated words and characters."),
-    'Sequences like "abc" or "6543" are easy to guess.': _l('Sequences like "abc" or "6543" are easy to guess.'),
-    "Avoid sequences.": _l("Avoid sequences."),
-    "Recent years are easy to guess.": _l("Recent years are easy to guess."),
-    "Avoid recent years.": _l("Avoid recent years."),
-    "Avoid years that are associated with you.": _l("Avoid years that are associated with you."),
-    "Dates are often easy to guess.": _l("Dates are often easy to guess."),
-    "Avoid dates and years that are associated with you.": _l("Avoid dates and years that are associated with you."),
-    "This is a top-10 common password.": _l("This is a top-10 common password."),
-    "This is a top-100 common password.": _l("This is a top-100 common password."),
-    "This is a very common password.": _l("This is a very common password."),
-    "This is similar to a commonly used password.": _l("This is similar to a commonly used password."),
-    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
-    "Names and surnames by themselves are easy to guess.": _l("Names and surnames by themselves are easy to guess."),
-    "Common names and surnames are easy to guess.": _l("Common names and surnames are easy to guess."),
-    "Capitalization doesn't help very much.": _l("Capitalization doesn't help very much."),
-    "All-uppercase is almost as easy to guess as all-lowercase.": _l("All-uppercase is almost as easy to guess as all-lowercase."),
-    "Reversed words aren't much harder to guess.": _l("Reversed words aren't much harder to guess."),
-    "Predictable substitutions like '@' instead of 'a' don't help very much.": _l(
-        "Predictable substitutions like '@' instead of 'a' don't help very much."
-    ),
-}
+# zxcvbn's feedback, which it writes in English only, marked here so that it is extracted into the
+# catalogues; password_problem translates each sentence as it is shown. A sentence not among them (a
+# newer zxcvbn) has no translation and is shown as zxcvbn wrote it.
+ZXCVBN_FEEDBACK = (
+    _l("Use a few words, avoid common phrases."),
+    _l("No need for symbols, digits, or uppercase letters."),
+    _l("Add another word or two. Uncommon words are better."),
+    _l("Straight rows of keys are easy to guess."),
+    _l("Short keyboard patterns are easy to guess."),
+    _l("Use a longer keyboard pattern with more turns."),
+    _l('Repeats like "aaa" are easy to guess.'),
+    _l('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    _l("Avoid repeated words and characters."),
+    _l('Sequences like "abc" or "6543" are easy to guess.'),
+    _l("Avoid sequences."),
+    _l("Recent years are easy to guess."),
+    _l("Avoid recent years."),
+    _l("Avoid years that are associated with you."),
+    _l("Dates are often easy to guess."),
+    _l("Avoid dates and years that are associated with you."),
+    _l("This is a top-10 common password."),
+    _l("This is a top-100 common password."),
+    _l("This is a very common password."),
+    _l("This is similar to a commonly used password."),
+    _l("A word by itself is easy to guess."),
+    _l("Names and surnames by themselves are easy to guess."),
+    _l("Common names and surnames are easy to guess."),
+    _l("Capitalization doesn't help very much."),
+    _l("All-uppercase is almost as easy to guess as all-lowercase."),
+    _l("Reversed words aren't much harder to guess."),
+    _l("Predictable substitutions like '@' instead of 'a' don't help very much."),
+)
 
 
 def password_problem(password: str, account: Sequence[str] = ()) -> str | None:
@@ -71,5 +69,29 @@ def password_problem(password: str, account: Sequence[str] = ()) -> str | None:
     if judged["score"] >= PASSWORD_MIN_SCORE:
         return None
     feedback = judged["feedback"]
-    advice = " ".join(str(ZXCVBN_FEEDBACK.get(part, part)) for part in [feedback["warning"], *feedback["suggestions"]] if part)
+    advice = " ".join(str(_(part)) for part in [feedback["warning"], *feedback["suggestions"]] if part)
     return str(_("This password would be easy to guess. %(advice)s", advice=advice or _("Add another word or two; uncommon words are better.")))
+
+
+class WeakPassword(ValueError):
+    """A new password refused by password_problem, with the reason to show."""
+
+
+@dataclass(frozen=True)
+class JudgedPassword:
+    """A new password that password_problem passed, and the account's words it was judged against.
+
+    Made by judge_password alone, and handed on to the step that sets it, so zxcvbn judges each choice
+    once and against one list of words.
+    """
+
+    text: str = field(repr=False)
+    account: tuple[str, ...]
+
+
+def judge_password(password: str, account: Sequence[str] = ()) -> JudgedPassword:
+    """Return the password as judged strong enough for the account with these words; raise WeakPassword otherwise."""
+    problem = password_problem(password, account)
+    if problem:
+        raise WeakPassword(problem)
+    return JudgedPassword(password, tuple(account))
