@@ -5,6 +5,7 @@ Every input is generated in code by tests/imagegen.py; none of these tests needs
 
 from __future__ import annotations
 
+import ast
 import io
 import subprocess
 import sys
@@ -592,8 +593,31 @@ def test_imaging_and_storage_do_not_import_flask() -> None:
     pure = (
         "comics.images.opening", "comics.images.normalising", "comics.images.slicing", "comics.images.encoding",
         "comics.images.pipeline", "comics.images.storage", "comics.images.archives", "comics.discovery.card_drawing",
-        "comics.images.disclosure", "comics.images.reading", "comics.images.looking",
+        "comics.images.disclosure", "comics.images.reading", "comics.images.looking", "comics.images.setup",
     )
     code = f"import sys, {', '.join(pure)}; sys.exit('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
     root = Path(__file__).resolve().parents[3]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+WEB_FRAMEWORKS = ("flask", "werkzeug", "flask_babel", "flask_login", "flask_wtf")
+
+
+def test_no_module_of_comics_images_imports_flask() -> None:
+    """comics/images/ holds pixels, storage, models, the queue and jobs; its web face is comics.site_images.
+
+    Read from the source, since comics.images.models needs the database's extension (which Flask-SQLAlchemy
+    brings) and so cannot be imported without Flask; the import-linter contract checks the same.
+    """
+    package = Path(__file__).resolve().parents[3] / "comics" / "images"
+    found = []
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [f"{path.name} imports {name}" for name in names if name.split(".")[0] in WEB_FRAMEWORKS]
+    assert found == []
