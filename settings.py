@@ -80,7 +80,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "UPLOAD_MAX_HEIGHT": _LIMITS.max_height,
         "UPLOAD_MAX_FRAMES": _LIMITS.max_frames,
         # A .zip or .cbz for import-episode: bytes uncompressed in all (each file: UPLOAD_MAX_BYTES), and
-        # how far one entry may be compressed; checked before anything is inflated (comics.images.archives).
+        # how far one entry may be compressed; checked before anything is inflated (comics.images.uploaded_archives).
         "ARCHIVE_MAX_BYTES": 200_000_000,
         "ARCHIVE_MAX_RATIO": 100,
         "PANEL_SLICE_HEIGHT": 1280,

@@ -16,12 +16,6 @@ from sqlalchemy import select
 
 from comics.catalogue import create_episode, create_version, missing_alt_text
 from comics.clock import utcnow
-from comics.images.archives import (
-    ArchiveLimits,
-    RejectedArchive,
-    is_archive,
-    read_archive,
-)
 from comics.images.ingest import IngestError, Upload
 from comics.images.models import RenderState, StoredImage
 from comics.images.panel_texts import (
@@ -36,6 +30,12 @@ from comics.images.panel_texts import (
 )
 from comics.images.queue import redis_connection, render_queue
 from comics.images.sweeping import SweepingWorker, sweep_orphans
+from comics.images.uploaded_archives import (
+    ArchiveLimits,
+    RejectedArchive,
+    is_archive,
+    read_archive,
+)
 from comics.models import Episode, Series
 from comics.site_images import (
     add_renditions,

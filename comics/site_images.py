@@ -20,7 +20,7 @@ from comics.images.ingest import IngestError, Upload
 from comics.images.models import StoredImage
 from comics.images.setup import ImageSetup, media_store_of
 from comics.images.storage import MediaStore
-from comics.images.wording import Wording
+from comics.images.untranslated import Wording
 
 # The function RQ runs for a rendition job, by name: a render worker imports it (render_stored_image).
 RENDER_JOB = "comics.site_images.render_stored_image"
@@ -46,7 +46,7 @@ def image_setup() -> ImageSetup:
 
 
 def in_page_language(text: str) -> str:
-    """Return a pure step's message in the page's language (comics.images.wording); other text as it is."""
+    """Return a pure step's message in the page's language (comics.images.untranslated); other text as it is."""
     if not isinstance(text, Wording):
         return text
     values = {name: in_page_language(value) if isinstance(value, str) else value for name, value in text.values.items()}

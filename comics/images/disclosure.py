@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageFile, IptcImagePlugin
 
-from comics.images.wording import Wording, _
+from comics.images.untranslated import Wording, _
 
 # The kinds, in the order they are shown.
 KINDS = ("location", "camera", "serial", "software", "author", "date", "comment", "thumbnail")

@@ -20,7 +20,7 @@ from comics.images import disclosure, encoding, looking, normalising, opening, r
 from comics.images.models import RenderState, Rendition, StoredImage
 from comics.images.setup import ImageSetup
 from comics.images.storage import MediaStore
-from comics.images.wording import Wording
+from comics.images.untranslated import Wording
 from extensions import db
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,6 @@ from PIL import Image, ImageCms, ImageOps
 
 from comics.images.opening import exif_orientation
 
-# --- normalising -----------------------------------------------------------------------------------
-
 WHITE = (255, 255, 255)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _SIXTEEN_BIT = {"I", "I;16", "I;16L", "I;16B", "I;16N"}

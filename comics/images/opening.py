@@ -3,7 +3,7 @@
 Pure Pillow, like every step of the pipeline (normalising, slicing, encoding, pipeline): no Flask,
 no database, so the studio, the CLI, workers and tests chain the steps the same way. See
 docs/imaging.md for the measured settings. The artist's messages are marked for translation and stay
-English Wordings here (comics.images.wording): the studio shows them in the page's language.
+English Wordings here (comics.images.untranslated): the studio shows them in the page's language.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from typing import IO, Literal
 
 from PIL import Image, ImageFile
 
-from comics.images.wording import _
-
-# --- limits and refusals ---------------------------------------------------------------------------
+from comics.images.untranslated import _
 
 
 @dataclass(frozen=True)
@@ -107,9 +105,6 @@ def describe_refused(head: bytes) -> str:
     if text.startswith(b"<") and b"<svg" in text:
         return _("this looks like an SVG drawing; %(hint)s", hint=allowed_hint())
     return _("this is not an image we can read; %(hint)s", hint=allowed_hint())
-
-
-# --- opening ---------------------------------------------------------------------------------------
 
 
 def _megabytes(size: int) -> str:

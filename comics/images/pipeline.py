@@ -16,8 +16,6 @@ from comics.images.normalising import normalise
 from comics.images.opening import ImageLimits, open_image
 from comics.images.slicing import slice_strip
 
-# --- several files ---------------------------------------------------------------------------------
-
 _DIGITS = re.compile(r"([0-9]+)")
 
 

@@ -8,8 +8,6 @@ from PIL import Image
 
 from comics.images.normalising import band_extrema
 
-# --- slicing and masters ---------------------------------------------------------------------------
-
 QUIET_TOLERANCE = 12  # max-min per channel across a row that still counts as one flat colour
 
 

@@ -592,7 +592,7 @@ def test_prepare_panels_narrows_and_slices_a_wide_strip() -> None:
 def test_imaging_and_storage_do_not_import_flask() -> None:
     pure = (
         "comics.images.opening", "comics.images.normalising", "comics.images.slicing", "comics.images.encoding",
-        "comics.images.pipeline", "comics.images.storage", "comics.images.archives", "comics.discovery.card_drawing",
+        "comics.images.pipeline", "comics.images.storage", "comics.images.uploaded_archives", "comics.discovery.card_drawing",
         "comics.images.disclosure", "comics.images.reading", "comics.images.looking", "comics.images.setup",
     )
     code = f"import sys, {', '.join(pure)}; sys.exit('flask' in sys.modules or 'sqlalchemy' in sys.modules)"

@@ -1,9 +1,9 @@
-"""The artist's messages of the pure image steps: written in English, translated where they are shown.
+"""Messages not translated yet: the pure image steps' words to the artist, in English until shown.
 
-The pure steps (opening, archives) import no Flask, so they cannot know the page's language. They
-write each message with `_`, as the rest of the site does, so extraction finds it; here `_` keeps the
-English template and its named values in a Wording, which is also the English text itself (the CLI,
-logs and tests read it as a plain string). comics.images.ingest.in_page_language() translates a
+The pure steps (opening, uploaded_archives, disclosure) import no Flask, so they cannot know the page's
+language. They write each message with `_`, as the rest of the site does, so extraction finds it; here
+`_` keeps the English template and its named values in a Wording, which is also the English text itself
+(the CLI, logs and tests read it as a plain string). comics.site_images.in_page_language() translates a
 Wording, values included, where a request knows the language.
 """
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from comics.images.pipeline import natural_key
-from comics.images.wording import _
+from comics.images.untranslated import _
 
 ARCHIVE_SUFFIXES = (".zip", ".cbz")
 # Inflate this much at a time; an entry larger than the spool's size goes to an unlinked temporary file.

@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from comics.images.archives import ArchiveLimits, RejectedArchive, read_archive
+from comics.images.uploaded_archives import ArchiveLimits, RejectedArchive, read_archive
 from comics.models import Episode
 from extensions import db
 from tests.conftest import SiteBuilder

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import refresh
 
 from comics.images import opening
-from comics.images.wording import Wording, _
+from comics.images.untranslated import Wording, _
 from comics.site_images import in_page_language, refusal_text
 from web.languages import LANGUAGE_KEY
 
