@@ -10,12 +10,19 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from flask import Flask
 
 from extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
-from settings import check_settings, default_settings, derive_settings, instance_secret_key
+from settings import (
+    check_settings,
+    default_language,
+    default_settings,
+    derive_settings,
+    instance_secret_key,
+    site_is_https,
+    site_languages,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -83,7 +90,7 @@ def configure_extensions(app: Flask) -> None:
     # The page cache knows no feature: the features' clock, schedule and readers' variants are handed to
     # it. The clock is looked up at each call, so a test that stops the site's clock stops the cache's.
     configure_page_cache(app, now=lambda: clock.utcnow(), next_publication=next_publication, variants=[save_data_variant])
-    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    app.config["BABEL_DEFAULT_LOCALE"] = default_language(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "web" / "translations")
     babel.init_app(app, locale_selector=page_locale)
     use_particle_messages(app, babel)  # 작품은, 회차는: Korean particles chosen by the word they follow
@@ -195,14 +202,14 @@ def configure_request_pipeline(app: Flask) -> None:
         # server's own lines, which name the client, are dropped. Under gunicorn it does nothing.
         DevelopmentRequestLog,
         # The security headers on every answer below, held pages, static files and errors included.
-        partial(SecurityHeaders, hsts=urlsplit(str(config["SITE_URL"] or "")).scheme == "https"),
+        partial(SecurityHeaders, hsts=site_is_https(app)),
         # X-Forwarded-For and -Proto believed from the TRUSTED_PROXIES proxies in front, and no more, so
         # all below see the client's address (the sign-in limits count clients, not the proxy) and scheme;
         # with 0, the default, none is believed, as a site reached directly must not.
         partial(ProxyFix, x_for=trusted, x_proto=trusted) if trusted else None,
         # The language's prefix moved from the path to SCRIPT_NAME (web.languages): every layer below, and
         # Flask, sees /series/…, in the language the URL named.
-        partial(LanguagePrefix, languages=config["LANGUAGES"], default=config["DEFAULT_LANGUAGE"]),
+        partial(LanguagePrefix, languages=site_languages(app), default=default_language(app)),
         # Anonymous GETs of pages in this worker's memory answered before Flask and its hooks, which have
         # nothing to do for them: inside the language layer, so each language's page is held apart.
         partial(HeldPages, flask_app=app) if may_hold_pages(config) else None,

@@ -5,22 +5,28 @@ then FLASK_* environment variables (parsed as JSON where they can be), then the 
 passes to create_app. The README's configuration table describes each one. A wrong value would
 otherwise surface much later, as a failed upload or a broken link in a feed; check_settings stops
 the app at startup with a message naming the setting.
+
+The settings that many modules read are read through the typed accessors at the end of this module
+(site_languages, default_language, locale_of, site_name, site_url, site_is_https), not through
+app.config[...]; each language of LANGUAGES has what its pages need (LANGUAGE_LOCALES) or the app
+refuses to start.
 """
 from __future__ import annotations
 
 import os
 import secrets
 from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import Flask, current_app
 from limits import parse_many
 
 from comics.images.encoding import DEFAULT_WIDTHS, THUMBNAIL_WIDTH, WEBP_MAX_SIDE
 from comics.images.looking import DEFAULT_FACE_CASCADE
 from comics.images.opening import ImageLimits
-from web.languages import check_language_locales
 
 _LIMITS = ImageLimits()
 
@@ -31,6 +37,28 @@ DEFAULT_REVIEW_CHECKLIST = (
     "Facts checked",
     "Alt text and transcripts describe every panel",
 )
+
+
+
+@dataclass(frozen=True)
+class LanguageLocale:
+    """What the site needs to serve its pages in one language."""
+
+    # The language named in itself, as a reader looking for their own would look for it.
+    native_name: str
+    # The locale Babel formats dates and numbers, and picks the catalogue (web/translations), with.
+    locale: str
+    # Open Graph names a page's language as a locale (og:locale).
+    open_graph: str
+
+
+# Every language the site can serve. LANGUAGES may name only these: the app refuses to start otherwise
+# (check_languages), so no page ever falls back to showing a bare code. A new language is added here,
+# with its catalogue in web/translations (docs/translating.md).
+LANGUAGE_LOCALES = {
+    "en": LanguageLocale(native_name="English", locale="en", open_graph="en_US"),
+    "ko": LanguageLocale(native_name="한국어", locale="ko_KR", open_graph="ko_KR"),
+}
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -189,7 +217,12 @@ def check_languages(languages: object, default: object) -> None:
         raise ValueError(f"LANGUAGES names a language twice: {languages!r}")
     if default not in languages:
         raise ValueError(f"DEFAULT_LANGUAGE must be one of LANGUAGES {languages!r}, not {default!r}")
-    check_language_locales(languages)
+    for code in languages:
+        if code not in LANGUAGE_LOCALES:
+            raise ValueError(
+                f"LANGUAGES names {code!r}, which has no locale, native name and Open Graph locale: add it to "
+                f"LANGUAGE_LOCALES in settings.py (and its catalogue to web/translations), or leave it out"
+            )
 
 
 def _check_whole(key: str, value: object, largest: int | None = None, see: str = "docs/imaging.md", smallest: int = 1) -> None:
@@ -391,3 +424,43 @@ def proxy_warning(config: Mapping[str, Any], binds: Sequence[str]) -> str | None
         "is 0: every client will look like the proxy to the sign-in limits. Set FLASK_TRUSTED_PROXIES=1 "
         "behind nginx (docs/deploy.md)."
     )
+
+
+# --- typed accessors -----------------------------------------------------------------------------
+# The settings many modules read, one name and one type each. `app` for code that runs outside an
+# application context (pages answered before Flask: web.page_cache.held_pages); else the current app.
+
+
+def _config(app: Flask | None) -> Mapping[str, Any]:
+    return (app or current_app).config
+
+
+def site_languages(app: Flask | None = None) -> list[str]:
+    """Return the site's languages (LANGUAGES), each with a locale (checked at start)."""
+    return list(_config(app)["LANGUAGES"])
+
+
+def default_language(app: Flask | None = None) -> str:
+    """Return the language served at the site's root (DEFAULT_LANGUAGE), one of site_languages()."""
+    return str(_config(app)["DEFAULT_LANGUAGE"])
+
+
+def locale_of(code: str) -> LanguageLocale:
+    """Return the locale and names of one of the site's languages (checked at start: every one has them)."""
+    return LANGUAGE_LOCALES[code]
+
+
+def site_name(app: Flask | None = None) -> str:
+    """Return the site's name (SITE_NAME), as feeds, previews and the second factors' apps show it."""
+    return str(_config(app)["SITE_NAME"] or "")
+
+
+def site_url(app: Flask | None = None) -> str | None:
+    """Return the site's scheme and host (SITE_URL, checked at start), or None to follow each request's."""
+    url = _config(app).get("SITE_URL")
+    return str(url) if url else None
+
+
+def site_is_https(app: Flask | None = None) -> bool:
+    """Tell whether the site is served over https (SITE_URL says so): the public site, as in production."""
+    return _is_https(site_url(app))

@@ -93,6 +93,21 @@ def test_a_bad_language_setting_stops_the_app(tmp_path: Path, languages: object,
         create_app({"TESTING": True, "LANGUAGES": languages, "DEFAULT_LANGUAGE": default, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+def test_a_third_language_starts_once_it_has_a_locale_and_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without them it refuses to start (above); with them its pages name it and its locale, not its code."""
+    import settings
+    from web.languages import native_name, og_locale, page_locale
+
+    french = settings.LanguageLocale(native_name="Français", locale="fr_FR", open_graph="fr_FR")
+    monkeypatch.setitem(settings.LANGUAGE_LOCALES, "fr", french)
+    app = create_app({"TESTING": True, "LANGUAGES": ["en", "ko", "fr"], "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        assert settings.site_languages() == ["en", "ko", "fr"] and settings.default_language() == "en"
+        assert (native_name("fr"), og_locale("fr")) == ("Français", "fr_FR")
+    with app.test_request_context("/", environ_overrides={"freelines.language": "fr"}):
+        assert page_locale() == "fr_FR"
+
+
 def test_korean_can_be_the_default_language_at_the_root(tmp_path: Path) -> None:
     from tests.conftest import make_test_app
 

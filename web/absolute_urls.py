@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
+
+from settings import site_url
 
 
 def site_origin() -> str:
     """Return the site's scheme and host, with no trailing slash."""
-    site_url = current_app.config.get("SITE_URL")
-    if site_url:
-        return str(site_url).rstrip("/")
+    configured = site_url()
+    if configured:
+        return configured.rstrip("/")
     return request.host_url.rstrip("/")
 
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale
-from flask import Response, current_app, has_request_context, redirect, request, url_for
+from flask import Response, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
+from settings import LANGUAGE_LOCALES, default_language, locale_of, site_languages
 from web.areas import in_area
 
 if TYPE_CHECKING:
@@ -32,26 +33,8 @@ if TYPE_CHECKING:
 LANGUAGE_KEY = "freelines.language"
 SITE_ROOT_KEY = "freelines.site_root"
 
-
-
-@dataclass(frozen=True)
-class LanguageLocale:
-    """What the site needs to serve its pages in one language."""
-
-    # The language named in itself, as a reader looking for their own would look for it.
-    native_name: str
-    # The locale Babel formats dates and numbers, and picks the catalogue (web/translations), with.
-    locale: str
-    # Open Graph names a page's language as a locale (og:locale).
-    open_graph: str
-
-
-# Every language the site can serve. LANGUAGES may name only these: the app refuses to start otherwise
-# (check_language_locales), so no page ever falls back to showing a bare code.
-LANGUAGE_LOCALES = {
-    "en": LanguageLocale(native_name="English", locale="en", open_graph="en_US"),
-    "ko": LanguageLocale(native_name="한국어", locale="ko_KR", open_graph="ko_KR"),
-}
+# The site's languages, each one's locale and names, and the accessors to them live with the settings
+# (settings.py: LANGUAGE_LOCALES, checked at start), imported here for the pages.
 
 
 class LanguagePrefix:
@@ -100,23 +83,8 @@ def language_of(environ: Mapping[str, Any], default: str) -> str:
 
 def page_language() -> str:
     """Return the language of this request's page (the default outside a request)."""
-    default = str(current_app.config["DEFAULT_LANGUAGE"])
+    default = default_language()
     return language_of(request.environ, default) if has_request_context() else default
-
-
-def check_language_locales(languages: Iterable[str]) -> None:
-    """Refuse a site language without a locale, a native name and an Open Graph locale (LANGUAGE_LOCALES)."""
-    for code in languages:
-        if code not in LANGUAGE_LOCALES:
-            raise ValueError(
-                f"LANGUAGES names {code!r}, which has no locale, native name and Open Graph locale: add it to "
-                f"LANGUAGE_LOCALES in web/languages.py (and its catalogue to web/translations), or leave it out"
-            )
-
-
-def locale_of(code: str) -> LanguageLocale:
-    """Return the locale and names of one of the site's languages (checked at start: every one has them)."""
-    return LANGUAGE_LOCALES[code]
 
 
 def page_locale() -> str:
@@ -154,14 +122,10 @@ def og_locale(code: str) -> str:
     return locale_of(code).open_graph
 
 
-def site_languages() -> list[str]:
-    return list(current_app.config["LANGUAGES"])
-
-
 def language_root(language: str) -> str:
     """Return the path under which a language's pages live: "" for the default, "/ko" for Korean."""
     site_root = request.environ.get(SITE_ROOT_KEY, request.script_root) if has_request_context() else ""
-    return site_root if language == current_app.config["DEFAULT_LANGUAGE"] else f"{site_root}/{language}"
+    return site_root if language == default_language() else f"{site_root}/{language}"
 
 
 def path_in(language: str) -> str:

@@ -24,6 +24,7 @@ from comics.images.models import StoredImage
 from comics.media import media_url
 from comics.models import Episode, Series, has_public_work
 from extensions import db
+from settings import site_name
 from web.absolute_urls import absolute, absolute_url_for
 from web.languages import page_language, root_url_for
 from web.markup import render_markdown
@@ -138,7 +139,7 @@ def build_feed(info: FeedInfo, episodes: list[Episode], format: str) -> FeedGene
     feed.link(href=self_url, rel="self")
     feed.link(href=info.page_url, rel="alternate")
     feed.language(info.language or page_language())
-    feed.generator(current_app.config["SITE_NAME"])
+    feed.generator(site_name())
     feed.icon(absolute(root_url_for("static", filename="icons/favicon.svg")))
     # The newest entry's time, not the time of rendering: the same episodes give the same bytes.
     newest = episodes[0].published_at if episodes and episodes[0].published_at else datetime(2000, 1, 1)
@@ -194,7 +195,7 @@ def feed_response(feed: FeedGenerator, format: str) -> Response:
 @cached_page
 def site_feed(format: str) -> Response:
     """Serve the newest episodes of the whole site."""
-    name = current_app.config["SITE_NAME"]
+    name = site_name()
     info = FeedInfo(
         title=name,
         description=_("New episodes on %(site)s: webtoons by artists who escaped North Korea.", site=name),

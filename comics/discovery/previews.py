@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -19,6 +19,7 @@ from comics.discovery.share_cards import (
 )
 from comics.media import media_url
 from comics.models import Episode, Series
+from settings import site_name
 from web.absolute_urls import absolute, absolute_url_for
 from web.languages import page_language, url_for_language
 from web.markup import render_markdown
@@ -69,7 +70,7 @@ def _card_url(endpoint: str, key: str, **values: Any) -> str:
 
 
 def _organisation() -> dict[str, str]:
-    return {"@type": "Organization", "name": current_app.config["SITE_NAME"], "url": absolute_url_for("comics.home")}
+    return {"@type": "Organization", "name": site_name(), "url": absolute_url_for("comics.home")}
 
 
 def person_json_ld(artist: Artist) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def artist_sharing(artist: Artist) -> SharePage:
     url = absolute_url_for("artists.profile", slug=artist.slug)
     language = page_language()
     name = artist.name_in(language)
-    description = plain_text(artist.bio_in(language)) or _("Webtoons by %(artist)s on %(site)s.", artist=name, site=current_app.config["SITE_NAME"])
+    description = plain_text(artist.bio_in(language)) or _("Webtoons by %(artist)s on %(site)s.", artist=name, site=site_name())
     json_ld = {"@context": "https://schema.org", **person_json_ld(artist), "description": description}
     image = None
     if artist.avatar is not None:
@@ -177,7 +178,7 @@ def artist_sharing(artist: Artist) -> SharePage:
 def home_sharing() -> SharePage:
     """Return the previews and structured data of the home page, with the site search for crawlers."""
     url = absolute_url_for("comics.home")
-    name = current_app.config["SITE_NAME"]
+    name = site_name()
     description = _("%(site)s publishes webtoons by artists who escaped North Korea, in their own words and pictures.", site=name)
     json_ld = {
         "@context": "https://schema.org",

@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from artists.models import Artist
 from comics.models import Episode, Series
 from extensions import db
+from settings import default_language, site_languages
 from web.absolute_urls import absolute, absolute_url_for
-from web.languages import site_languages, url_for_language
+from web.languages import url_for_language
 from web.page_cache import cached_page
 from web.static_assets import static_url
 
@@ -59,7 +60,7 @@ def w3c_date(moment: datetime | None) -> str | None:
 
 def url_entries(pages: Iterable[Page]) -> str:
     """Return a <urlset> of every page in each language, with its alternates and last modification."""
-    default = current_app.config["DEFAULT_LANGUAGE"]
+    default = default_language()
     lines = [XML_HEADER, f'<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML_NAMESPACE}">\n']
     for versions, modified in pages:
         alternates = "".join(
@@ -157,7 +158,7 @@ def episodes(number: int) -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     """Tell crawlers what to leave alone and where the sitemap is."""
-    prefixes = ["", *(f"/{code}" for code in site_languages() if code != current_app.config["DEFAULT_LANGUAGE"])]
+    prefixes = ["", *(f"/{code}" for code in site_languages() if code != default_language())]
     lines = ["User-agent: *", *(f"Disallow: {prefix}{path}" for prefix in prefixes for path in DISALLOWED), "Allow: /", ""]
     lines.append(f"Sitemap: {absolute(url_for('sitemap.sitemap_index'))}")
     response = Response("\n".join(lines) + "\n", mimetype="text/plain")

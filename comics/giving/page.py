@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from artists.links import is_allowed_link_url
 from comics.giving.models import give_texts
+from settings import default_language, site_name
 from web.languages import page_language
 from web.page_cache import cached_page
 
@@ -33,7 +34,7 @@ class GiveWords:
 def give_words(language: str) -> GiveWords:
     """Return the Give page's words for readers of this language."""
     rows = give_texts()
-    row = rows.get(language) or rows.get(current_app.config["DEFAULT_LANGUAGE"])
+    row = rows.get(language) or rows.get(default_language())
     if row is None:
         return GiveWords(language, _("Give"), "", "", "")
     url = row.donation_url if is_allowed_link_url(row.donation_url) else ""
@@ -42,7 +43,7 @@ def give_words(language: str) -> GiveWords:
         row.heading or _("Give"),
         row.body_markdown,
         url,
-        row.donation_label or _("Give to %(site)s", site=current_app.config["SITE_NAME"]),
+        row.donation_label or _("Give to %(site)s", site=site_name()),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from comics.audit.log import record
 from comics.audit.models import AuditAction
 from comics.giving.models import GiveText, give_texts
 from extensions import db
+from settings import site_languages
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.forms import SiteForm, SiteSubform
 from web.languages import language_name
@@ -60,7 +61,7 @@ def give_form(languages: list[str], data: dict[str, Any] | None = None) -> SiteF
 @require_admin
 def edit_give_page() -> Response | tuple[Response | str, int] | str:
     """Show and save the Give page's words and link in each language."""
-    languages = list(current_app.config["LANGUAGES"])
+    languages = site_languages()
     texts = give_texts()
     if showing_form():
         data = {

@@ -43,6 +43,7 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 
 from extensions import cache
+from settings import default_language
 from web.languages import SITE_ROOT_KEY, language_of
 from web.page_cache.entries import PageEntry, answer, entry_from, page_memo
 from web.page_cache.held_pages import answers_early
@@ -189,7 +190,7 @@ def page_key(app: Flask, version: str, req: Request) -> str:
     offers only its narrowest images and says `Vary: Save-Data`; other pages are merely stored twice.
     """
     environ = req.environ
-    language = language_of(environ, app.config["DEFAULT_LANGUAGE"])
+    language = language_of(environ, default_language(app))
     address = (
         f"{language}\n{environ.get('HTTP_HOST', '')}{environ.get(SITE_ROOT_KEY, '')}{environ.get('PATH_INFO', '')}"
         f"?{environ.get('QUERY_STRING', '')}"
