@@ -22,7 +22,6 @@ from artists.models import Artist, Role, User
 from comics.image_uses import is_artists_file
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
-from comics.publishing.models import Revision
 from extensions import db
 from web.areas import declare_area
 from web.errors import error_answer, wants_json
@@ -99,12 +98,6 @@ def get_episode_for_edit(episode_id: int) -> Episode:
         joinedload(Episode.series).joinedload(Series.artist),
         selectinload(Episode.panels).joinedload(Panel.image).selectinload(StoredImage.renditions),
     )
-
-
-def get_revision_for_edit(revision_id: int) -> Revision:
-    """Return a revision of a profile or series the signed-in account may see (its artist's, or any
-    for editors), or answer 404."""
-    return editable_or_404(Revision, revision_id, lambda revision: revision.artist_id)
 
 
 def editable_artists(user: User) -> list[Artist]:

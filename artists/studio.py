@@ -36,20 +36,9 @@ from artists.permissions import (
 )
 from comics.audit.log import AuditAction, record
 from comics.clock import utcnow
-from comics.images.ingest import IngestError
-from comics.publishing.language_texts import PROFILE_KEYS, profile_texts, texts_from_form
-from comics.publishing.models import RevisionState
-from comics.publishing.revisions import (
-    RevisionRefused,
-    change,
-    has_been_public,
-    is_public,
-    latest_revision,
-    needs_review,
-    pending_revision,
-    profile_values,
-)
-from comics.site_images import discard_unreferenced, rollback_and_discard, single_image_from
+from comics.publishing.language_texts import PROFILE_TEXTS, FormTexts, profile_texts, texts_from_form
+from comics.publishing.reviewable import ReviewState, review_state, submit
+from comics.publishing.revisions import profile_values
 from extensions import db
 from web.absolute_urls import absolute_url_for
 from web.form_answers import done, form_errors, refuse, showing_form
@@ -120,34 +109,32 @@ def link_labels_from_form(form: ProfileForm) -> tuple[list[dict[str, str]], list
     return rows, reasons
 
 
-def profile_context(artist: Artist, form: ProfileForm | None = None) -> dict[str, object]:
+def profile_context(
+    artist: Artist,
+    state: ReviewState,
+    form: ProfileForm | None = None,
+    texts: FormTexts | None = None,
+    labels: list[dict[str, str]] | None = None,
+) -> dict[str, object]:
     """Return what the profile page shows: the form (filled from the version waiting for review, when
-    this account's changes wait), that version, and an editor's answer to the last one."""
-    user = signed_in_user()
-    reviewed = needs_review(user, artist)
-    pending = pending_revision("artist", artist.id)
-    latest = latest_revision("artist", artist.id)
-    shown = pending.proposed if pending is not None and reviewed else None
+    this account's changes wait), that version, and an editor's answer to the last one. A form sent
+    comes back with what it held, as read once: its words (texts) and links' labels in each language."""
     if form is None:
-        rows = (shown or profile_values(artist))["links"]
-        form = profile_form_for(artist, shown)
-        texts = shown["translations"] if shown is not None and "translations" in shown else profile_texts(artist)
+        rows = (state.shown or profile_values(artist))["links"]
+        form = profile_form_for(artist, state.shown)
+        shown_texts = state.shown_texts(profile_texts(artist))
         labels = [dict(row.get("labels") or {}) for row in rows]
     else:
-        texts = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[0]
-        labels = link_labels_from_form(form)[0]
+        shown_texts = texts.texts if texts is not None else {}
+        labels = labels if labels is not None else link_labels_from_form(form)[0]
     return {
         "profile_languages": profile_languages(),
-        "texts": texts,
+        "texts": shown_texts,
         # Each row's label in each language, by row as the form lists them (blank rows have none).
         "link_labels": labels,
         "artist": artist,
         "form": form,
-        "reviewed": reviewed,
-        "public": is_public(artist),
-        "seen": has_been_public(artist),
-        "pending": pending,
-        "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
+        **state.page(),
     }
 
 
@@ -156,42 +143,47 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
     """Edit an artist's display name, bio, picture and links; on a public profile an artist's change
     waits for an editor."""
     artist = get_artist_for_edit(artist_id)
+    user = signed_in_user()
+    state = review_state(user, artist)
     if showing_form():
-        return render_template("studio/profile.html", **profile_context(artist))
+        return render_template("studio/profile.html", **profile_context(artist, state))
     form = ProfileForm()
+    texts = texts_from_form(request.form, profile_languages(), PROFILE_TEXTS)
+    labels, label_problems = link_labels_from_form(form)
     if not form.validate():
-        return refuse("studio/profile.html", profile_context(artist, form), form_errors(form))
+        return refuse("studio/profile.html", profile_context(artist, state, form, texts, labels), form_errors(form))
     own = {link.id: link for link in artist.links}
     ids = [entry.form.id.data for entry in form.links.entries if entry.form.id.data]
-    word_problems = texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[1] + link_labels_from_form(form)[1]
+    word_problems = texts.reasons + label_problems
     if word_problems:
-        return refuse("studio/profile.html", profile_context(artist, form), word_problems)
+        return refuse("studio/profile.html", profile_context(artist, state, form, texts, labels), word_problems)
     if any(not raw.isdigit() or int(raw) not in own for raw in ids):
-        return refuse("studio/profile.html", profile_context(artist, form), [_("The form names links that are not this artist's; reload the page and try again.")])
-    user = signed_in_user()
-    try:
-        image = single_image_from(form.avatar.data, "a profile picture")
-        if image is not None:
-            db.session.add(image)  # so a refusal below discards its files
-        outcome = change(artist, profile_proposal(form), image, user)
-        db.session.flush()
-    # store_single_image turns a refused picture into an IngestError, in the page's language.
-    except (IngestError, RevisionRefused) as refusal:
-        rollback_and_discard()
-        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
-        if not isinstance(refusal, RevisionRefused):
-            reasons = [_("Picture: %(reason)s", reason=reason) for reason in reasons]
-        return refuse("studio/profile.html", profile_context(get_artist_for_edit(artist_id), form), reasons)
-    db.session.commit()
-    discard_unreferenced(outcome.stale)
-    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), outcome.message("profile"))
+        return refuse(
+            "studio/profile.html",
+            profile_context(artist, state, form, texts, labels),
+            [_("The form names links that are not this artist's; reload the page and try again.")],
+        )
+    submitted = submit(
+        artist,
+        profile_proposal(form, texts, labels),
+        user,
+        state,
+        picture=form.avatar.data,
+        what="a profile picture",
+        name_refusal=lambda reason: _("Picture: %(reason)s", reason=reason),
+    )
+    if submitted.change is None:
+        # The rollback let go of the rows loaded before it: the page is drawn from the live profile again.
+        artist = get_artist_for_edit(artist_id)
+        return refuse("studio/profile.html", profile_context(artist, state, form, texts, labels), submitted.reasons)
+    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), submitted.change.message("profile"))
 
 
-def profile_proposal(form: ProfileForm) -> dict[str, Any]:
-    """Return the profile the form asks for, as a revision holds it: links in their new order."""
+def profile_proposal(form: ProfileForm, texts: FormTexts, labels: list[dict[str, str]]) -> dict[str, Any]:
+    """Return the profile the form asks for, as a revision holds it: links in their new order, each with
+    its label in other languages (labels, by row)."""
     rows: list[tuple[float, int, dict[str, Any]]] = []
     entries = form.links.entries
-    labels = link_labels_from_form(form)[0]
     for index, entry in enumerate(entries):
         row = entry.form
         link_id = int(row.id.data) if row.id.data else None
@@ -213,7 +205,7 @@ def profile_proposal(form: ProfileForm) -> dict[str, Any]:
         "display_name": (form.display_name.data or "").strip(),
         "bio_markdown": form.bio_markdown.data or "",
         "links": [link for _, _, link in sorted(rows, key=lambda item: item[:2])],
-        "translations": texts_from_form(request.form, profile_languages(), PROFILE_KEYS)[0],
+        "translations": texts.texts,
         "picture": "remove" if form.remove_avatar.data else "keep",
     }
 

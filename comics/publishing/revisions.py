@@ -35,7 +35,10 @@ from comics.clock import utcnow
 from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
 from comics.models import Series, has_public_work
-from comics.publishing.applying import (
+from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
+from comics.publishing.language_covers import Covers, covers_change, held_covers, hold_covers, release_covers
+from comics.publishing.language_texts import profile_texts, series_texts
+from comics.publishing.live_versions import (
     FIELD_NAMES,
     PROFILE_FIELDS,
     SERIES_FIELDS,
@@ -43,9 +46,6 @@ from comics.publishing.applying import (
     Target,
     apply,
 )
-from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
-from comics.publishing.language_covers import Covers, covers_change, held_covers, hold_covers, release_covers
-from comics.publishing.language_texts import profile_texts, series_texts
 from comics.publishing.models import Revision, RevisionState
 from extensions import db
 
@@ -256,14 +256,21 @@ def pending_revisions(user: User) -> list[Revision]:
 
 
 def change(
-    target: Target, proposed: dict[str, Any], image: StoredImage | None, user: User, covers: Covers | None = None
+    target: Target,
+    proposed: dict[str, Any],
+    image: StoredImage | None,
+    user: User,
+    covers: Covers | None = None,
+    *,
+    reviewed: bool | None = None,
 ) -> Change:
     """Apply a profile's or series' form now, or keep it as a pending revision when it needs review.
 
     image is a newly uploaded picture (an unsaved StoredImage), or None; covers, a series' new covers
-    for its other languages (comics.publishing.language_covers).
+    for its other languages (comics.publishing.language_covers); reviewed, whether this account's
+    change waits for an editor, when the caller has worked it out already (comics.publishing.reviewable).
     """
-    if not needs_review(user, target):
+    if not (needs_review(user, target) if reviewed is None else reviewed):
         _before_moving(target, proposed)
         return Change(applied=True, stale=apply(target, proposed, image, user, covers=covers))
     return propose(target, proposed, image, user, covers or {})

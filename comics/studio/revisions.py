@@ -14,10 +14,10 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
-from artists.permissions import get_revision_for_edit, require_staff, signed_in_user
+from artists.permissions import editable_or_404, require_staff, signed_in_user
 from comics.images.models import StoredImage
 from comics.models import Series
-from comics.publishing.applying import Target, artist_name
+from comics.publishing.live_versions import Target, artist_name
 from comics.publishing.models import Revision
 from comics.publishing.revisions import (
     FIELD_LABELS,
@@ -39,6 +39,13 @@ from comics.studio import bp
 from comics.studio.forms import ConfirmForm, RevisionDecisionForm
 from extensions import db
 from web.form_answers import done, form_errors, refuse
+
+
+def get_revision_for_edit(revision_id: int) -> Revision:
+    """Return a revision of a profile or series the signed-in account may see (its artist's, or any
+    for editors), or answer 404: artists.permissions' one rule, asked here, so that the accounts need
+    not know the review's rows."""
+    return editable_or_404(Revision, revision_id, lambda revision: revision.artist_id)
 
 
 @dataclass

@@ -16,20 +16,13 @@ from artists.permissions import editable_artists, get_series_for_edit, signed_in
 from comics.images.ingest import IngestError
 from comics.images.models import StoredImage
 from comics.models import Episode, Series
-from comics.publishing.applying import series_problems
 from comics.publishing.language_covers import Covers
-from comics.publishing.language_texts import SERIES_KEYS, Texts, series_texts, texts_from_form
-from comics.publishing.models import Revision, RevisionState
-from comics.publishing.revisions import (
-    RevisionRefused,
-    change,
-    is_public,
-    latest_revision,
-    needs_review,
-    pending_revision,
-)
+from comics.publishing.language_texts import SERIES_TEXTS, FormTexts, series_texts, texts_from_form
+from comics.publishing.live_versions import series_problems
+from comics.publishing.models import Revision
+from comics.publishing.reviewable import NOT_SAVED, ReviewState, review_state, submit
 from comics.publishing.workflow import delete_series, stage
-from comics.site_images import discard_unreferenced, rollback_and_discard, single_image_from
+from comics.site_images import single_image_from
 from comics.studio import bp
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from extensions import db
@@ -54,25 +47,23 @@ def series_form(series: Series | None = None, values: dict[str, Any] | None = No
     return form
 
 
-def series_context(series: Series | None, form: SeriesForm) -> dict[str, Any]:
-    """Return what the series form page shows besides the form: the version waiting for review, if any,
-    and an editor's answer to the last one."""
-    if series is None:
-        return {"form": form, "series": None, "reviewed": False, "public": False, "pending": None, "returned": None,
-                "language_covers": {}, **words_context(form, None)}
-    latest = latest_revision("series", series.id)
-    reviewed = needs_review(signed_in_user(), series)
-    pending = pending_revision("series", series.id)
-    shown = pending.proposed if pending is not None and reviewed else None
+def series_context(series: Series | None, form: SeriesForm, state: ReviewState, texts: FormTexts | None) -> dict[str, Any]:
+    """Return what the series form page shows besides the form: where the series stands (the version
+    waiting for review, if any, and an editor's answer to the last one), and its words and covers in
+    other languages: as the form sent them (texts, read once), else as the shown version holds them."""
+    if texts is not None:
+        shown_texts = texts.texts
+    elif series is not None:
+        shown_texts = state.shown_texts(series_texts(series))
+    else:
+        shown_texts = {}
     return {
         "form": form,
         "series": series,
-        "reviewed": reviewed,
-        "public": is_public(series),
-        "pending": pending,
-        "returned": latest if latest is not None and latest.state == RevisionState.RETURNED else None,
-        "language_covers": language_cover_images(series, pending, reviewed),
-        **words_context(form, shown.get("translations") if shown is not None and "translations" in shown else series_texts(series)),
+        **state.page(),
+        "language_covers": language_cover_images(series, state),
+        "other_languages": other_languages(form),
+        "texts": shown_texts,
     }
 
 
@@ -82,15 +73,12 @@ def other_languages(form: SeriesForm) -> list[str]:
     return [code for code in current_app.config["LANGUAGES"] if code != own]
 
 
-def words_context(form: SeriesForm, texts: Texts | None) -> dict[str, Any]:
-    """Return the title and summary in each other language to fill the form with: as sent, or as stored."""
-    languages = other_languages(form)
-    if not showing_form():
-        texts = texts_from_form(request.form, languages, SERIES_KEYS)[0]
-    return {"other_languages": languages, "texts": texts or {}}
+def form_texts(form: SeriesForm) -> FormTexts | None:
+    """Read the words in each other language the form sent, once a request; None when only showing it."""
+    return None if showing_form() else texts_from_form(request.form, other_languages(form), SERIES_TEXTS)
 
 
-def series_proposal(form: SeriesForm) -> dict[str, Any]:
+def series_proposal(form: SeriesForm, texts: FormTexts) -> dict[str, Any]:
     """Return the series the form asks for, as a revision holds it."""
     return {
         "title": (form.title.data or "").strip(),
@@ -100,7 +88,7 @@ def series_proposal(form: SeriesForm) -> dict[str, Any]:
         "status": form.status.data,
         "content_warning": (form.content_warning.data or "").strip() or None,
         "artist_id": form.artist.data,
-        "translations": texts_from_form(request.form, other_languages(form), SERIES_KEYS)[0],
+        "translations": texts.texts,
         "picture": "remove" if form.remove_cover.data else "keep",
     }
 
@@ -123,46 +111,40 @@ def language_covers_from_form(form: SeriesForm) -> Covers:
     return covers
 
 
-def language_cover_images(series: Series | None, pending: Revision | None, reviewed: bool) -> dict[str, StoredImage]:
+def language_cover_images(series: Series | None, state: ReviewState) -> dict[str, StoredImage]:
     """Return the cover the form shows for each other language: the one waiting for review where this
     account's changes wait, else the live one."""
     shown = {row.language: row.cover for row in series.translations if row.cover is not None} if series is not None else {}
-    if pending is not None and reviewed:
+    pending: Revision | None = state.pending
+    if pending is not None and state.reviewed:
         held = {each.language: each.image for each in pending.language_images}
-        for language, state in (pending.proposed.get("covers") or {}).items():
-            if state == "remove":
+        for language, cover_state in (pending.proposed.get("covers") or {}).items():
+            if cover_state == "remove":
                 shown.pop(language, None)
             elif language in held:
                 shown[language] = held[language]
     return shown
 
 
-def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Response | tuple[Response | str, int]:
+def save_series(
+    series: Series, form: SeriesForm, state: ReviewState, texts: FormTexts, context: dict[str, Any]
+) -> Response | tuple[Response | str, int]:
     """Save a new or changed series, or keep an artist's change to a public one for review; or refuse
     it having changed nothing."""
     template = "studio/series_form.html"
     if not form.validate():
         return refuse(template, context, form_errors(form))
-    proposed = series_proposal(form)
-    reasons = series_problems(series, proposed) + texts_from_form(request.form, other_languages(form), SERIES_KEYS)[1]
+    proposed = series_proposal(form, texts)
+    reasons = series_problems(series, proposed) + texts.reasons
     if reasons:
         return refuse(template, context, reasons)
     creating = series.id is None
-    try:
-        image = single_image_from(form.cover.data, "a cover")
-        if image is not None:
-            db.session.add(image)  # so a refusal below discards its files
-        covers = language_covers_from_form(form)
-        outcome = change(series, proposed, image, signed_in_user(), covers)
-        db.session.flush()
-    # store_single_image turns a refused picture into an IngestError, in the page's language.
-    except (IngestError, RevisionRefused) as refusal:
-        rollback_and_discard()
-        reasons = refusal.reasons if isinstance(refusal, IngestError) else [str(refusal)]
-        return refuse(template, context, reasons)
-    db.session.commit()
-    discard_unreferenced(outcome.stale)
-    message = _("Series created. Add its first episode.") if creating else outcome.message("series")
+    submitted = submit(
+        series, proposed, signed_in_user(), state, picture=form.cover.data, what="a cover", covers=lambda: language_covers_from_form(form)
+    )
+    if submitted.change is None:
+        return refuse(template, context, submitted.reasons)
+    message = _("Series created. Add its first episode.") if creating else submitted.change.message("series")
     return done(url_for("studio.series_overview", series_id=series.id), message)
 
 
@@ -170,10 +152,11 @@ def save_series(series: Series, form: SeriesForm, context: dict[str, Any]) -> Re
 def new_series() -> Response | tuple[Response | str, int] | str:
     """Create a series."""
     form = series_form()
-    context = series_context(None, form)
-    if showing_form():
+    texts = form_texts(form)
+    context = series_context(None, form, NOT_SAVED, texts)
+    if texts is None:
         return render_template("studio/series_form.html", **context)
-    return save_series(Series(), form, context)
+    return save_series(Series(), form, NOT_SAVED, texts, context)
 
 
 @bp.route("/series/<row_id:series_id>/edit", methods=["GET", "POST"])
@@ -181,13 +164,13 @@ def edit_series(series_id: int) -> Response | tuple[Response | str, int] | str:
     """Edit a series' title, address, summary, language, status, warning and cover; on a public series
     an artist's change waits for an editor."""
     series = get_series_for_edit(series_id)
-    pending = pending_revision("series", series.id)
-    shown = pending.proposed if pending is not None and needs_review(signed_in_user(), series) else None
-    form = series_form(series, shown)
-    context = series_context(series, form)
-    if showing_form():
+    state = review_state(signed_in_user(), series)
+    form = series_form(series, state.shown)
+    texts = form_texts(form)
+    context = series_context(series, form, state, texts)
+    if texts is None:
         return render_template("studio/series_form.html", **context)
-    return save_series(series, form, context)
+    return save_series(series, form, state, texts, context)
 
 
 @bp.get("/series/<row_id:series_id>/")

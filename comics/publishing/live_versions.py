@@ -1,4 +1,4 @@
-"""Applying a version of a profile or series: writing it onto the live rows and auditing each change.
+"""Writing a version of a profile or series onto the live rows, and auditing each change it makes.
 
 A version comes from comics.publishing.revisions, once approved or when it needs no review. Profiles'
 links are updated in place, so their ids and click counts survive; a replaced picture's files are
