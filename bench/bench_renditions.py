@@ -3,6 +3,7 @@
     python bench/bench_renditions.py           # the figures quoted in docs/imaging.md (~2 min, 2 cores)
     python bench/bench_renditions.py --sweep   # also the encoder sweeps the settings came from (~6 min)
     python bench/bench_renditions.py --speed   # only the timings, to repeat on a quiet machine (~2 min)
+    python bench/bench_renditions.py --jpegli  # only the site's JPEG against jpegli, per width (docs/imaging.md)
 
 SSIM and PSNR need numpy, a benchmark-only dependency (pip install -e '.[bench]'); without it those
 figures are skipped and the rest still runs. pyvips is optional too (it needs libvips): without it its
@@ -52,7 +53,7 @@ from contenders import (  # noqa: E402
 )
 from measures import LINES, Timing, decode, load_average, mean_timing, np, psnr, say, ssim, take_turns, timed  # noqa: E402
 from PIL import Image, features  # noqa: E402
-from sweeps import master_formats, sweep, sweep_threading  # noqa: E402
+from sweeps import master_formats, sweep, sweep_jpegli, sweep_threading  # noqa: E402
 
 from comics.images import encoding  # noqa: E402
 from tests import imagegen  # noqa: E402
@@ -331,12 +332,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also run the encoder and threading sweeps")
     parser.add_argument("--speed", action="store_true", help="only the timing tables (~2 min)")
+    parser.add_argument("--jpegli", action="store_true", help="only the site's JPEG against jpegli, per width")
     parser.add_argument("--rounds", type=int, default=measures.REPEATS, help=f"rounds of each timing (default {measures.REPEATS})")
     args = parser.parse_args()
     measures.REPEATS = args.rounds  # one setting for every timing table of this run
     started = time.perf_counter()
     describe_machine()
     masters = comic_masters()
+    if args.jpegli:
+        sweep_jpegli(masters)
+        return
     slice_speed = bench_speed_per_slice(masters)
     bench_ingest_slice(masters)
     if args.speed:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import measures
+import pyjpegli
 from contenders import OURS, pyvips, speed_table
 from measures import decode, load_average, mean_timing, np, psnr, say, ssim, take_turns, timed
 from PIL import Image
@@ -305,3 +309,58 @@ def sweep_threading(masters: list[tuple[str, Image.Image]]) -> None:
     speed_table({name: mean_timing([t[name] for t in per_slice]) for name in per_slice[0]})
 
 
+
+
+def cpu_with_children() -> float:
+    """Return the CPU seconds of this process and its finished children (jpegtran runs as one)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def jpegli_jpeg(image: Image.Image, quality: int, jpegtran: str, *, progressive: bool) -> bytes:
+    """Return jpegli's JPEG with Huffman tables made for it by jpegtran, progressive or baseline."""
+    data = bytes(pyjpegli.encode(image.tobytes(), image.width, image.height, quality))
+    mode = "-progressive" if progressive else "-optimize"
+    return subprocess.run([jpegtran, mode, "-copy", "none"], input=data, capture_output=True, check=True).stdout
+
+
+def sweep_jpegli(masters: list[tuple[str, Image.Image]]) -> None:
+    """Print the site's JPEG against jpegli's at each rendition width, by the rule of the other sweeps."""
+    jpegtran = shutil.which("jpegtran")
+    if jpegtran is None or np is None:
+        say("jpegli sweep skipped: it needs jpegtran (libjpeg-turbo-progs) and numpy.")
+        return
+    say("## The site's JPEG fallback against jpegli (jpegtran's progressive or optimised coding), per width")
+    say()
+    say("Each row against the WEBTOON-style baseline q90 of the same width in this run; CPU of one encode,")
+    say("jpegtran's process included.")
+    say()
+    say("| width | encoder | settings | x baseline bytes | SSIM | parity | CPU ms |")
+    say("|---:|---|---|---:|---:|:---:|---:|")
+    for width in (480, 800, 1200):
+        references = [encoding.resized(m, width) for _, m in masters]
+        baseline = [imagegen.encode(reference, "JPEG", quality=90) for reference in references]
+        baseline_bytes = sum(len(data) for data in baseline)
+        baseline_ssim = statistics.mean(ssim(r, decode(d)) for r, d in zip(references, baseline, strict=True))
+        trials: list[tuple[str, str, Callable[[Image.Image], bytes]]] = [
+            ("libjpeg-turbo", "q90 progressive optimize (the site's)", lambda image: encoding.encode_libjpeg(image, encoding.JPEG_SETTINGS)),
+        ]
+        trials += [
+            ("jpegli", f"q{q} + jpegtran -progressive", partial(lambda image, q: jpegli_jpeg(image, q, jpegtran, progressive=True), q=q))
+            for q in (86, 88, 89, 90, 91, 92)
+        ]
+        trials += [("jpegli", "q83 + jpegtran -optimize (the editions' pages)", lambda image: jpegli_jpeg(image, 83, jpegtran, progressive=False))]
+        for label, settings, encode in trials:
+            sizes, scores, seconds = [], [], []
+            for reference in references:
+                started = cpu_with_children()
+                data = encode(reference)
+                seconds.append(cpu_with_children() - started)
+                sizes.append(len(data))
+                scores.append(ssim(reference, decode(data)))
+            score = float(np.mean(scores))
+            say(
+                f"| {width} | {label} | {settings} | {sum(sizes) / baseline_bytes:.3f} | {score:.5f}"
+                f" | {'yes' if score >= baseline_ssim else 'no'} | {np.mean(seconds) * 1000:.0f} |"
+            )
+    say()
