@@ -34,13 +34,15 @@ if (bars && strip) {
   // A keyboard user's focus in a bar keeps it there; a finger's tap on a button does not.
   const keyboardInBars = () => bars.querySelector(":focus-visible") !== null;
 
+  // Where the page starts, read before this script changes it: read after, it would make the browser
+  // lay the page out again there and then, while the first panel is still to be painted.
+  let lastY = window.scrollY;
   bars.hidden = false;
 
   strip.addEventListener("click", () => show(!shown));
 
   // Scrolling: read once a frame; small movements (a finger resting, a bounce) change nothing.
   const SETTLE_PX = 8;
-  let lastY = window.scrollY;
   let pending = false;
   window.addEventListener("scroll", () => {
     if (pending) return;
