@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     ColumnElement,
+    DateTime,
     ForeignKey,
     Index,
     SQLColumnExpression,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     or_,
     select,
     text,
@@ -131,6 +134,16 @@ class Series(Model):
     def public() -> Select[Series]:
         """Select the series readers may see now."""
         return select(Series).where(Series.is_public)
+
+
+def now_when_run() -> BindParameter[datetime]:
+    """Return the current time as a statement's parameter, read each time the statement runs.
+
+    Not when it is built: so a statement built once and kept (search's visibility condition,
+    comics.discovery.search) says "public now" at every run. utcnow is looked up at each run, so a
+    test that moves this module's clock moves it too.
+    """
+    return bindparam(None, type_=DateTime(), callable_=lambda: utcnow())
 
 
 class ContentWarning(NamedTuple):
@@ -248,13 +261,13 @@ class Episode(Model):
             .where(
                 original.id == cls.original_id,
                 original.status == EpisodeStatus.PUBLISHED,
-                original.published_at <= utcnow(),
+                original.published_at <= now_when_run(),
             )
             .exists()
         )
         return and_(
             cls.status == EpisodeStatus.PUBLISHED,
-            cls.published_at <= utcnow(),
+            cls.published_at <= now_when_run(),
             or_(cls.original_id.is_(None), original_public),
         )
 
@@ -266,7 +279,7 @@ class Episode(Model):
     @is_scheduled.inplace.expression
     @classmethod
     def _is_scheduled_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at > utcnow())
+        return and_(cls.status == EpisodeStatus.PUBLISHED, cls.published_at > now_when_run())
 
     @staticmethod
     def public() -> Select[Episode]:

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -58,7 +60,7 @@ from comics.discovery.korean import query_words
 from comics.discovery.models import SearchDocument
 from comics.discovery.search_index import VECTOR_COLUMN, fold, plain_text
 from comics.images.models import StoredImage
-from comics.models import Episode, Panel, Series
+from comics.models import Episode, Panel, Series, SeriesTranslation
 from extensions import db
 
 MAX_QUERY_LENGTH = 200
@@ -149,8 +151,13 @@ def check_query(query: str) -> None:
         )
 
 
+@cache
 def _visible() -> Any:
-    """Return the condition that a document's thing is public now (checked on live rows every time)."""
+    """Return the condition that a document's thing is public now (checked on live rows every time).
+
+    Built once per process: its "now" is a parameter read when the statement runs
+    (comics.models.now_when_run), and building it from the models' rules took longer than a search.
+    """
     public_series = Series.public().with_only_columns(Series.id)
     return or_(
         and_(SearchDocument.kind == "episode", SearchDocument.ref_id.in_(Episode.public().with_only_columns(Episode.id))),
@@ -167,7 +174,7 @@ _FTS = table("search_fts", column("rowid"))
 
 
 def _matching(words: Sequence[QueryWord], dialect: str) -> tuple[Any, Any, Any]:
-    """Return (from clause, match condition, rank ordering) for the engine in use.
+    """Return (from clause, match condition, score) for the engine in use: the lower the score, the better the match.
 
     Each word is one group, and every group must match: the word as the beginning of a token, or
     the word whole (which adds to the rank), or all its Korean morphemes whole. The terms are letters
@@ -184,7 +191,7 @@ def _matching(words: Sequence[QueryWord], dialect: str) -> tuple[Any, Any, Any]:
         source = SearchDocument.__table__.join(_FTS, _FTS.c.rowid == SearchDocument.id)
         condition = literal_column("search_fts").op("MATCH")(" AND ".join(groups))
         # bm25: lower is better; a match in the title counts ten times one in the text.
-        return source, condition, literal_column("bm25(search_fts, 10.0, 1.0)").asc()
+        return source, condition, literal_column("bm25(search_fts, 10.0, 1.0)")
     if dialect == "postgresql":
         groups = []
         for word in words:
@@ -195,7 +202,7 @@ def _matching(words: Sequence[QueryWord], dialect: str) -> tuple[Any, Any, Any]:
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(groups))
         # The stored, GIN-indexed vector (search_index.VECTOR_COLUMN): its weights count in ts_rank only.
         vector: ColumnClause[Any] = literal_column(f"search_document.{VECTOR_COLUMN}")
-        return SearchDocument.__table__, vector.op("@@")(query), func.ts_rank(vector, query).desc()
+        return SearchDocument.__table__, vector.op("@@")(query), -func.ts_rank(vector, query)
     raise RuntimeError(f"search supports SQLite and PostgreSQL, not {dialect}")
 
 
@@ -213,24 +220,33 @@ def search(query: str, page: int = 1, per_page: int = 20, language: str | None =
         return results
     words = query_analysis(terms)
     dialect = db.session.get_bind().dialect.name
-    source, condition, ranking = _matching(words, dialect)
+    source, condition, score = _matching(words, dialect)
     where = and_(condition, _visible())
-    results.total = db.session.scalar(select(func.count()).select_from(source).where(where)) or 0
-    if results.total == 0 or page > results.pages:
-        return results
-    kind_order = case({kind: index for index, kind in enumerate(KINDS)}, value=SearchDocument.kind)
-    rows = db.session.execute(
-        select(SearchDocument.kind, SearchDocument.ref_id, SearchDocument.title, SearchDocument.body)
+    # The page's rows and the count of all matches in one statement, so the engine matches once, not
+    # twice; the score is taken inside, as FTS5 allows bm25() in no query with a window function.
+    matches = (
+        select(SearchDocument.id, SearchDocument.kind, SearchDocument.ref_id, SearchDocument.body, score.label("score"))
         .select_from(source)
         .where(where)
-        .order_by(ranking, kind_order, SearchDocument.id)
+        .subquery()
+    )
+    kind_order = case({kind: index for index, kind in enumerate(KINDS)}, value=matches.c.kind)
+    rows = db.session.execute(
+        select(matches.c.kind, matches.c.ref_id, matches.c.body, func.count().over())
+        .order_by(matches.c.score, kind_order, matches.c.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
+    if rows:
+        results.total = rows[0][3]
+    elif page > 1:  # past the last page, or nothing found: say which
+        results.total = db.session.scalar(select(func.count()).select_from(source).where(where)) or 0
+    if not rows:
+        return results
     items = _load_items(rows)
     marked = marked_terms(words)
     texts = {} if language is None else texts_in(items.values(), language)
-    for kind, ref_id, _title, body in rows:
+    for kind, ref_id, body, _total in rows:
         item = items.get((kind, ref_id))
         if item is not None:
             results.hits.append(SearchHit(kind, item, snippet(texts.get((kind, ref_id), body), marked)))
@@ -268,7 +284,12 @@ def texts_in(items: Iterable[Series | Episode | Artist], language: str) -> dict[
 
 
 def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode | Artist]:
-    """Load the things a page of results names, with what the results page shows of them."""
+    """Load the things a page of results names, with what the results page shows of them.
+
+    The translations (one row per language, a handful) are joined into the statement that loads their
+    owner; only the renditions, a dozen per image, are read by a second statement, and a series'
+    translated covers (Series.cover_in, on a page in their language) by a third.
+    """
     ids: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for kind, ref_id, *_rest in rows:
         ids[kind].append(ref_id)
@@ -278,9 +299,11 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
             select(Series)
             .where(Series.id.in_(ids["series"]))
             .options(
-                joinedload(Series.artist).selectinload(Artist.translations),
+                joinedload(Series.artist).joinedload(Artist.translations),
                 joinedload(Series.cover).selectinload(StoredImage.renditions),
-                selectinload(Series.translations),
+                joinedload(Series.translations)
+                .joinedload(SeriesTranslation.cover)
+                .selectinload(StoredImage.renditions),
             )
         ).unique():
             items[("series", series.id)] = series
@@ -289,10 +312,10 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
             select(Episode)
             .where(Episode.id.in_(ids["episode"]))
             .options(
-                joinedload(Episode.series).joinedload(Series.artist).selectinload(Artist.translations),
-                joinedload(Episode.series).selectinload(Series.translations),
+                joinedload(Episode.series).joinedload(Series.artist).joinedload(Artist.translations),
+                joinedload(Episode.series).joinedload(Series.translations),
                 joinedload(Episode.thumbnail).selectinload(StoredImage.renditions),
-                selectinload(Episode.translations),
+                joinedload(Episode.translations),
             )
         ).unique():
             items[("episode", episode.id)] = episode
@@ -300,21 +323,55 @@ def _load_items(rows: Sequence[Any]) -> dict[tuple[str, int], Series | Episode |
         for artist in db.session.scalars(
             select(Artist)
             .where(Artist.id.in_(ids["artist"]))
-            .options(selectinload(Artist.series), selectinload(Artist.translations))
-        ):
+            .options(selectinload(Artist.series), joinedload(Artist.translations))
+        ).unique():
             items[("artist", artist.id)] = artist
     return items
 
 
-def _folded_with_origins(text: str) -> tuple[str, list[int]]:
-    """Return fold(text) and, for each folded character, the index of the character it came from."""
+# Characters other than ASCII and Hangul syllables: those two fold as str.lower() does, one to one.
+_OTHER = re.compile(r"[^\x00-\x7f\uac00-\ud7a3]")
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    return fold(char)
+
+
+def _folded_with_origins(text: str) -> tuple[str, Callable[[int], int]]:
+    """Return fold(text), a character at a time, and a function from a folded index to the text's.
+
+    Only the characters other than ASCII and Hangul are folded one by one (a few … and “ in a Korean
+    text): a page of results has tens of thousands of characters, which a loop in Python would take
+    longer over than the search.
+    """
     pieces: list[str] = []
-    origins: list[int] = []
-    for index, char in enumerate(text):
-        folded = char.lower() if char.isascii() else fold(char)
-        pieces.append(folded)
-        origins.extend([index] * len(folded))
-    return "".join(pieces), origins
+    starts: list[int] = []  # where each character that did not fold to one begins in the folded text
+    positions: list[int] = []  # and where it is in the text
+    widths: list[int] = []  # and how long it folded
+    cursor = shift = 0
+    for match in _OTHER.finditer(text):
+        index = match.start()
+        folded = _folded_char(match.group())
+        pieces += [text[cursor:index].lower(), folded]
+        cursor = index + 1
+        if len(folded) != 1:  # … is ..., a combining accent nothing
+            starts.append(index + shift)
+            positions.append(index)
+            widths.append(len(folded))
+            shift += len(folded) - 1
+    pieces.append(text[cursor:].lower())
+    if not starts:
+        return "".join(pieces), int
+
+    def origin(index: int) -> int:
+        uneven = bisect_right(starts, index) - 1
+        if uneven < 0:
+            return index
+        start, width = starts[uneven], widths[uneven]
+        return positions[uneven] if index < start + width else positions[uneven] + 1 + index - start - width
+
+    return "".join(pieces), origin
 
 
 def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Markup:
@@ -322,11 +379,11 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> Ma
     if not text:
         return Markup("")
     text = text[:SNIPPET_SCAN]
-    folded, origins = _folded_with_origins(text)
+    folded, origin = _folded_with_origins(text)
     spans: list[tuple[int, int]] = []
     for term in terms:
         for match in re.finditer(re.escape(term), folded):
-            spans.append((origins[match.start()], origins[match.end() - 1] + 1))
+            spans.append((origin(match.start()), origin(match.end() - 1) + 1))
     spans.sort()
     begin = max(0, spans[0][0] - length // 3) if spans else 0
     if begin:

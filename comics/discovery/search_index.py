@@ -120,6 +120,8 @@ def _drop_index_with_table(target: Any, connection: Connection, **kw: Any) -> No
 
 def plain_text(markdown: str | None) -> str:
     """Return Markdown as plain words, as readers see them."""
+    if not markdown:
+        return ""  # most notes and bios are empty: no Markdown to render
     return " ".join(Markup(str(render_markdown(markdown))).striptags().split())
 
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select
 
 from artists.models import Artist
+from comics import models
 from comics.clock import utcnow
 from comics.discovery.models import SearchDocument
 from comics.discovery.search import MAX_QUERY_LENGTH, search, search_terms, snippet
@@ -106,6 +107,20 @@ def test_never_lists_an_unpublished_episode(app: Flask, site: SiteBuilder) -> No
     scheduled.published_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert found("secret") == ["episode:lantern/6"]
+
+
+def test_a_scheduled_episode_is_found_when_its_time_comes_with_no_change(
+    app: Flask, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The visibility condition is built once per process (search._visible): its "now" is read at each run.
+    _, series, _, _ = build(site)
+    scheduled = site.episode(series, panels=1, title="Secret scheduled")
+    scheduled.published_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert found("secret") == []
+    moment = utcnow() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(models, "utcnow", lambda: moment)
+    assert found("secret") == [f"episode:lantern/{scheduled.number}"]
 
 
 def test_never_lists_a_series_or_artist_with_no_public_episode(app: Flask, site: SiteBuilder) -> None:
@@ -259,3 +274,10 @@ def test_snippets_are_escaped_and_centred_on_the_match() -> None:
 def test_snippets_mark_words_found_without_their_accents() -> None:
     assert str(snippet("Nights at the Café Lumière", ["cafe", "lumiere"])) == "Nights at the <mark>Café</mark> <mark>Lumière</mark>"
     assert str(snippet("강을 건너던 밤", ["건너"])) == "강을 <mark>건너</mark>던 밤"
+
+
+def test_snippets_mark_the_word_after_characters_that_fold_to_more_or_fewer() -> None:
+    # … folds to "...", ﬁ to "fi", a lone combining accent to nothing: the marks stay on the words as written.
+    assert str(snippet("Wait… the ﬁnal café", ["final", "cafe"])) == "Wait… the <mark>ﬁnal</mark> <mark>café</mark>"
+    assert str(snippet("e\u0301\u0301 강을… 건너던 밤", ["건너"])) == "e\u0301\u0301 강을… <mark>건너</mark>던 밤"
+    assert str(snippet("Maße … Straße", ["strasse"])) == "Maße … <mark>Straße</mark>"
