@@ -40,6 +40,7 @@ from comics.models import Episode, Series
 from comics.site_images import (
     add_renditions,
     current_site,
+    discard_unreferenced,
     enqueue_renders,
     lacks_renditions,
     open_master,
@@ -233,27 +234,31 @@ def media_gc_command(grace: int | None) -> None:
     click.echo(f"Removed {len(removed)} unreferenced media files.")
 
 
-def complete_renditions() -> None:
-    """Add to every ready image the renditions it lacks, one image and one commit at a time.
+def complete_renditions(*, stale: bool = False) -> None:
+    """Add to every ready image the renditions it lacks (and, with stale, make again those made with
+    other encoder settings), one image and one commit at a time; then remove the replaced files.
 
     In this process, not on the queue: the render job is for images without renditions (and looks at
-    their pixels for the review too), while this only encodes the few small files a new width needs.
+    their pixels for the review too), while this only encodes the files a new width or new settings need.
     """
     ids = list(db.session.scalars(select(StoredImage.id).where(StoredImage.render_state == RenderState.READY)))
     completed = 0
     for image_id in ids:
         image = db.session.get(StoredImage, image_id)
-        if image is None or not lacks_renditions(image):
+        if image is None or not lacks_renditions(image, stale=stale):
             continue
         try:
-            add_renditions(image, open_master(image))
+            replaced = add_renditions(image, open_master(image))
             db.session.commit()
         except Exception as error:  # noqa: BLE001 - the image keeps the renditions it has; go on with the others
             rollback_and_discard()
             click.echo(f"image {image_id}: {error}", err=True)
             continue
+        # After the commit, and only files no row uses (a rendition made again with the same bytes keeps its name).
+        discard_unreferenced(replaced)
         completed += 1
-    click.echo(f"added the missing renditions of {completed} image(s)")
+    what = "made again the stale renditions" if stale else "added the missing renditions"
+    click.echo(f"{what} of {completed} image(s)")
 
 
 @click.command("render-worker")
@@ -272,9 +277,16 @@ def render_worker_command(burst: bool) -> None:
 @click.option(
     "--missing", is_flag=True, help="Also make, here and now, the renditions ready images lack (a width named since, such as the thumbnail's)."
 )
-def render_requeue_command(failed: bool, missing: bool) -> None:
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="Also make again, here and now, the renditions made with other encoder settings than today's (and the missing ones).",
+)
+def render_requeue_command(failed: bool, missing: bool, stale: bool) -> None:
     """Queue again the images still waiting for renditions (after Redis was down, say)."""
-    if missing:
+    if stale:
+        complete_renditions(stale=True)  # a stale rendition's image lacks it too: one pass makes both
+    elif missing:
         complete_renditions()
     states = [RenderState.PENDING, RenderState.FAILED] if failed else [RenderState.PENDING]
     ids = list(db.session.scalars(select(StoredImage.id).where(StoredImage.render_state.in_(states))))

@@ -92,14 +92,16 @@ def open_master(stored: StoredImage) -> Image:
     return ingest.open_master(stored, media_store())
 
 
-def add_renditions(stored: StoredImage, image: Image) -> None:
-    """Encode and store the renditions a stored image lacks, with the app's widths (ingest.add_renditions)."""
-    ingest.add_renditions(stored, image, image_setup())
+def add_renditions(stored: StoredImage, image: Image) -> list[str]:
+    """Encode and store the renditions a stored image lacks or has stale, with the app's widths
+    (ingest.add_renditions); return the replaced files, to discard once committed."""
+    return ingest.add_renditions(stored, image, image_setup())
 
 
-def lacks_renditions(stored: StoredImage) -> bool:
-    """Tell whether a ready image lacks a rendition the app's widths ask for today."""
-    return ingest.lacks_renditions(stored, current_site().config["RENDITION_WIDTHS"])
+def lacks_renditions(stored: StoredImage, *, stale: bool = False) -> bool:
+    """Tell whether a ready image lacks a rendition the app's widths ask for today (or, with stale, has
+    one made with other encoder settings)."""
+    return ingest.lacks_renditions(stored, current_site().config["RENDITION_WIDTHS"], stale=stale)
 
 
 def rollback_and_discard() -> None:

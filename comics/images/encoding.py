@@ -6,16 +6,17 @@ Every encoder is called with explicitly empty metadata; the settings are chosen 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyjpegli
-from PIL import Image
+from PIL import Image, features
 
 from comics.images.normalising import bare
 
@@ -83,18 +84,48 @@ WEBP_SETTINGS: dict[str, float] = {"quality": 89, "method": 5}
 AVIF_SETTINGS: dict[str, float] = {"quality": 71, "speed": 8}
 
 
+# What makes a rendition's bytes besides its width and format: the resize and each format's encoder,
+# library and settings. Renditions made with other settings are stale (Rendition.stale), and
+# `flask --app app render-requeue --stale` makes them again (docs/imaging.md, "Renditions and their settings").
+RESIZE = "lanczos"
+_ENCODER_LIBRARIES = {"avif": "avif", "webp": "webp", "jpeg": "libjpeg_turbo"}
+
+
+def encoder_settings(format: str) -> str:
+    """Return, in words, everything that decides a rendition's bytes in this format: the encoder
+    library and its version, the settings, and the resize."""
+    by_format: dict[str, Mapping[str, object]] = {"avif": AVIF_SETTINGS, "webp": WEBP_SETTINGS, "jpeg": JPEG_SETTINGS}
+    settings = by_format[format]
+    library = _ENCODER_LIBRARIES[format]
+    options = " ".join(f"{name}={value}" for name, value in sorted(settings.items()))
+    return f"{format}: {library} {features.version(library)}, {options}, {RESIZE} resize"
+
+
+def settings_version_of(description: str) -> str:
+    """Return the short, stable name of a description of encoder settings (12 hex digits of its SHA-256)."""
+    return hashlib.sha256(description.encode()).hexdigest()[:12]
+
+
+# The settings version of each format's renditions made today: stored with each Rendition row.
+SETTINGS_VERSIONS = {format: settings_version_of(encoder_settings(format)) for format in FORMATS}
+
+
 @dataclass(frozen=True)
 class RenditionSpec:
-    """One named rendition: a width from the allowed list and a format."""
+    """One named rendition: a width from the allowed list, a format, and the version of the encoder
+    settings that make it (today's unless given)."""
 
     width: int
     format: str
+    settings_version: str = field(default="")
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"unknown rendition format {self.format!r}")
         if self.width < 1:
             raise ValueError(f"rendition width must be positive, not {self.width}")
+        if not self.settings_version:
+            object.__setattr__(self, "settings_version", SETTINGS_VERSIONS[self.format])
 
 
 @dataclass
@@ -105,6 +136,11 @@ class EncodedRendition:
     height: int
     format: str
     data: bytes
+    settings_version: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.settings_version:
+            self.settings_version = SETTINGS_VERSIONS[self.format]
 
     @property
     def media_type(self) -> str:
@@ -264,6 +300,9 @@ def render_renditions(
     use), since Pillow's AVIF, WebP and resize code release the GIL. threads=1 keeps all the work,
     the AVIF encoder's included, on the calling thread.
     """
+    for spec in specs:
+        if spec.settings_version != SETTINGS_VERSIONS[spec.format]:
+            raise ValueError(f"only today's settings can be encoded, not {spec.format} {spec.settings_version}")
     by_width: dict[int, list[RenditionSpec]] = {}
     for spec in sorted(specs, key=lambda spec: (-spec.width, _ENCODE_ORDER[spec.format])):
         by_width.setdefault(spec.width, []).append(spec)

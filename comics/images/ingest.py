@@ -69,19 +69,31 @@ def store_image(image: Image, setup: ImageSetup, *, in_background: bool = False)
     return stored
 
 
-def add_renditions(stored: StoredImage, image: Image, setup: ImageSetup) -> None:
+def add_renditions(stored: StoredImage, image: Image, setup: ImageSetup) -> list[str]:
     """Encode the renditions a stored image lacks from its master pixels, store them and mark the row ready.
 
-    Only the missing ones: an image made before a width was named (the thumbnail's) gets just that one.
+    Only the missing ones: an image made before a width was named (the thumbnail's) gets just that one,
+    and a stale rendition (made with other encoder settings, Rendition.stale) is made again and replaces
+    its row. Return the files of the replaced rows, to discard_unreferenced once the change is committed.
     """
-    made = {(rendition.width, rendition.format) for rendition in stored.renditions}
-    missing = [spec for spec in rendition_specs_for(image, setup) if (spec.width, spec.format) not in made]
-    attach_renditions(stored, encoding.render_renditions(image, missing) if missing else [], setup.store)
+    fresh = {(rendition.width, rendition.format) for rendition in stored.renditions if not rendition.stale}
+    missing = [spec for spec in rendition_specs_for(image, setup) if (spec.width, spec.format) not in fresh]
+    encoded = encoding.render_renditions(image, missing) if missing else []
+    redone = {(spec.width, spec.format) for spec in missing}
+    replaced = [rendition for rendition in stored.renditions if (rendition.width, rendition.format) in redone]
+    for rendition in replaced:
+        stored.renditions.remove(rendition)
+    if replaced:
+        # One row per width and format: the old rows must be gone before the new ones are inserted.
+        db.session.flush()
+    attach_renditions(stored, encoded, setup.store)
+    return [rendition.file for rendition in replaced]
 
 
-def lacks_renditions(stored: StoredImage, rendition_widths: Sequence[int]) -> bool:
-    """Tell whether a ready image lacks a rendition the pipeline makes today (a width named since)."""
-    made = {(rendition.width, rendition.format) for rendition in stored.renditions}
+def lacks_renditions(stored: StoredImage, rendition_widths: Sequence[int], *, stale: bool = False) -> bool:
+    """Tell whether a ready image lacks a rendition the pipeline makes today (a width named since), or,
+    with stale, has one made with other encoder settings than today's."""
+    made = {(rendition.width, rendition.format) for rendition in stored.renditions if not (stale and rendition.stale)}
     wanted = encoding.rendition_specs(
         stored.width, widths=rendition_widths, thumbnail_width=encoding.THUMBNAIL_WIDTH
     )
@@ -135,6 +147,7 @@ def attach_renditions(stored: StoredImage, renditions: Iterable[encoding.Encoded
                 format=encoded.format,
                 file=store.put(encoded.data, encoded.extension),
                 size=len(encoded.data),
+                settings_version=encoded.settings_version,
             )
         )
     stored.render_state = RenderState.READY

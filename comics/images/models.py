@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comics.clock import utcnow
-from comics.images.encoding import FALLBACK_FORMAT, FORMATS, MEDIA_TYPES, THUMBNAIL_WIDTH
+from comics.images.encoding import FALLBACK_FORMAT, FORMATS, MEDIA_TYPES, SETTINGS_VERSIONS, THUMBNAIL_WIDTH
 from extensions import Model, enum_as_text
 
 
@@ -83,7 +83,10 @@ class StoredImage(Model):
 
 
 class Rendition(Model):
-    """One named size and format of a stored image."""
+    """One named size and format of a stored image, and the settings it was encoded with.
+
+    One row per width and format: a rendition made again with today's settings replaces the stale one.
+    """
 
     __tablename__ = "rendition"
     __table_args__ = (UniqueConstraint("image_id", "width", "format"),)
@@ -95,6 +98,14 @@ class Rendition(Model):
     format: Mapped[str] = mapped_column(String(8))
     file: Mapped[str] = mapped_column(String(80), index=True)
     size: Mapped[int]
+    # The version of the encoder settings it was made with (encoding.SETTINGS_VERSIONS): None for a
+    # rendition made before versions were recorded, whose settings no one knows.
+    settings_version: Mapped[str | None] = mapped_column(String(16))
 
     image: Mapped[StoredImage] = relationship(back_populates="renditions")
+
+    @property
+    def stale(self) -> bool:
+        """Tell whether it was made with other encoder settings than today's (or unknown ones)."""
+        return self.settings_version != SETTINGS_VERSIONS.get(self.format)
 
