@@ -4,10 +4,11 @@ Pages are keyed by the content version (web.page_cache.version), so a change can
 page, and entries never outlive the next scheduled publication, so a scheduled episode appears on
 time. What only the features know the factory hands it at configure time (configure_page_cache): the
 site's clock, when the next scheduled content goes public, and the request headers that make a reader's
-page differ (Save-Data); so this package knows no episode and no feature. Two layers: the configured Flask-Caching backend (FileSystemCache in the instance
-folder by default, shared by every worker of the machine; Redis when configured), and a small
-per-process memo of entries (web.page_cache.entries). No entry, in either layer, outlives
-CACHE_DEFAULT_TIMEOUT. While the cache's Redis cannot be reached, pages are rendered without it
+page differ (Save-Data); so this package knows no episode and no feature.
+
+Two layers: the configured Flask-Caching backend (FileSystemCache in the instance folder by default,
+shared by every worker of the machine; Redis when configured), and a small per-process memo of
+entries (web.page_cache.entries). No entry, in either layer, outlives CACHE_DEFAULT_TIMEOUT. While the cache's Redis cannot be reached, pages are rendered without it
 ("X-Page-Cache: OFF"): slower, never stale.
 
 The decorator wraps the view function itself, not the route: a decorator applied outside it (view
@@ -122,9 +123,14 @@ def next_publication(version: str) -> datetime | None:
     return upcoming
 
 
+def _longest_seconds(app: Flask) -> int:
+    """Return CACHE_DEFAULT_TIMEOUT: how long any entry may live, in either layer (0: for ever)."""
+    return int(app.config["CACHE_DEFAULT_TIMEOUT"])
+
+
 def _timeout_until(moment: datetime | None, now: datetime) -> int:
     """Return the backend timeout for an entry that must not outlive this moment."""
-    default = int(current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    default = _longest_seconds(_current_app())
     if moment is None:
         return default
     # At least a second: 0 means "forever" to Flask-Caching.
@@ -289,7 +295,7 @@ def _expiry(app: Flask, upcoming: datetime | None, now: datetime) -> datetime | 
     The bound holds for the workers' memos as for the shared backend, so a change whose new version
     could not be announced (Redis away at the time, web.page_cache.version_feed) is shown within that time anyway.
     """
-    default = int(app.config["CACHE_DEFAULT_TIMEOUT"])
+    default = _longest_seconds(app)
     if default <= 0:  # 0: entries never expire
         return upcoming
     bound = now + timedelta(seconds=default)
