@@ -37,7 +37,7 @@ from artists.permissions import (
 from comics.audit.log import AuditAction, record
 from comics.clock import utcnow
 from comics.publishing.language_texts import PROFILE_TEXTS, FormTexts, profile_texts, texts_from_form
-from comics.publishing.reviewable import ReviewState, review_state, submit
+from comics.publishing.reviewable import ReviewState, removed_notes, review_state, submit
 from comics.publishing.revisions import profile_values
 from extensions import db
 from web.absolute_urls import absolute_url_for
@@ -134,6 +134,8 @@ def profile_context(
         "link_labels": labels,
         "artist": artist,
         "form": form,
+        # What a shown picture's file held, told beside it for as long as it stays.
+        "removed_notes": removed_notes,
         **state.page(),
     }
 
@@ -176,7 +178,8 @@ def edit_profile(artist_id: int) -> Response | tuple[Response | str, int] | str:
         # The rollback let go of the rows loaded before it: the page is drawn from the live profile again.
         artist = get_artist_for_edit(artist_id)
         return refuse("studio/profile.html", profile_context(artist, state, form, texts, labels), submitted.reasons)
-    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), submitted.change.message("profile"))
+    notes = [_("Picture: %(reason)s", reason=note) for note in removed_notes(submitted.picture)]
+    return done(url_for("artist_studio.edit_profile", artist_id=artist.id), " ".join([submitted.change.message("profile"), *notes]))
 
 
 def profile_proposal(form: ProfileForm, texts: FormTexts, labels: list[dict[str, str]]) -> dict[str, Any]:

@@ -16,11 +16,13 @@ notice: it is gone from everything stored, so there is nothing to decide.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from artists.models import User
@@ -29,7 +31,7 @@ from comics.audit.models import AuditAction
 from comics.images.models import StoredImage
 from comics.models import Episode, Panel
 from comics.publishing.checklist import flagged_items, item_label
-from comics.publishing.models import FlagDismissal
+from comics.publishing.models import FlagDismissal, Revision
 from comics.publishing.watchlist import watch_matches
 from extensions import db
 
@@ -79,16 +81,35 @@ def _match_text(kind: str, words: str) -> str:
 
 def _region_text(panel: Panel, region: list[int]) -> str:
     """Return where a region lies in a panel, in percent of its width and height."""
-    x, y, width, height = region
+    left, right, top, bottom = _percent(panel.image, region)
     return str(
         _(
             "panel %(number)s, %(left)s–%(right)s%% across and %(top)s–%(bottom)s%% down",
-            number=panel.position,
-            left=round(100 * x / panel.image.width),
-            right=round(100 * (x + width) / panel.image.width),
-            top=round(100 * y / panel.image.height),
-            bottom=round(100 * (y + height) / panel.image.height),
+            number=panel.position, left=left, right=right, top=top, bottom=bottom,
         )
+    )
+
+
+def _place_text(where: str, image: StoredImage, region: list[int]) -> str:
+    """Return where a region lies in a picture that is not a panel (a cover, a profile picture)."""
+    left, right, top, bottom = _percent(image, region)
+    return str(
+        _("%(where)s, %(left)s–%(right)s%% across and %(top)s–%(bottom)s%% down", where=where, left=left, right=right, top=top, bottom=bottom)
+    )
+
+
+def _placer(where: str, image: StoredImage) -> Callable[[list[int]], str]:
+    """Return how to say where a region of this picture is."""
+    return lambda region: _place_text(where, image, region)
+
+
+def _percent(image: StoredImage, region: list[int]) -> tuple[int, int, int, int]:
+    x, y, width, height = region
+    return (
+        round(100 * x / image.width),
+        round(100 * (x + width) / image.width),
+        round(100 * y / image.height),
+        round(100 * (y + height) / image.height),
     )
 
 
@@ -109,9 +130,21 @@ def metadata_label(kind: str) -> str:
 
 def image_flags(panel: Panel) -> Iterator[Flag]:
     """Yield the flags of one panel's image: what its file said, and what the review found in its pixels."""
-    image: StoredImage = panel.image
+    yield from picture_flags(
+        panel.image,
+        panel,
+        _("panel %(number)s", number=panel.position),
+        lambda region: _region_text(panel, region),
+        _("panel %(number)s, lettered in the image", number=panel.position),
+    )
+
+
+def picture_flags(
+    image: StoredImage, panel: Panel | None, where: str, place: Callable[[list[int]], str], lettered: str
+) -> Iterator[Flag]:
+    """Yield the flags of one stored image (a panel's, a cover, a profile picture): what its file said, and
+    what the review found in its pixels. where names the image; place, a region of it; lettered, its words."""
     findings = image.findings or {}
-    where = _("panel %(number)s", number=panel.position)
     kinds = (findings.get("metadata") or {}).get("kinds") or []
     if kinds:
         listed = ", ".join(metadata_label(kind) for kind in kinds)
@@ -136,7 +169,7 @@ def image_flags(panel: Panel) -> Iterator[Flag]:
             f"face:{image.id}:{','.join(str(number) for number in region)}",
             "face",
             panel,
-            _region_text(panel, region),
+            place(region),
             _("A face: check it is not a real person's, or blur it."),
         )
     notes = findings.get("notes") or []
@@ -169,7 +202,7 @@ def image_flags(panel: Panel) -> Iterator[Flag]:
             f"lettering:{image.id}:{match.kind}:{_digest(match.words)}",
             "lettering",
             panel,
-            _("panel %(number)s, lettered in the image", number=panel.position),
+            lettered,
             _match_text(match.kind, match.words),
         )
 
@@ -230,9 +263,32 @@ def word_flags(episode: Episode) -> Iterator[Flag]:
             )
 
 
+def cover_flags(episode: Episode) -> Iterator[Flag]:
+    """Yield the flags of the pictures readers see with the episode: the series' cover (and its covers in
+    other languages) and the artist's profile picture, looked at when they were stored."""
+    series = episode.series
+    pictures = [(series.cover, str(_("the series' cover")))]
+    pictures.extend(
+        (translation.cover, str(_("the series' cover (%(language)s)", language=translation.language)))
+        for translation in series.translations
+    )
+    pictures.append((series.artist.avatar, str(_("the artist's picture"))))
+    for image, where in pictures:
+        if image is not None:
+            yield from picture_flags(
+                image,
+                None,
+                where,
+                _placer(where, image),
+                str(_("%(where)s, lettered in the image", where=where)),
+            )
+
+
 def episode_flags(episode: Episode) -> list[Flag]:
-    """Return every flag of the episode, panel by panel and then the words, each with its dismissal if any."""
+    """Return every flag of the episode, panel by panel, then its series' covers and artist's picture, and
+    then the words, each with its dismissal if any."""
     flags = [flag for panel in episode.panels for flag in image_flags(panel)]
+    flags.extend(cover_flags(episode))
     flags.extend(word_flags(episode))
     if episode.id is not None:
         dismissals = {
@@ -294,3 +350,92 @@ def dismiss(episode: Episode, key: str, reason: str, user: User) -> Flag:
         f"{flag.kind} · {flag.where}: {reason}",
     )
     return flag
+
+
+# --- a waiting version of a profile or series ---------------------------------------------------------
+
+# Each word of a profile or series: its flag's field key, and where the review says it is.
+_PROFILE_WORDS = {
+    "display_name": ("profile-name", _l("the artist's name")),
+    "bio_markdown": ("profile-about", _l("the artist's profile")),
+}
+_SERIES_WORDS = {
+    "title": ("series-title", _l("the series' title")),
+    "summary": ("series-summary", _l("the series' summary")),
+    "content_warning": ("series-warning", _l("the series' content warning")),
+}
+
+
+def _in_language(key: str, language: str) -> str:
+    """Return where a word in another language is; each sentence spelt out, so extraction finds it."""
+    sentences = {
+        "display_name": _("the artist's name (%(language)s)", language=language),
+        "bio_markdown": _("the artist's profile (%(language)s)", language=language),
+        "title": _("the series' title (%(language)s)", language=language),
+        "summary": _("the series' summary (%(language)s)", language=language),
+        "content_warning": _("the series' content warning (%(language)s)", language=language),
+    }
+    return str(sentences[key])
+
+
+def _changed_words(proposed: dict[str, Any], live: dict[str, Any], profile: bool) -> Iterator[tuple[str, str, str]]:
+    """Yield (field key, where, text) for each word a waiting version changes from what readers see:
+    the live version was reviewed when it went out, so only what is new waits for a look."""
+    words = _PROFILE_WORDS if profile else _SERIES_WORDS
+    for key, (field, where) in words.items():
+        if key in proposed and (proposed[key] or "") != (live.get(key) or ""):
+            yield field, str(where), proposed[key] or ""
+    live_texts = live.get("translations") or {}
+    for language, values in sorted((proposed.get("translations") or {}).items()):
+        for key, (field, _where) in words.items():
+            text = values.get(key) or ""
+            if text != ((live_texts.get(language) or {}).get(key) or ""):
+                yield f"{field}:{language}", _in_language(key, language), text
+    if not profile:
+        return
+    live_links = {row["id"]: row for row in live.get("links") or [] if row.get("id") is not None}
+    for index, row in enumerate(proposed.get("links") or [], start=1):
+        old = live_links.get(row.get("id")) or {}
+        name = f"link:{row['id']}" if row.get("id") is not None else f"link:new-{index}"
+        where = str(_("the artist's link “%(label)s”", label=row["label"]))
+        if (row["label"], row["url"]) != (old.get("label"), old.get("url")):
+            yield name, where, f"{row['label']}\n{row['url']}"
+        old_labels = old.get("labels") or {}
+        for language, label in sorted((row.get("labels") or {}).items()):
+            if label != old_labels.get(language):
+                yield (
+                    f"{name}:{language}",
+                    str(_("the artist's link “%(label)s” (%(language)s)", label=row["label"], language=language)),
+                    label,
+                )
+
+
+def revision_flags(revision: Revision, live: dict[str, Any] | None) -> list[Flag]:
+    """Return the flags of a profile's or series' waiting version: its new pictures' (what each file held,
+    a photograph, faces and where, lettered words on the watch list) and the watch list's matches in each
+    word it changes, naming the field and the language. live is the target as readers see it now, in a
+    proposal's shape (None once it was deleted)."""
+    profile = revision.target_type == "artist"
+    pictures: list[tuple[StoredImage, str]] = []
+    if revision.proposed.get("picture") == "new" and revision.image is not None:
+        pictures.append((revision.image, str(_("the new profile picture") if profile else _("the new cover"))))
+    for held in sorted(revision.language_images, key=lambda each: each.language):
+        pictures.append((held.image, str(_("the new cover (%(language)s)", language=held.language))))
+    flags: list[Flag] = []
+    for image, where in pictures:
+        flags.extend(
+            picture_flags(
+                image,
+                None,
+                where,
+                _placer(where, image),
+                str(_("%(where)s, lettered in the image", where=where)),
+            )
+        )
+    watchlist = _watchlist()
+    for field, where, text in _changed_words(revision.proposed, live or {}, profile):
+        for match in watch_matches(text, watchlist):
+            flags.append(
+                Flag(f"words:{field}:{match.kind}:{_digest(match.words)}", "words", None, where, _match_text(match.kind, match.words))
+            )
+    return flags

@@ -8,7 +8,7 @@ reviewable later is edited so too:
 - the form's words in the other languages are read once a request (language_texts.texts_from_form),
   and the page, the checks and the proposal share what was read;
 - a change takes one path, submit(): its new picture (and a series' covers in other languages) through
-  the image pipeline; applied at once or kept as
+  the image pipeline, which notes what each file held and looks at its pixels; applied at once or kept as
   the pending revision (revisions.change); committed, and the files it let go of discarded. A refusal
   rolls everything back and changes nothing.
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from artists.models import User
 from artists.permissions import may_publish
+from comics.images.disclosure import removed_note
 from comics.images.ingest import IngestError
 from comics.images.models import StoredImage
 from comics.images.opening import SinglePicture
@@ -28,7 +29,7 @@ from comics.publishing.language_texts import Texts
 from comics.publishing.live_versions import RevisionRefused, Target
 from comics.publishing.models import Revision, RevisionState
 from comics.publishing.revisions import Change, change, is_public, latest_revision, target_type
-from comics.site_images import discard_unreferenced, rollback_and_discard, single_image_from
+from comics.site_images import discard_unreferenced, in_page_language, rollback_and_discard, single_image_from
 from extensions import db
 
 
@@ -139,3 +140,11 @@ class _Named(Exception):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
 
+
+def removed_notes(image: StoredImage | None) -> list[str]:
+    """Tell the artist, one sentence a kind and in the page's language, what a stored picture's file held
+    and that it is gone (comics.images.disclosure); nothing for a picture whose file held nothing."""
+    if image is None:
+        return []
+    kinds = ((image.findings or {}).get("metadata") or {}).get("kinds") or []
+    return [in_page_language(removed_note(kind)) for kind in kinds]

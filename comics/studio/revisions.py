@@ -17,8 +17,9 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return; fl
 from artists.permissions import editable_or_404, require_staff, signed_in_user
 from comics.images.models import StoredImage
 from comics.models import Series
+from comics.publishing.flags import revision_flags
 from comics.publishing.live_versions import Target, artist_name
-from comics.publishing.models import Revision
+from comics.publishing.models import Revision, RevisionState
 from comics.publishing.revisions import (
     FIELD_LABELS,
     PROFILE_FIELDS,
@@ -90,6 +91,7 @@ def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
     """Return what the side-by-side page shows."""
     target = revision_target(revision)
     rows, exists = field_rows(revision)
+    flags = revision_flags(revision, live_values(target) if target is not None else None) if revision.state == RevisionState.PENDING else []
     picture = revision.proposed.get("picture", "keep")
     current: StoredImage | None = live_picture(target) if target is not None else None
     return {
@@ -103,6 +105,8 @@ def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
         "proposed_picture": revision.image if picture == "new" else (None if picture == "remove" else current),
         "picture_changed": picture == "new" or (picture == "remove" and current is not None),
         "language_covers": language_cover_rows(revision, target),
+        # Only a waiting version's: a decided one's pictures are gone, and its words are the live ones or none.
+        "flags": flags,
         "decision_form": RevisionDecisionForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
         **extra,

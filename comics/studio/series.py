@@ -20,7 +20,7 @@ from comics.publishing.language_covers import Covers
 from comics.publishing.language_texts import SERIES_TEXTS, FormTexts, series_texts, texts_from_form
 from comics.publishing.live_versions import series_problems
 from comics.publishing.models import Revision
-from comics.publishing.reviewable import NOT_SAVED, ReviewState, review_state, submit
+from comics.publishing.reviewable import NOT_SAVED, ReviewState, removed_notes, review_state, submit
 from comics.publishing.workflow import delete_series, stage
 from comics.site_images import single_image_from
 from comics.studio import bp
@@ -62,6 +62,8 @@ def series_context(series: Series | None, form: SeriesForm, state: ReviewState, 
         "series": series,
         **state.page(),
         "language_covers": language_cover_images(series, state),
+        # What a shown picture's file held, told beside it for as long as it stays.
+        "removed_notes": removed_notes,
         "other_languages": other_languages(form),
         "texts": shown_texts,
     }
@@ -145,7 +147,11 @@ def save_series(
     if submitted.change is None:
         return refuse(template, context, submitted.reasons)
     message = _("Series created. Add its first episode.") if creating else submitted.change.message("series")
-    return done(url_for("studio.series_overview", series_id=series.id), message)
+    notes = [_("Cover: %(note)s", note=note) for note in removed_notes(submitted.picture)]
+    for language, cover in sorted(submitted.covers.items()):
+        named = language_name(language)
+        notes.extend(_("Cover in %(language)s: %(reason)s", language=named, reason=note) for note in removed_notes(cover))
+    return done(url_for("studio.series_overview", series_id=series.id), " ".join([message, *notes]))
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
