@@ -324,12 +324,22 @@ def flag_refusal(episode: Episode, confirmed: list[str]) -> str | None:
 
 def dismiss(episode: Episode, key: str, reason: str, user: User) -> Flag:
     """Dismiss one open flag of the episode with the editor's reason, recorded in the audit log."""
+    gone = _("That flag is no longer on this episode: the panel or the words changed. Reload the page.")
+    flag, reason = _dismissable(episode_flags(episode), key, reason, user, gone)
+    flag.dismissal = FlagDismissal(episode_id=episode.id, flag_key=key, reason=reason, user=user)
+    db.session.add(flag.dismissal)
+    _record_dismissal(user, flag, reason, "episode", episode.id, f"{episode.series.title} · Episode {episode.number}: {episode.title}")
+    return flag
+
+
+def _dismissable(flags: list[Flag], key: str, reason: str, user: User, gone: str) -> tuple[Flag, str]:
+    """Return the flag with this key and the reason given, or refuse the dismissal, saying why."""
     if not user.is_staff:
         raise FlagError(_("Only editors dismiss review flags."))
     reason = reason.strip()
-    flag = next((flag for flag in episode_flags(episode) if flag.key == key), None)
+    flag = next((flag for flag in flags if flag.key == key), None)
     if flag is None:
-        raise FlagError(_("That flag is no longer on this episode: the panel or the words changed. Reload the page."))
+        raise FlagError(gone)
     if not flag.needs_decision:
         raise FlagError(_("That is a notice, not a flag: there is nothing to dismiss."))
     if flag.dismissal is not None:
@@ -338,18 +348,12 @@ def dismiss(episode: Episode, key: str, reason: str, user: User) -> Flag:
         raise FlagError(_("Say why this flag is no risk: the reason is kept in the audit log."))
     if len(reason) > MAX_REASON:
         raise FlagError(_("Keep the reason under %(limit)s characters.", limit=MAX_REASON))
-    flag.dismissal = FlagDismissal(episode_id=episode.id, flag_key=key, reason=reason, user=user)
-    db.session.add(flag.dismissal)
+    return flag, reason
+
+
+def _record_dismissal(user: User, flag: Flag, reason: str, object_type: str, object_id: int, label: str) -> None:
     # The log names the kind and the place, never the words matched: it must not repeat what it warns about.
-    record(
-        user,
-        AuditAction.FLAG_DISMISS,
-        "episode",
-        episode.id,
-        f"{episode.series.title} · Episode {episode.number}: {episode.title}",
-        f"{flag.kind} · {flag.where}: {reason}",
-    )
-    return flag
+    record(user, AuditAction.FLAG_DISMISS, object_type, object_id, label, f"{flag.kind} · {flag.where}: {reason}")
 
 
 # --- a waiting version of a profile or series ---------------------------------------------------------
@@ -438,4 +442,39 @@ def revision_flags(revision: Revision, live: dict[str, Any] | None) -> list[Flag
             flags.append(
                 Flag(f"words:{field}:{match.kind}:{_digest(match.words)}", "words", None, where, _match_text(match.kind, match.words))
             )
+    if revision.id is not None:
+        dismissals = {
+            row.flag_key: row for row in db.session.scalars(select(FlagDismissal).where(FlagDismissal.revision_id == revision.id))
+        }
+        for flag in flags:
+            flag.dismissal = dismissals.get(flag.key)
     return flags
+
+
+def revision_flag_refusal(revision: Revision, live: dict[str, Any] | None, confirmed: list[str]) -> str | None:
+    """Return why these confirmed items cannot stand while the revision's flags are open; None when they can."""
+    guarded = [item for item in flagged_items() if item in {entry.strip() for entry in confirmed}]
+    if not guarded:
+        return None
+    waiting = [flag for flag in revision_flags(revision, live) if flag.is_open]
+    if not waiting:
+        return None
+    names = "; ".join(_("“%(item)s”", item=item_label(item)) for item in guarded)
+    return str(
+        _(
+            "%(items)s cannot be confirmed while %(count)s review flag(s) are open: look at each, and dismiss it with a reason or send the change back.",
+            items=names,
+            count=len(waiting),
+        )
+    )
+
+
+def dismiss_revision_flag(revision: Revision, live: dict[str, Any] | None, key: str, reason: str, user: User, label: str) -> Flag:
+    """Dismiss one open flag of a waiting revision with the editor's reason, recorded in the audit log
+    against the profile or series (label names it)."""
+    gone = _("That flag is no longer on this change: the picture or the words changed. Reload the page.")
+    flag, reason = _dismissable(revision_flags(revision, live), key, reason, user, gone)
+    flag.dismissal = FlagDismissal(revision_id=revision.id, flag_key=key, reason=reason, user=user)
+    db.session.add(flag.dismissal)
+    _record_dismissal(user, flag, reason, revision.target_type, revision.target_id, label)
+    return flag

@@ -78,17 +78,23 @@ class RevisionImage(Model):
 
 
 class FlagDismissal(Model):
-    """An editor's decision that one review flag of an episode is no risk, with the reason.
+    """An editor's decision that one review flag of an episode, or of a waiting revision of a profile or
+    series, is no risk, with the reason: one of episode_id and revision_id is set (comics.publishing.flags
+    sets it).
 
-    Flags are worked out from the episode as it is (comics.publishing.flags); a dismissal names its flag
-    by key, so a changed panel or text makes a new flag that needs looking at again.
+    Flags are worked out from the episode or revision as it is (comics.publishing.flags); a dismissal
+    names its flag by key, so a changed panel, picture or text makes a new flag that needs looking at again.
     """
 
     __tablename__ = "flag_dismissal"
-    __table_args__ = (UniqueConstraint("episode_id", "flag_key"),)
+    __table_args__ = (
+        UniqueConstraint("episode_id", "flag_key"),
+        UniqueConstraint("revision_id", "flag_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
     flag_key: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -36,6 +36,7 @@ from comics.images.ingest import delete_images
 from comics.images.models import StoredImage
 from comics.models import Series, has_public_work
 from comics.publishing.checklist import checklist_refusal, review_checklist, unconfirmed
+from comics.publishing.flags import revision_flag_refusal
 from comics.publishing.language_covers import Covers, covers_change, held_covers, hold_covers, release_covers
 from comics.publishing.language_texts import profile_texts, series_texts
 from comics.publishing.live_versions import (
@@ -331,7 +332,8 @@ def propose(
 def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], comment: str = "") -> set[str]:
     """Copy a pending revision onto the live profile or series; return the stale files to discard.
 
-    Every item of the review checklist must be confirmed, and the audit entry keeps them.
+    Every item of the review checklist must be confirmed, and the audit entry keeps them; the items on
+    people and crossings only once every flag of the revision is dismissed (comics.publishing.flags).
     """
     if not user.is_staff:
         raise RevisionRefused(_("Only editors approve changes."))
@@ -342,6 +344,10 @@ def approve_revision(revision: Revision, user: User, confirmed: Sequence[str], c
     target = revision_target(revision)
     if target is None:
         raise RevisionRefused(_("The profile or series this change was for no longer exists."))
+    # Open review flags hold back the items on people and crossings, as for an episode.
+    held = revision_flag_refusal(revision, live_values(target), list(confirmed))
+    if held is not None:
+        raise RevisionRefused(held)
     # A series whose proposal no longer fits (its web address taken since) is refused by apply_series.
     image = revision.image if revision.proposed.get("picture") == "new" else None
     revision.image = None

@@ -17,7 +17,8 @@ from werkzeug.wrappers import Response  # what redirect() is typed to return; fl
 from artists.permissions import editable_or_404, require_staff, signed_in_user
 from comics.images.models import StoredImage
 from comics.models import Series
-from comics.publishing.flags import revision_flags
+from comics.publishing.checklist import flagged_items
+from comics.publishing.flags import FlagError, dismiss_revision_flag, revision_flags
 from comics.publishing.live_versions import Target, artist_name
 from comics.publishing.models import Revision, RevisionState
 from comics.publishing.revisions import (
@@ -37,7 +38,7 @@ from comics.publishing.revisions import (
 )
 from comics.site_images import discard_unreferenced
 from comics.studio import bp
-from comics.studio.forms import ConfirmForm, RevisionDecisionForm
+from comics.studio.forms import ConfirmForm, DismissFlagForm, RevisionDecisionForm
 from extensions import db
 from web.form_answers import done, form_errors, refuse
 
@@ -107,6 +108,8 @@ def revision_context(revision: Revision, **extra: object) -> dict[str, object]:
         "language_covers": language_cover_rows(revision, target),
         # Only a waiting version's: a decided one's pictures are gone, and its words are the live ones or none.
         "flags": flags,
+        "held_items": flagged_items() if any(flag.is_open for flag in flags) else [],
+        "dismiss_form": DismissFlagForm(formdata=None),
         "decision_form": RevisionDecisionForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
         **extra,
@@ -158,6 +161,29 @@ def decide_revision(revision_id: int) -> Response | tuple[Response | str, int]:
     return revision_step(
         revision, lambda: approve_revision(revision, user, confirmed, comment), _("Approved: readers see the new version now."), decision_form=form
     )
+
+
+@bp.post("/revisions/<row_id:revision_id>/flags/dismiss")
+@require_staff
+def dismiss_revision_flag_view(revision_id: int) -> Response | tuple[Response | str, int]:
+    """Dismiss one review flag of a waiting change with the editor's reason, kept in the audit log."""
+    revision = get_revision_for_edit(revision_id)
+    form = DismissFlagForm()
+    if not form.validate():
+        return refuse("studio/revision.html", revision_context(revision, dismiss_form=form), form_errors(form))
+    if revision.state != RevisionState.PENDING:
+        return refuse("studio/revision.html", revision_context(revision, dismiss_form=form), [_("This change is no longer waiting for review.")])
+    target = revision_target(revision)
+    live = live_values(target) if target is not None else None
+    label = target_label(target) if target is not None else f"{revision.target_type} {revision.target_id}"
+    try:
+        dismiss_revision_flag(revision, live, form.key.data or "", form.reason.data or "", signed_in_user(), f"{label} (revision {revision.id})")
+    except FlagError as refusal:
+        db.session.rollback()
+        revision = get_revision_for_edit(revision_id)
+        return refuse("studio/revision.html", revision_context(revision, dismiss_form=form), [str(refusal)])
+    db.session.commit()
+    return done(url_for("studio.revision_detail", revision_id=revision.id, _anchor="review-flags"), _("Flag dismissed; your reason is in the audit log."))
 
 
 @bp.post("/revisions/<row_id:revision_id>/withdraw")

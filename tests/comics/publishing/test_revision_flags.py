@@ -210,3 +210,53 @@ def test_a_cover_applied_at_once_is_flagged_on_the_review_of_the_series_episode(
     assert 'data-flag="photograph"' in review and 'data-flag="face"' in review and "the series' cover" in review
     # The boxes on people and crossings wait until the editor has looked at the cover's flags.
     assert "data-held-items" in review
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_an_open_flag_holds_the_revisions_checklist_until_dismissed_with_a_reason(review_app: Flask, language: str) -> None:
+    from comics.audit.models import AuditAction, AuditEntry
+    from settings import DEFAULT_REVIEW_CHECKLIST
+    from tests.forms import forms_on
+
+    review = Review(review_app, language)
+    review.send(f"/studio/artists/{review.artist_id}/profile", "display_name", {"bio_markdown": "We crossed near Hyesan."})
+    revision = review.waiting("artist")
+    path = f"{review.prefix}/studio/revisions/{revision.id}"
+    page = review.editor.get(path)
+    assert "data-held-items" in page.get_data(as_text=True)
+
+    # The boxes on people and crossings cannot be ticked: the approval is refused and changes nothing.
+    refused = submit(review.editor, page, "decision", {"decision": "approve", "checklist": list(DEFAULT_REVIEW_CHECKLIST)})
+    assert refused.status_code == 400
+    assert review.waiting("artist").state == RevisionState.PENDING
+
+    # A reason is needed; the dismissal is kept, and the audit log says what and where, not the words.
+    form = next(form for form in forms_on(review.editor.get(path)) if "reason" in form.names())
+    empty = form.fill({"reason": "  "}).submit(review.editor)
+    assert empty.status_code == 400
+    dismissed = form.fill({"reason": "Hyesan is a big city."}).submit(review.editor)
+    assert dismissed.status_code == 303, problems(dismissed)
+    with review_app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.FLAG_DISMISS)).all()
+        assert entry.object_type == "artist" and entry.comment.startswith("words") and entry.comment.endswith("Hyesan is a big city.")
+
+    page = review.editor.get(path)
+    assert "data-held-items" not in page.get_data(as_text=True) and 'data-flag-state="dismissed"' in page.get_data(as_text=True)
+    approved = submit(review.editor, page, "decision", {"decision": "approve", "checklist": list(DEFAULT_REVIEW_CHECKLIST)})
+    assert approved.status_code == 303, problems(approved)
+    with review_app.app_context():
+        assert db.session.get_one(Revision, revision.id).state == RevisionState.APPROVED
+
+
+def test_only_an_editor_dismisses_a_revisions_flag(review_app: Flask) -> None:
+    review = Review(review_app, "en")
+    review.send(f"/studio/artists/{review.artist_id}/profile", "display_name", {"bio_markdown": "We crossed near Hyesan."})
+    revision = review.waiting("artist")
+    page = review.artist.get(f"/studio/revisions/{revision.id}").get_data(as_text=True)
+    assert 'data-flag="words"' in page and "data-dismiss-flag" not in page
+    answer = review.artist.post(f"/studio/revisions/{revision.id}/flags/dismiss", data={"key": "words:profile-about:name:x", "reason": "mine"})
+    assert answer.status_code in (400, 403)
+    with review_app.app_context():
+        from comics.publishing.models import FlagDismissal
+
+        assert db.session.scalar(select(FlagDismissal.id)) is None
