@@ -32,9 +32,9 @@ from comics.images.ingest import Upload
 from comics.images.panel_texts import MAX_ALT_TEXT, MAX_TRANSCRIPT
 from comics.media import send_media, stored_path
 from comics.models import Episode, EpisodeStatus, Panel, Series
-from comics.publishing.live_versions import artist_name
 from comics.publishing.checklist import flagged_items
 from comics.publishing.flags import FlagError, dismiss, episode_flags
+from comics.publishing.live_versions import artist_name
 from comics.publishing.revisions import FIELD_LABELS, changes_since_public, has_been_public, is_public
 from comics.publishing.workflow import (
     WorkflowError,
