@@ -12,6 +12,10 @@ search keeps the ones that carry meaning and drops the rest:
   (VX, VCP, VCN), dependent nouns (NNB: 수, 것), determiners, interjections and punctuation, and the
   light verbs 하, 되, 있 (a verb stem of one syllable every other sentence holds).
 
+A verb stem is the dictionary's: a compound verb that mecab-ko splits before an auxiliary is taken
+whole where the dictionary holds it (올려다봤다 gives 올려다보, as 올려다본다 does), and a 르 stem
+written with its contraction's ㄹ is the dictionary's stem without it (가팔랐 gives 가파르, not 가팔르).
+
 A compound of the dictionary (빵집 = 빵 + 집, 외할머니 = 외 + 할머니) is indexed whole and in its parts,
 as Nori's "mixed" mode does, so 할머니 finds 외할머니; a query keeps the compound whole (빵집주인 asks
 for 빵집 and 주인, not for every 빵 and 집).
@@ -38,6 +42,7 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "NP", "SN", "VV", "VA", "XR", "MAG
 LIGHT_VERBS = frozenset({"하", "되", "있"})
 FOLLOWING = " 것"  # a word to read each word before (analysis() says why); never part of an answer
 WORD_CACHE = 8192  # words whose analysis each process remembers (about 2 MB)
+HANGUL_FIRST, HANGUL_COUNT, RIEUL_FINAL = 0xAC00, 11172, 8  # 가, the syllables, ㄹ as a final (가 + 8 = 갈)
 
 
 @cache
@@ -53,11 +58,11 @@ def _pieces(surface: str, pos: str, kind: str | None, expression: str | None, *,
     if kind in ("Inflect", "Preanalysis") and expression:
         # 건넜 = 건너/VV + 었/EP: the stem as written in the dictionary, not the contracted surface.
         pieces = [piece.split("/") for piece in expression.split("+")]
-        return [piece[0] for piece in pieces if len(piece) >= 2 and _content(piece[0], piece[1])]
+        return [_stem(piece[0], piece[1]) for piece in pieces if len(piece) >= 2 and _content(piece[0], piece[1])]
     tag = pos.split("+")[0]
     if not _content(surface, tag):
         return []
-    words = [surface]
+    words = [_stem(surface, tag)]
     if parts and kind == "Compound" and expression:
         words += [
             piece[0]
@@ -69,6 +74,54 @@ def _pieces(surface: str, pos: str, kind: str | None, expression: str | None, *,
 
 def _content(word: str, tag: str) -> bool:
     return tag in CONTENT_TAGS and word not in LIGHT_VERBS and WORD.fullmatch(word) is not None
+
+
+def _stem(word: str, tag: str) -> str:
+    """Return a verb or adjective stem as the dictionary's entry for it writes it.
+
+    A 르-irregular stem loses its 으 and doubles its ㄹ before 아/어 (가파르 + 았 → 가팔랐), and for
+    some words mecab-ko-dic gives the stem with that ㄹ (가팔랐 = 가팔르/VA + 았/EP) or holds the
+    colloquial spelling (빨르 beside 빠르). Where the dictionary knows the stem without the ㄹ, that is
+    the stem: 가팔르 → 가파르, 몰르 → 모르; 들르 stays (드르 is no word).
+    """
+    if tag not in ("VV", "VA") or len(word) < 2 or word[-1] != "르":
+        return word
+    before = ord(word[-2]) - HANGUL_FIRST
+    if not 0 <= before < HANGUL_COUNT or before % 28 != RIEUL_FINAL:
+        return word
+    plain = word[:-2] + chr(HANGUL_FIRST + before - RIEUL_FINAL) + "르"
+    return plain if _is_stem(plain) else word
+
+
+@lru_cache(maxsize=1024)
+def _is_stem(word: str) -> bool:
+    """Tell whether the dictionary reads word + 다 as one verb or adjective, word its stem (올려다보다, 가파르다)."""
+    morphemes = analyser().parse(word + "다")
+    return len(morphemes) == 2 and morphemes[0].surface == word and morphemes[0].feature.pos in ("VV", "VA")
+
+
+def _compound_verb(word: str, morphemes: list[mecab.Morpheme], index: int) -> tuple[int, str] | None:
+    """Return (where the verb begins, the verb) when the auxiliary at index and the verb before it are one verb.
+
+    mecab-ko reads 올려다본다 as the verb 올려다보, but 올려다봤다 as 올리 + 어다 + 보 (an auxiliary,
+    as in 먹어 봤다, "tried eating"). Where the dictionary holds the whole as a verb (올려다보다,
+    내려다보다; not 먹어보다), the whole is the verb, so both forms meet.
+    """
+    feature = morphemes[index].feature
+    if not feature.pos.startswith("VX") or index == 0:
+        return None
+    ending = morphemes[index - 1]
+    if ending.feature.pos.startswith(("VV", "VA")) and ending.feature.pos.endswith("+EC"):
+        verb = index - 1  # 올려다 = 올리/VV + 어다/EC
+    elif ending.feature.pos == "EC" and index >= 2 and morphemes[index - 2].feature.pos.startswith(("VV", "VA")):
+        verb = index - 2  # 올리/VV, 어다/EC
+    else:
+        return None
+    auxiliary = morphemes[index].surface
+    if feature.type == "Inflect" and feature.expression:
+        auxiliary = feature.expression.split("+")[0].split("/")[0]  # 봤 = 보/VX + 았/EP
+    whole = word[morphemes[verb].span.start : ending.span.end] + auxiliary
+    return (verb, whole) if _is_stem(whole) else None
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -83,14 +136,21 @@ def analysis(word: str) -> tuple[tuple[str, bool], ...]:
     """
     if not HANGUL.search(word):
         return ()
+    morphemes = [morpheme for morpheme in analyser().parse(word + FOLLOWING) if morpheme.span.end <= len(word)]
     found: list[tuple[str, bool]] = []
-    for morpheme in analyser().parse(word + FOLLOWING):
-        if morpheme.span.end > len(word):
-            break
+    begins: list[int] = []  # where each morpheme's words begin in found
+    for index, morpheme in enumerate(morphemes):
+        begins.append(len(found))
+        compound = _compound_verb(word, morphemes, index)
+        if compound is not None:
+            # The verb before is a part of the compound now: 올려다봤다 is 올려다보, and 올리 in a text.
+            verb, whole = compound
+            found[begins[verb] :] = [(whole, False), *((piece, True) for piece, _part in found[begins[verb] :])]
+            continue
         feature = morpheme.feature
         pieces = _pieces(morpheme.surface, feature.pos, feature.type, feature.expression, parts=True)
-        whole = _pieces(morpheme.surface, feature.pos, feature.type, feature.expression, parts=False)
-        found += [(piece, index >= len(whole)) for index, piece in enumerate(pieces)]
+        whole_words = _pieces(morpheme.surface, feature.pos, feature.type, feature.expression, parts=False)
+        found += [(piece, index_ >= len(whole_words)) for index_, piece in enumerate(pieces)]
     return tuple(found)
 
 

@@ -195,6 +195,28 @@ def test_a_query_word_gives_its_content_morphemes() -> None:
     assert query_words("하는") == ()  # a light verb says nothing
 
 
+def test_two_forms_mecab_reads_apart_give_one_stem() -> None:
+    # 올려다봤다 is read 올리 + 어다 + 보 (an auxiliary), 올려다본다 the verb 올려다보: the dictionary
+    # holds 올려다보다, so the whole is the verb, and 올리 only a part of it in a text.
+    assert query_words("올려다봤다") == query_words("올려다본다") == ("올려다보",)
+    assert {"올려다보", "올리"} <= set(index_words("올려다봤다"))
+    assert query_words("먹어봤다") == ("먹",)  # "tried eating": no verb 먹어보다 in the dictionary
+    # mecab-ko-dic writes the stem of 가팔랐 with the ㄹ of its contraction (가팔르); the dictionary's
+    # 가파르 is the stem. A stem that truly has it keeps it: 들르 (드르 is no word).
+    assert query_words("가팔랐지만") == query_words("가파른") == ("가파르",)
+    assert query_words("들렀다") == query_words("들르는") == ("들르",)
+    assert query_words("몰랐다") == query_words("모르는") == ("모르",)
+
+
+def test_a_verb_is_found_in_its_other_form(app: Flask, site: SiteBuilder) -> None:
+    series = site.series(site.artist(slug="ara", name="Ara"), slug="san", title="산길")
+    series.summary = "아이가 하늘을 올려다본다. 길은 가팔랐지만 끝이 보였다."
+    site.episode(series, panels=1, title="마당")
+    db.session.commit()
+    assert found("올려다봤다") == ["series:san"]
+    assert found("가파른") == ["series:san"]
+
+
 def test_a_text_gives_the_morphemes_not_already_written() -> None:
     assert index_words(fold("The Lantern Road")) == []  # English is indexed as before
     words = index_words(fold("외할머니도 빵집 주인과 강을 건넜다. Lantern을"))
