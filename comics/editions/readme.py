@@ -13,6 +13,7 @@ from pathlib import Path
 
 from comics.editions.records import NEUTRAL, EditionContent, Imprint
 from comics.editions.registers import NORTH, SOUTH, check_register
+from web.languages import language_name
 from web.particles import with_particle
 
 CHECKSUMS = "SHA256SUMS.txt"
@@ -28,7 +29,7 @@ class KoreanReadme:
     """The Korean half's words in one register."""
 
     heading: str
-    language_names: dict[str, str]
+    korean_name: str | None  # Korean's own name where the register's differs from Babel's (한국어)
     episode_count: str
     how: str
     video: str
@@ -37,7 +38,7 @@ class KoreanReadme:
 _KOREAN = {
     NORTH: KoreanReadme(
         heading="이 등록부에 있는 것",
-        language_names={"ko": "조선어", "en": "영어"},
+        korean_name="조선어",
         episode_count="{}편",
         how="""\
 여는 방법
@@ -55,7 +56,7 @@ _KOREAN = {
     ),
     SOUTH: KoreanReadme(
         heading="이 폴더에 있는 것",
-        language_names={"ko": "한국어", "en": "영어"},
+        korean_name=None,
         episode_count="{}화",
         how="""\
 여는 방법
@@ -72,7 +73,6 @@ _KOREAN = {
 텔레비전과 미디어 플레이어: video 폴더의 .mp4 파일을 재생하십시오. 같은 이름의 .srt 파일이 자막입니다.""",
     ),
 }
-_ENGLISH_LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
 _HOW_EN = """\
 How to open it
@@ -91,12 +91,21 @@ Television and media player: play the .mp4 files in the video folder. The .srt f
   name holds the subtitles."""
 
 
+def shelf_name(language: str, korean: KoreanReadme | None) -> str:
+    """Return a language's name in the Korean of a register, or in English (None): Babel's names, as the
+    site's (web.languages.language_name: 영어, 일본어), but Korean's own in the North's register (조선어)."""
+    if korean is None:
+        return language_name(language, in_language="en")
+    if language == "ko" and korean.korean_name:
+        return korean.korean_name
+    return language_name(language, in_language="ko")
+
+
 def contents_lines(content: EditionContent, korean: KoreanReadme | None) -> list[str]:
     """Return the list of series and episodes, in the Korean of a register, or in English (None)."""
     lines: list[str] = []
     for language, shelf in content.shelves:
-        names = korean.language_names if korean else _ENGLISH_LANGUAGE_NAMES
-        lines.append(f"[{names.get(language, language)}]")
+        lines.append(f"[{shelf_name(language, korean)}]")
         for series in shelf:
             count = len(series.episodes)
             counted = korean.episode_count.format(count) if korean else f"{count} episode{'s' * (count != 1)}"

@@ -108,6 +108,17 @@ def test_the_reader_speaks_the_souths_words_when_asked() -> None:
     assert "편" not in re.sub(r"<[^>]+>", "", episode_page)
 
 
+def test_the_readme_names_languages_as_the_site_does_and_korean_in_the_registers_word() -> None:
+    japanese = SeriesContent("umi", "海", "", "ja", "ミナ", "", (EpisodeContent("umi", "海", "", 1, "一", "ja", "ミナ", "", ()),))
+    shelves = EditionContent((*content().shelves, ("ja", (japanese,))))
+    for register, korean in (("north", "조선어"), ("south", "한국어")):
+        text = readme_text(shelves, has_video=False, register=register).decode("utf-8-sig").replace("\r\n", "\n")
+        korean_half, english_half = text.split("-" * 60)[:2]
+        # Babel's names, as web.languages.language_name gives the site's (영어 원작): Korean's own by register.
+        assert [line for line in korean_half.splitlines() if line.startswith("[")] == [f"[{korean}]", "[영어]", "[일본어]"]
+        assert [line for line in english_half.splitlines() if line.startswith("[")] == ["[Korean]", "[English]", "[Japanese]"]
+
+
 def test_the_language_link_names_korean_in_each_registers_word() -> None:
     english = SeriesContent(
         "sea", "Sea", "", "en", "Mina", "", (EpisodeContent("sea", "Sea", "", 1, "One", "en", "Mina", "", ()),)
