@@ -4,17 +4,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import flask_babel
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from artists.models import Artist
 from comics import models
 from comics.clock import utcnow
 from comics.discovery.models import SearchDocument
 from comics.discovery.search import MAX_QUERY_LENGTH, search, search_terms, snippet
-from comics.models import Episode, EpisodeStatus, Series
+from comics.models import Episode, EpisodeStatus, Series, SeriesTranslation
 from extensions import db
 from tests.conftest import SiteBuilder
 
@@ -176,6 +177,46 @@ def test_search_page_lists_results_with_links_and_highlights(client: FlaskClient
     assert "<mark>crossing</mark>" in page
     assert "1 result for “crossing”" in page
     assert 'value="crossing"' in page
+
+
+def test_search_page_shows_each_series_cover_in_the_pages_language(app: Flask, client: FlaskClient, site: SiteBuilder) -> None:
+    artist = site.artist()
+
+    def covered_series(slug: str) -> tuple[set[str], set[str]]:
+        """A series whose Korean translation has a cover of its own: (the original's files, the Korean's)."""
+        series = site.series(artist, slug=slug, title=f"Harbour {slug}")
+        panels = site.episode(series, panels=2).panels
+        series.cover = panels[0].image
+        series.translations.append(SeriesTranslation(language="ko", title=f"항구 {slug}", summary="", cover=panels[1].image))
+        db.session.commit()
+        return set(panels[0].image.file_names()), set(panels[1].image.file_names())
+
+    def statements(path: str) -> tuple[str, int]:
+        count = [0]
+
+        def counted(*_args: object) -> None:
+            count[0] += 1
+
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            page = client.get(path).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        return page, count[0]
+
+    original, korean = covered_series("first")
+    flask_babel.refresh()
+    korean_page, one = statements("/ko/search?q=harbour")
+    assert any(name in korean_page for name in korean) and not any(name in korean_page for name in original)
+    flask_babel.refresh()
+    english_page, _ = statements("/search?q=harbour")
+    assert any(name in english_page for name in original) and not any(name in english_page for name in korean)
+    # The translations' covers are loaded with the page of results, not one series at a time.
+    covered_series("second")
+    covered_series("third")
+    flask_babel.refresh()
+    korean_page, three = statements("/ko/search?q=harbour")
+    assert korean_page.count('class="search-hit search-hit-series"') == 3 and three == one
 
 
 def test_search_page_with_no_query_shows_the_form(client: FlaskClient) -> None:
