@@ -1,13 +1,20 @@
-"""Lighthouse (mobile) on the demo's pages, served in-process; the scores go into docs/performance.md.
+"""Lighthouse (mobile) on the demo's pages; the scores go into docs/performance.md.
 
-    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--instance DIR] [--url PATH ...] [--no-write]
+    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--in-process [--instance DIR]] [--url PATH ...] [--no-write]
 
-1. A temporary instance: SQLite, media and the page cache (FileSystemCache, as in production) in a
-   temporary folder, the demo loaded into it (about a minute of drawing). `--instance DIR` keeps the
-   instance in DIR and reuses it on the next run (its page cache is emptied first), for quick rounds
-   while fixing a page.
-2. The app with its production settings (page cache, Flask-Compress, security headers; not TESTING)
-   on a threaded werkzeug server on 127.0.0.1, in this process, like tests/browser.py's live_server.
+1. The site as readers get it (the default): the production stack of the journeys
+   (tests/journeys/stack.py): nginx with TLS and HTTP/2 in front, serving the static files and caching
+   the media; gunicorn with its workers; PostgreSQL; Redis for the page cache, the limiter and the queue;
+   a render worker; the demo loaded by `flask demo` and its renditions made by the worker before any
+   measuring. Chromium reaches the stack's host, freelines.test, on 127.0.0.1 and trusts its
+   certificate by its key, as in the journeys. This needs nginx, PostgreSQL at 127.0.0.1:5432 and Redis
+   at 127.0.0.1:6379 (TEST_DATABASE_URL, TEST_REDIS_URL), as `make journeys` does.
+   `--in-process` measures the app alone instead: SQLite, media and the page cache (FileSystemCache) in
+   a temporary folder (or `--instance DIR`, kept and reused), served by werkzeug's threaded server in
+   this process, which also serves every static and media file through Flask. Lighthouse's simulation
+   adds the server's mean response time to every request, so those files' Python time is counted on the
+   page's own first byte as well: quicker rounds while fixing a page, not the figure to record.
+2. Each page is requested once before, so that it is in the page cache as a visited page is.
 3. Lighthouse from bench/lighthouse (lighthouse pinned in its package.json and package-lock.json,
    installed here with `npm ci` when node_modules is missing; it never downloads a browser) with
    Debian's Chromium, default mobile form factor and default simulated throttling, each page RUNS
@@ -33,6 +40,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages import from the checkout
 
 from tests.browser import live_server  # noqa: E402  (the browser tests' server: the same threaded werkzeug)
+from tests.journeys.stack import HOST, Stack, production_stack, services_missing  # noqa: E402
+from tests.waiting import wait_until  # noqa: E402
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
 LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -71,6 +82,18 @@ METRICS = [
 ]
 
 
+SERVED_IN_PRODUCTION = (
+    "The demo is served by the production stack of the journeys (tests/journeys/stack.py): nginx with TLS "
+    "and HTTP/2, which serves the static files and caches the media, then gunicorn, PostgreSQL, Redis (page "
+    "cache, limiter, queue) and a render worker; each page requested once before, as a visited page is."
+)
+SERVED_IN_PROCESS = (
+    "The demo is served in-process (`--in-process`) from a temporary instance with the production settings "
+    "that matter (FileSystemCache page cache, each page requested once before; Flask-Compress; the security "
+    "headers) on 127.0.0.1 by werkzeug's threaded server, which also serves the static and media files. "
+    "Plain http fails nothing there: Lighthouse counts loopback as a secure origin."
+)
+
 # Written under the table on every run: what the figures do and do not say.
 NOTES = [
     "A score in brackets is the range of the runs. Accessibility, Best Practices and SEO do not move from",
@@ -82,9 +105,7 @@ NOTES = [
     "LCP and CLS stay green; runs on a quieter machine score 100 on every page. The Korean episode's style",
     "and layout time is the longest (probably the fresh browser loading its large system CJK font for the",
     "Hangul text: the site uses no web font), so it is the first to drop under load.",
-    "Nothing fails because the site is served over plain http on 127.0.0.1: Lighthouse counts loopback",
-    "as a secure origin (HTTPS and the service worker of `Save for offline` work there), and the",
-    "security headers are the production ones (web/security_headers.py), unweakened.",
+    "The security headers are the production ones (web/security_headers.py and nginx's), unweakened.",
 ]
 
 
@@ -128,22 +149,71 @@ def make_app(instance: Path) -> Any:
     return app
 
 
-def warm(base: str, path: str) -> None:
+def warm(base: str, path: str, stack: Stack | None = None) -> None:
     """Request a page once so that it is in the page cache, as a visited page is in production."""
-    request = urllib.request.Request(base + path, headers={"Accept-Encoding": "br, gzip"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
+    if stack is None:
+        request = urllib.request.Request(base + path, headers={"Accept-Encoding": "br, gzip"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+        return
+    # The stack's host name is not in DNS: curl resolves it to loopback and trusts its certificate. The page's
+    # images too, so that nginx's media cache holds them, as it holds a visited page's.
+    port = base.rsplit(":", 1)[1]
+    curl = ["curl", "--silent", "--fail", "--compressed", "--cacert", str(stack.certificate.cert), "--resolve", f"{HOST}:{port}:127.0.0.1"]
+    page = subprocess.run([*curl, base + path], check=True, timeout=60, capture_output=True, text=True).stdout
+    for media in sorted(set(re.findall(r"/media/[0-9a-f]{2}/[0-9a-f]+\.(?:avif|webp|jpg)", page))):
+        subprocess.run([*curl, "--output", "/dev/null", base + media], check=True, timeout=60)
 
 
-def run_lighthouse(url: str, output: Path) -> dict[str, Any]:
+def renditions_made(stack: Stack) -> bool:
+    """Tell whether the render worker has made every demo image's renditions."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(stack.env["FLASK_SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            waiting = connection.execute(text("SELECT count(*) FROM stored_image WHERE render_state = 'pending'")).scalar_one()
+    finally:
+        engine.dispose()
+    return bool(waiting == 0)
+
+
+@contextmanager
+def served_production(folder: Path) -> Iterator[tuple[str, Stack | None]]:
+    """The production stack with the demo loaded and rendered; yield its base URL and the stack."""
+    missing = services_missing()
+    if missing:
+        raise SystemExit(f"The production stack cannot start here: {missing}. Use --in-process to measure the app alone.")
+    with production_stack(folder) as stack:
+        wait_until(lambda: renditions_made(stack), "the render worker to make the demo's renditions", seconds=900)
+        yield stack.base_url, stack
+
+
+@contextmanager
+def served_in_process(instance: Path) -> Iterator[tuple[str, Stack | None]]:
+    """The app alone on werkzeug's threaded server, on a SQLite instance with the demo; yield its base URL."""
+    app = make_app(instance.resolve())
+    with live_server(app) as base:
+        yield base, None
+
+
+def run_lighthouse(url: str, output: Path, stack: Stack | None = None) -> dict[str, Any]:
     """Run the Lighthouse CLI once (mobile, simulated throttling, the defaults) and return its report."""
+    flags = CHROME_FLAGS
+    if stack is not None:
+        # As the journeys' Chromium: the stack's host on loopback, its certificate trusted by its key.
+        flags += (
+            f" --host-resolver-rules='MAP {HOST} 127.0.0.1'"
+            f" --ignore-certificate-errors-spki-list={stack.certificate.spki_sha256}"
+        )
     command = [
         str(LIGHTHOUSE_BIN),
         url,
         "--output=json",
         f"--output-path={output}",
         f"--chrome-path={CHROMIUM}",
-        f"--chrome-flags={CHROME_FLAGS}",
+        f"--chrome-flags={flags}",
         "--quiet",
     ]
     # Lighthouse's trace recording fails now and then on a loaded machine (NO_NAVSTART, NO_FCP): try again.
@@ -214,7 +284,8 @@ def write_section(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (the median is reported)")
-    parser.add_argument("--instance", type=Path, help="keep the instance (demo loaded) in this folder and reuse it")
+    parser.add_argument("--in-process", action="store_true", help="measure the app alone on werkzeug (quick rounds), not the production stack")
+    parser.add_argument("--instance", type=Path, help="with --in-process: keep the instance (demo loaded) in this folder and reuse it")
     parser.add_argument("--url", action="append", help="a page's path instead of the four pages (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="print the figures without writing docs/performance.md")
     args = parser.parse_args()
@@ -227,18 +298,21 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as temporary:
-        instance = args.instance or Path(temporary)
-        instance.mkdir(parents=True, exist_ok=True)
-        app = make_app(instance.resolve())
+        if args.in_process:
+            instance = args.instance or Path(temporary)
+            instance.mkdir(parents=True, exist_ok=True)
+            serving = served_in_process(instance)
+        else:
+            serving = served_production(Path(temporary))
         reports: dict[str, list[dict[str, Any]]] = {page: [] for page in pages}
-        with live_server(app) as base:
+        with serving as (base, stack):
             for page in pages:
-                warm(base, page)
+                warm(base, page, stack)
             # Interleaved (each page once, then again) so that a burst of other load spreads over all pages.
             for run in range(1, args.runs + 1):
                 for page in pages:
                     name = page.strip("/").replace("/", "_") or "home"
-                    report = run_lighthouse(base + page, RESULTS / f"{name}.run{run}.json")
+                    report = run_lighthouse(base + page, RESULTS / f"{name}.run{run}.json", stack)
                     reports[page].append(report)
                     print(f"run {run} {page}: {scores(report)}", file=sys.stderr)
 
@@ -247,9 +321,9 @@ def main() -> None:
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make lighthouse` (bench/bench_lighthouse.py): Lighthouse "
         f"{lighthouse_version}, Chromium {chromium_version()} (Debian, headless), default mobile form factor "
-        f"and simulated throttling; on {os.cpu_count()} cores. The demo is served in-process from a temporary "
-        "instance with the production settings that matter (FileSystemCache page cache, each page requested "
-        "once before; Flask-Compress; the security headers) on 127.0.0.1 by werkzeug's threaded server. "
+        f"and simulated throttling; on {os.cpu_count()} cores. "
+        + (SERVED_IN_PROCESS if args.in_process else SERVED_IN_PRODUCTION)
+        + " "
         f"Each figure is the median of {args.runs} runs per page. Performance moves with the machine's other "
         "load (Lighthouse simulates a slow phone from a trace taken on this machine); the other categories do not.",
         "",
