@@ -5,17 +5,24 @@ into docs/editions.md between its "bench" markers. WEBTOON-style: each panel at 
 q90 4:2:0 with no Huffman optimisation (docs/imaging.md). The reader's panels are compared with it in
 bytes and in SSIM (bench/measures.py: Wang et al., mean over R, G and B, against the lossless 800 px
 resize), the same rule the site's renditions follow. Run: .venv/bin/python bench/bench_editions.py
+
+With --encoders it measures only the page encoders over every panel of the demo (both languages), each
+against the WEBTOON-style JPEGs of the same run, and writes that table between the "encoders" markers.
 """
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import pyjpegli
 from PIL import Image
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,13 +33,65 @@ from measures import ssim  # noqa: E402
 from app import create_app  # noqa: E402
 from comics.demo.loader import load_demo  # noqa: E402
 from comics.editions.export import EditionOptions, write_edition  # noqa: E402
-from comics.editions.jpeg import fit_width  # noqa: E402
+from comics.editions.jpeg import PAGE_ENCODER, PAGE_QUALITY, encode_page, fit_width  # noqa: E402
 from comics.editions.records import collect_edition  # noqa: E402
+from comics.images.models import StoredImage  # noqa: E402
+from comics.models import Panel  # noqa: E402
 from comics.site_images import media_store  # noqa: E402
 from extensions import db  # noqa: E402
 
 DOC = ROOT / "docs" / "editions.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+ENCODERS_START, ENCODERS_END = "<!-- bench-encoders:start -->", "<!-- bench-encoders:end -->"
+
+
+def libjpeg(image: Image.Image, quality: int, optimize: bool) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, subsampling="4:2:0", optimize=optimize)
+    return buffer.getvalue()
+
+
+def jpegli(image: Image.Image, quality: int, optimize: bool) -> bytes:
+    data = bytes(pyjpegli.encode(image.tobytes(), image.width, image.height, quality))
+    if optimize:
+        jpegtran = shutil.which("jpegtran")
+        if jpegtran is None:
+            raise SystemExit("--encoders needs jpegtran (Debian: libjpeg-turbo-progs)")
+        data = subprocess.run([jpegtran, "-optimize", "-copy", "none"], input=data, capture_output=True, check=True).stdout
+    return data
+
+
+def encoder_table(masters: list[Path]) -> str:
+    """Return the page encoders' bytes and SSIM over these masters at 800 px, against WEBTOON-style q90."""
+    contenders = [("libjpeg-turbo", "q90 4:2:0 (WEBTOON-style)", lambda image: libjpeg(image, 90, False)),
+                  ("libjpeg-turbo", "q90 4:2:0 optimised", lambda image: libjpeg(image, 90, True)),
+                  ("jpegli", "q82", lambda image: jpegli(image, 82, False)),
+                  ("jpegli", "q83", lambda image: jpegli(image, 83, False)),
+                  ("jpegli + jpegtran -optimize", "q82", lambda image: jpegli(image, 82, True)),
+                  ("jpegli + jpegtran -optimize", "q83", lambda image: jpegli(image, 83, True)),
+                  ("the edition's pages", PAGE_ENCODER, lambda image: encode_page(image).data)]
+    sizes = [0] * len(contenders)
+    scores = [0.0] * len(contenders)
+    for master in masters:
+        with Image.open(master) as opened:
+            lossless = fit_width(opened.convert("RGB"))
+        for index, (_, _, encode) in enumerate(contenders):
+            data = encode(lossless)
+            sizes[index] += len(data)
+            with Image.open(io.BytesIO(data)) as decoded:
+                scores[index] += ssim(lossless, decoded)
+    reference = scores[0] / len(masters)
+    rows = [f"Over {len(masters)} panels (both languages), at 800 px; the pages' quality is q{PAGE_QUALITY}.", "",
+            "| encoder | settings | × WEBTOON-style bytes | SSIM | parity |", "|---|---|---:|---:|:---:|"]
+    for index, (encoder, settings, _) in enumerate(contenders):
+        mean = scores[index] / len(masters)
+        rows.append(f"| {encoder} | {settings} | {sizes[index] / sizes[0]:.3f} | {mean:.5f} | {'yes' if mean >= reference else 'no'} |")
+    return "\n".join(rows)
+
+
+def write_between(start: str, end: str, figures: str) -> None:
+    text = DOC.read_text()
+    DOC.write_text(re.sub(re.escape(start) + ".*?" + re.escape(end), f"{start}\n{figures}\n{end}", text, flags=re.DOTALL))
 
 
 def webtoon_style_bytes(masters: list[Path], pages: list[Path]) -> tuple[int, float, float]:
@@ -57,6 +116,13 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             load_demo()
+            if "--encoders" in sys.argv:
+                store = media_store()
+                names = sorted(set(db.session.scalars(select(StoredImage.master).join(Panel, Panel.image_id == StoredImage.id))))
+                table = encoder_table([store.path_of(name) for name in names])
+                print(table)
+                write_between(ENCODERS_START, ENCODERS_END, table)
+                return
             content = collect_edition(media_store(), (), ("en",))
             started = time.perf_counter()
             report = write_edition(content, folder / "edition", EditionOptions(languages=("en",)))
@@ -75,12 +141,11 @@ def main() -> None:
             rows.append(f"| {episode.number} ({len(episode.panels)} panels) | " + " | ".join(f"{cell / 1000:.0f} kB" for cell in cells[:5]) + f" | {cells[5] / 1000:.1f} kB | {reference:.5f}, {ours:.5f} |")
             rows[-1] = rows[-1].replace(f"| {panels / 1000:.0f} kB |", f"| {panels / 1000:.0f} kB ({panels / base:.3f}×) |", 1)
         per_episode = seconds / max(1, report.episodes)
-        figures = "\n".join([*rows, "", f"Reader panels and CBZ pages (jpegli q83, baseline): {all_panels / all_base:.3f}× the WEBTOON-style bytes.",
+        figures = "\n".join([*rows, "", f"Reader panels and CBZ pages ({PAGE_ENCODER}, baseline): {all_panels / all_base:.3f}× the WEBTOON-style bytes.",
                              "", f"Export time: {seconds:.1f} s for {report.episodes} episodes, {per_episode:.1f} s per episode "
                              f"(videos included, x264 on {2} threads; {report.files} files, {report.bytes / 1e6:.1f} MB)."])
     print(figures)
-    text = DOC.read_text()
-    DOC.write_text(re.sub(re.escape(START) + ".*?" + re.escape(END), f"{START}\n{figures}\n{END}", text, flags=re.DOTALL))
+    write_between(START, END, figures)
 
 
 if __name__ == "__main__":
