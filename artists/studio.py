@@ -40,6 +40,7 @@ from comics.publishing.language_texts import PROFILE_TEXTS, FormTexts, profile_t
 from comics.publishing.reviewable import ReviewState, removed_notes, review_state, submit
 from comics.publishing.revisions import profile_values
 from extensions import db
+from settings import site_languages
 from web.absolute_urls import absolute_url_for
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.languages import language_name
@@ -216,7 +217,7 @@ def profile_proposal(form: ProfileForm, texts: FormTexts, labels: list[dict[str,
 def profile_languages() -> list[str]:
     """Return the languages a profile's name and bio may be given in besides the ones every reader
     sees where none is given: all the site's (an artist's own words carry no language tag)."""
-    return list(current_app.config["LANGUAGES"])
+    return site_languages()
 
 
 # --- people --------------------------------------------------------------------------------------

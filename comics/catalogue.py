@@ -28,6 +28,7 @@ from comics.site_images import (
     store_image,
 )
 from extensions import db
+from settings import site_languages
 
 
 def add_panels(
@@ -150,8 +151,8 @@ def version_refusals(original: Episode, language: str) -> list[str]:
     """Return why a version of this episode in this language cannot be made; empty when it can."""
     if original.original_id is not None:
         return [_("“%(title)s” is itself a version in another language: add the version to its original.", title=original.title)]
-    if language not in current_app.config["LANGUAGES"]:
-        known = ", ".join(current_app.config["LANGUAGES"])
+    if language not in site_languages():
+        known = ", ".join(site_languages())
         return [_("This site has no language “%(language)s”: choose one of %(languages)s.", language=language, languages=known)]
     if language == original.language:
         return [_("Episode %(number)s is written in “%(language)s” already: a version must be in another language.", number=original.number, language=language)]

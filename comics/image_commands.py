@@ -49,6 +49,7 @@ from comics.site_images import (
     rollback_and_discard,
 )
 from extensions import db
+from settings import default_language, site_languages
 
 
 def archive_limits() -> ArchiveLimits:
@@ -117,7 +118,7 @@ def read_files(paths: tuple[Path, ...], texts_path: Path | None, opened: ExitSta
 
 def site_language(tag: str) -> str:
     """Return a ComicInfo language tag as the site names it: "ko-KR" is "ko" where the site has "ko"."""
-    languages = current_app.config["LANGUAGES"]
+    languages = site_languages()
     primary = tag.split("-")[0].lower()
     return tag if tag in languages or primary not in languages else primary
 
@@ -178,7 +179,7 @@ def import_episode_command(
             err=True,
         )
     # A path, not an absolute URL: the CLI does not know which host the site is served from.
-    prefix = "" if episode.language == current_app.config["DEFAULT_LANGUAGE"] else f"/{episode.language}"
+    prefix = "" if episode.language == default_language() else f"/{episode.language}"
     with current_app.test_request_context(base_url=f"http://localhost{prefix}/"):
         click.echo(url_for("comics.episode_detail", slug=series.slug, number=episode.number))
 

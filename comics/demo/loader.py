@@ -26,6 +26,7 @@ from comics.images.ingest import Upload
 from comics.models import Episode, Series, SeriesStatus, SeriesTranslation
 from comics.site_images import store_single_image
 from extensions import db
+from settings import site_languages
 
 DEMO_LINKS = (
     (LinkKind.SUPPORT, "Support Haneul's work", "https://example.org/support/haneul", True),
@@ -135,7 +136,7 @@ def load_demo_series(progress: Callable[[str], None]) -> bool:
 def load_give_links() -> None:
     """Set the example donation link for each language of the site that has no Give page words yet."""
     written = give_texts()
-    for language in current_app.config["LANGUAGES"]:
+    for language in site_languages():
         if language in DEMO_DONATION_LINKS and language not in written:
             db.session.add(GiveText(language=language, donation_url=DEMO_DONATION_LINKS[language]))
     db.session.commit()

@@ -28,6 +28,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Panel, Series
 from comics.site_images import media_store
 from extensions import db
+from settings import default_language, site_name
 from web.languages import LANGUAGE_LOCALES, locale_of, page_language
 
 bp = Blueprint("sharing", __name__)
@@ -63,7 +64,7 @@ class CardSubject:
 def episode_card_subject(series: Series, episode: Episode, first_panel_master: str | None) -> CardSubject:
     """Return the card subject of an episode version: its title over its first panel, in its language."""
     # A version lettered in a language the site does not serve (an import's "ja") is announced in the default.
-    language = episode.language if episode.language in LANGUAGE_LOCALES else current_app.config["DEFAULT_LANGUAGE"]
+    language = episode.language if episode.language in LANGUAGE_LOCALES else default_language()
     with force_locale(locale_of(language).locale):
         subtitle = _("%(series)s · Episode %(number)s", series=series.title_in(episode.language), number=episode.number)
     return CardSubject(
@@ -107,7 +108,7 @@ def share_card_file(subject: CardSubject) -> str:
         source,
         subject.title,
         subject.subtitle,
-        site_name=current_app.config["SITE_NAME"],
+        site_name=site_name(),
         font_path=current_app.config["SHARE_CARD_FONT"],
     )
     name = store.put(data, "jpg")

@@ -9,17 +9,17 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from flask import current_app
 
 from comics.editions.export import EditionOptions, check_destination, write_edition, write_edition_zip
 from comics.editions.records import LANGUAGES, EditionRefused, Imprint, collect_edition
 from comics.editions.registers import NORTH, REGISTERS
 from comics.site_images import media_store
+from settings import site_name, site_url
 
 
 def site_imprint() -> Imprint:
     """Return the site's name and address, for an edition meant for readers outside."""
-    return Imprint(site_name=current_app.config.get("SITE_NAME") or "", site_url=current_app.config.get("SITE_URL") or "")
+    return Imprint(site_name=site_name(), site_url=site_url() or "")
 
 
 @contextmanager

@@ -42,6 +42,7 @@ from comics.images.models import StoredImage
 from comics.models import Episode, Series
 from comics.reader import public_series
 from extensions import db
+from settings import site_name
 from web.absolute_urls import absolute, site_origin
 from web.languages import native_name, page_language, site_languages, url_for_language
 from web.page_cache import cached_page
@@ -321,7 +322,7 @@ def root() -> Response:
                 language=code,
             )
         )
-    feed = Feed(current_app.config["SITE_NAME"], here("opds.root"), NAVIGATION_TYPE, newest or EPOCH, entries=entries)
+    feed = Feed(site_name(), here("opds.root"), NAVIGATION_TYPE, newest or EPOCH, entries=entries)
     return catalogue_answer(feed)
 
 

@@ -59,7 +59,7 @@ def stage(episode: Episode) -> str:
 def next_publication() -> datetime | None:
     """Return when the next scheduled episode goes public, or None when none is scheduled.
 
-    The factory hands this to the page cache (web.page_cache.expire_at_publications), so no cached page
+    The factory hands this to the page cache (web.page_cache.serving.configure_page_cache), so no cached page
     outlives the moment a scheduled episode appears."""
     return db.session.scalar(select(func.min(Episode.published_at)).where(Episode.is_scheduled))
 

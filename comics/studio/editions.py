@@ -27,6 +27,7 @@ from comics.site_images import media_store
 from comics.studio import bp
 from comics.studio.forms import slugify
 from extensions import db
+from settings import site_languages, site_name
 from web.errors import wants_json
 from web.form_answers import refuse, showing_form
 
@@ -41,12 +42,12 @@ def published_series() -> list[Series]:
 
 def offered_languages() -> list[str]:
     """Return the site's languages an edition can be made in, in the site's order."""
-    return [code for code in current_app.config["LANGUAGES"] if code in LANGUAGES]
+    return [code for code in site_languages() if code in LANGUAGES]
 
 
 def edition_name(with_site: bool) -> str:
     """Return the edition's folder and file name: neutral, or the site's name (free-lines-edition)."""
-    site = slugify(current_app.config.get("SITE_NAME") or "") if with_site else ""
+    site = slugify(site_name()) if with_site else ""
     return f"{site}-{NEUTRAL_NAME}" if site else NEUTRAL_NAME
 
 

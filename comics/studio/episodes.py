@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
-from flask import abort, current_app, g, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -75,6 +75,7 @@ from comics.studio.forms import (
     from_utc,
 )
 from extensions import db
+from settings import site_languages
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.languages import page_language
 
@@ -167,7 +168,7 @@ def versions_context(episode: Episode) -> dict[str, object]:
     present = {version.language for version in episode.versions()}
     return {
         "other_versions": [(version, stage(version)) for version in episode.versions() if version is not episode],
-        "languages_to_add": [code for code in current_app.config["LANGUAGES"] if code not in present] if episode.is_original else [],
+        "languages_to_add": [code for code in site_languages() if code not in present] if episode.is_original else [],
         "missing_alt": missing_alt_text(episode),
         "pairs": list(zip_longest(episode.original.panels, episode.panels)) if episode.original is not None else [],
     }

@@ -5,7 +5,7 @@ The choice is kept on the account, so every studio page follows it on any device
 """
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
@@ -14,6 +14,7 @@ from artists.permissions import signed_in_user
 from comics.studio import bp
 from comics.studio.dashboard import dashboard_context
 from extensions import db
+from settings import site_languages
 from web.form_answers import done, refuse
 from web.forms import SiteForm
 from web.languages import language_name, locale_of, url_for_language
@@ -28,7 +29,7 @@ def choose_language() -> Response | tuple[Response | str, int]:
     """Keep the account's chosen studio language and go to the studio's front page in it."""
     user = signed_in_user()
     language = request.form.get("language", "").strip()
-    languages = list(current_app.config["LANGUAGES"])
+    languages = site_languages()
     form = LanguageForm()
     if not form.validate() or language not in languages:
         names = ", ".join(language_name(code) for code in languages)

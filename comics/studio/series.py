@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -26,6 +26,7 @@ from comics.site_images import single_image_from
 from comics.studio import bp
 from comics.studio.forms import ConfirmForm, SeriesForm, slugify
 from extensions import db
+from settings import site_languages
 from web.form_answers import done, form_errors, refuse, showing_form
 from web.languages import language_name
 
@@ -72,7 +73,7 @@ def series_context(series: Series | None, form: SeriesForm, state: ReviewState, 
 def other_languages(form: SeriesForm) -> list[str]:
     """Return the site's languages besides the series' own, which take a translated title and summary."""
     own = (form.language.data or "").strip()
-    return [code for code in current_app.config["LANGUAGES"] if code != own]
+    return [code for code in site_languages() if code != own]
 
 
 def form_texts(form: SeriesForm) -> FormTexts | None:

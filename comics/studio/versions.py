@@ -6,7 +6,7 @@ Who may touch it is its series' artist and the editors, as for the original (art
 """
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response  # what redirect() is typed to return; flask's Response is a subclass
 
@@ -17,6 +17,7 @@ from comics.models import Episode
 from comics.studio import bp
 from comics.studio.episodes import uploads_from
 from comics.studio.forms import VersionForm
+from settings import site_languages
 from web.form_answers import done, form_errors, refuse, showing_form
 
 TEMPLATE = "studio/version_new.html"
@@ -27,7 +28,7 @@ def languages_to_add(episode: Episode) -> list[str]:
     if not episode.is_original:
         return []
     present = {version.language for version in episode.versions()}
-    return [code for code in current_app.config["LANGUAGES"] if code not in present]
+    return [code for code in site_languages() if code not in present]
 
 
 @bp.route("/episodes/<row_id:episode_id>/versions/<language>/new", methods=["GET", "POST"])

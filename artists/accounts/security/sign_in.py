@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    current_app,
     flash,
     redirect,
     render_template,
@@ -55,6 +54,7 @@ from artists.accounts.services.sessions import end_session
 from artists.models import SecondFactor, User
 from comics.audit.log import AuditAction
 from extensions import db
+from settings import site_name
 from web.form_answers import form_errors
 
 # --- the rule for sessions already open ------------------------------------------------------------
@@ -153,7 +153,7 @@ def totp_setup(user: User, form: TotpSetupForm | None = None) -> dict[str, Any]:
     """
     opened = unseal(form.secret.data or "", TOTP_SETUP_SECONDS) if form is not None else None
     secret = opened.split(":", 1)[1] if opened and opened.startswith(f"{user.id}:") else new_totp_secret()
-    uri = provisioning_uri(secret, user.email, current_app.config["SITE_NAME"])
+    uri = provisioning_uri(secret, user.email, site_name())
     return {
         "sealed": seal(f"{user.id}:{secret}"),
         "key": grouped_secret(secret),

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_babel import gettext as _
 from sqlalchemy import select
 from webauthn import (
@@ -37,6 +37,7 @@ from webauthn.helpers.structs import (
 from artists.accounts.services.factors import claim_use, clean_name
 from artists.models import FactorKind, SecondFactor, User
 from extensions import db
+from settings import site_name, site_url
 
 REGISTRATION = "passkey_registration"
 AUTHENTICATION = "passkey_authentication"
@@ -52,8 +53,8 @@ class PasskeyRefused(ValueError):
 
 def relying_party() -> tuple[str, str]:
     """Return the relying party's id (a host name) and the origin answers must come from."""
-    site_url = current_app.config.get("SITE_URL")
-    origin = str(site_url).rstrip("/") if site_url else request.host_url.rstrip("/")
+    configured = site_url()
+    origin = configured.rstrip("/") if configured else request.host_url.rstrip("/")
     return urlsplit(origin).hostname or "", origin
 
 
@@ -77,7 +78,7 @@ def registration_options(user: User) -> str:
     rp_id, _ = relying_party()
     options = generate_registration_options(
         rp_id=rp_id,
-        rp_name=current_app.config["SITE_NAME"],
+        rp_name=site_name(),
         # The handle the authenticator keeps: the account's number, never its email.
         user_id=str(user.id).encode(),
         user_name=user.email,
