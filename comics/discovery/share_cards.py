@@ -56,8 +56,8 @@ class CardSubject:
     @property
     def key(self) -> str:
         """Return a hash of everything drawn on the card."""
-        config = current_app.config
-        parts = (CARD_STYLE, self.title, self.subtitle, self.source or "", config["SITE_NAME"], config["SHARE_CARD_FONT"] or "")
+        font = current_app.config["SHARE_CARD_FONT"] or ""
+        parts = (CARD_STYLE, self.title, self.subtitle, self.source or "", site_name(), font)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
