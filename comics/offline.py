@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, render_template
 
 from web.page_cache import cached_page
 
-bp = Blueprint("saving", __name__)
+bp = Blueprint("offline", __name__)
 
 WORKER_FILE = Path("js") / "offline-sw.js"
 
