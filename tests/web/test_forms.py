@@ -417,7 +417,7 @@ def refusals_of(form: Form) -> Iterator[str]:
 
 
 # What a form needs besides its data, by class: its words are the same whatever is given.
-ARGUMENTS: dict[str, dict[str, object]] = {"AcceptInvitationForm": {"invitation": None}}
+ARGUMENTS: dict[str, dict[str, Any]] = {"AcceptInvitationForm": {"invitation": None}}
 
 
 def test_every_form_field_and_validator_speaks_in_the_sites_words(app: Flask) -> None:
