@@ -299,25 +299,29 @@ def episode_flags(episode: Episode) -> list[Flag]:
     return flags
 
 
-def open_flags(episode: Episode) -> list[Flag]:
-    """Return the flags still waiting for the editor's decision."""
-    return [flag for flag in episode_flags(episode) if flag.is_open]
+def _held_items(confirmed: list[str], flags: Callable[[], list[Flag]]) -> tuple[str, int] | None:
+    """Return the confirmed items an open flag holds back, named, and how many flags are open; None when
+    none is held (the flags are worked out only when a guarded item is confirmed)."""
+    guarded = [item for item in flagged_items() if item in {entry.strip() for entry in confirmed}]
+    if not guarded:
+        return None
+    waiting = [flag for flag in flags() if flag.is_open]
+    if not waiting:
+        return None
+    return "; ".join(_("“%(item)s”", item=item_label(item)) for item in guarded), len(waiting)
 
 
 def flag_refusal(episode: Episode, confirmed: list[str]) -> str | None:
     """Return why these confirmed items cannot stand while flags are open; None when they can."""
-    guarded = [item for item in flagged_items() if item in {entry.strip() for entry in confirmed}]
-    if not guarded:
+    held = _held_items(confirmed, lambda: episode_flags(episode))
+    if held is None:
         return None
-    waiting = open_flags(episode)
-    if not waiting:
-        return None
-    names = "; ".join(_("“%(item)s”", item=item_label(item)) for item in guarded)
+    names, count = held
     return str(
         _(
             "%(items)s cannot be confirmed while %(count)s review flag(s) are open: look at each, and dismiss it with a reason or send the episode back.",
             items=names,
-            count=len(waiting),
+            count=count,
         )
     )
 
@@ -453,18 +457,15 @@ def revision_flags(revision: Revision, live: dict[str, Any] | None) -> list[Flag
 
 def revision_flag_refusal(revision: Revision, live: dict[str, Any] | None, confirmed: list[str]) -> str | None:
     """Return why these confirmed items cannot stand while the revision's flags are open; None when they can."""
-    guarded = [item for item in flagged_items() if item in {entry.strip() for entry in confirmed}]
-    if not guarded:
+    held = _held_items(confirmed, lambda: revision_flags(revision, live))
+    if held is None:
         return None
-    waiting = [flag for flag in revision_flags(revision, live) if flag.is_open]
-    if not waiting:
-        return None
-    names = "; ".join(_("“%(item)s”", item=item_label(item)) for item in guarded)
+    names, count = held
     return str(
         _(
             "%(items)s cannot be confirmed while %(count)s review flag(s) are open: look at each, and dismiss it with a reason or send the change back.",
             items=names,
-            count=len(waiting),
+            count=count,
         )
     )
 
