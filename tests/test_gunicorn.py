@@ -5,7 +5,6 @@ import os
 import re
 import runpy
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from gunicorn.config import Config
 
 from extensions import db
 from tests.conftest import SiteBuilder
-from tests.waiting import HANG_GUARD
+from tests.waiting import HANG_GUARD, stop, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,13 +90,7 @@ def test_gunicorn_serves_pages_from_the_shared_cache(app: Flask, site: SiteBuild
         with urllib.request.urlopen(f"{base}/", timeout=HANG_GUARD) as response:
             assert response.status == 200
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            _, errors = process.communicate(timeout=HANG_GUARD)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
+        errors = stop(process)
     assert process.returncode == 0, errors.decode()[-2000:]
 
 
@@ -142,8 +135,7 @@ def test_the_access_log_holds_no_address_query_agent_or_referrer(app: Flask, sit
             raw.sendall(b"GET /?q=secret-search HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
             raw.recv(1024)
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=HANG_GUARD)
+        errors = stop(process)
     lines = access_log.read_text().splitlines()
     search = next(line for line in lines if '"GET /search"' in line)
     assert re.fullmatch(r'\[[^\]]+\] "GET /search" 200 \d+ms', search), search
@@ -204,19 +196,20 @@ def test_gunicorn_opens_no_control_socket_at_the_shared_path(app: Flask, tmp_pat
     env.pop("XDG_RUNTIME_DIR", None)
     env.pop("GUNICORN_CONTROL_SOCKET", None)
     port = free_port()
+    error_log = tmp_path / "error.log"
     process = subprocess.Popen(
-        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--log-level", "debug", "--error-logfile", str(error_log)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/", process)
-        time.sleep(1)  # the master opens its control socket once the workers have started
+        # The master decides on its control socket once its first workers have started: it logs that the
+        # socket is disabled, or opens it at the shared path. Wait for whichever comes.
+        wait_until(
+            lambda: "Control socket disabled" in error_log.read_text() or (home / ".gunicorn").exists(),
+            "gunicorn's master to decide on its control socket",
+        )
         assert not (home / ".gunicorn").exists()
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.communicate(timeout=HANG_GUARD)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
+        stop(process)

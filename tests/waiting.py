@@ -7,6 +7,8 @@ busy loops: README, "Testing"). No test asserts how long something took: benchma
 """
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -21,3 +23,16 @@ def wait_until(condition: Callable[[], object], what: str, seconds: float = HANG
         if time.monotonic() > deadline:
             raise AssertionError(f"still waiting after {seconds:.0f} s for {what}")
         time.sleep(0.02)  # how often to look, not how long to wait
+
+
+def stop(process: subprocess.Popen[bytes]) -> bytes:
+    """Stop a server as its service manager would (SIGTERM), wait for it to exit, and return what it
+    wrote to stderr (if piped). One that hangs is killed, and the test fails."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, errors = process.communicate(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return errors or b""

@@ -5,7 +5,6 @@ import html
 import http.cookiejar
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +28,7 @@ from tests.conftest import MovableClock, make_test_app
 from tests.engines import TEST_REDIS_URL
 from tests.studio_support import PASSWORD, make_account, make_artist_account, sign_in
 from tests.test_gunicorn import ROOT, free_port, server_environment, wait_for
-from tests.waiting import HANG_GUARD
+from tests.waiting import HANG_GUARD, stop
 
 WRONG = "not the password at all"
 
@@ -313,9 +312,4 @@ def test_parallel_attempts_for_one_email_get_one_password_checked_per_wait(app: 
         # And within that wait, nothing is checked at all.
         assert parallel_attempts(base, 4) == [(429, "2")] * 4
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.communicate(timeout=HANG_GUARD)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop(process)
