@@ -383,6 +383,15 @@ def test_the_editor_schedules_the_next_episode_and_approves_the_profile(step: St
     editor.sees(editor._("Changes to review"))
     editor.submits(editor.page.locator("main a[href*='/studio/revisions/']").first)
     editor.sees(editor._("Changes to the profile of %(name)s", name=story.words("Haeun Song", "송하은")))
+    # The new picture is painted, and the review's second pair of eyes takes it for a photograph: the items
+    # on people and crossings stay closed until the editor has looked and dismissed the flag with a reason.
+    flag = editor.page.locator("[data-review-flags] tr[data-flag-state=open]")
+    assert flag.count() == 1
+    assert flag.get_attribute("data-flag") == "photograph"
+    flag.get_by_label(editor._("Why this is no risk")).fill(story.words("A painted portrait, not a photograph.", "사진이 아니라 그린 초상화예요."))
+    editor.submits(flag.get_by_role("button", name=editor._("Dismiss this flag")))
+    editor.sees(re.compile("."), flash=editor._("Flag dismissed; your reason is in the audit log."))
+    assert editor.page.locator("[data-review-flags] tr[data-flag-state=dismissed]").count() == 1
     editor.page.get_by_label(editor._("Approve: readers see the new version")).check()
     for box in editor.page.locator("[data-review-checklist] input[type=checkbox]").all():
         box.check()
