@@ -33,7 +33,7 @@ from measures import ssim  # noqa: E402
 from app import create_app  # noqa: E402
 from comics.demo.loader import load_demo  # noqa: E402
 from comics.editions.export import EditionOptions, write_edition  # noqa: E402
-from comics.editions.jpeg import PAGE_ENCODER, PAGE_QUALITY, encode_page, fit_width  # noqa: E402
+from comics.editions.jpeg import PAGE_QUALITY, encode_page, fit_width, page_encoder  # noqa: E402
 from comics.editions.records import collect_edition  # noqa: E402
 from comics.images.models import StoredImage  # noqa: E402
 from comics.models import Panel  # noqa: E402
@@ -69,7 +69,7 @@ def encoder_table(masters: list[Path]) -> str:
                   ("jpegli", "q83", lambda image: jpegli(image, 83, False)),
                   ("jpegli + jpegtran -optimize", "q82", lambda image: jpegli(image, 82, True)),
                   ("jpegli + jpegtran -optimize", "q83", lambda image: jpegli(image, 83, True)),
-                  ("the edition's pages", PAGE_ENCODER, lambda image: encode_page(image).data)]
+                  ("the edition's pages", page_encoder(), lambda image: encode_page(image).data)]
     sizes = [0] * len(contenders)
     scores = [0.0] * len(contenders)
     for master in masters:
@@ -141,7 +141,7 @@ def main() -> None:
             rows.append(f"| {episode.number} ({len(episode.panels)} panels) | " + " | ".join(f"{cell / 1000:.0f} kB" for cell in cells[:5]) + f" | {cells[5] / 1000:.1f} kB | {reference:.5f}, {ours:.5f} |")
             rows[-1] = rows[-1].replace(f"| {panels / 1000:.0f} kB |", f"| {panels / 1000:.0f} kB ({panels / base:.3f}×) |", 1)
         per_episode = seconds / max(1, report.episodes)
-        figures = "\n".join([*rows, "", f"Reader panels and CBZ pages ({PAGE_ENCODER}, baseline): {all_panels / all_base:.3f}× the WEBTOON-style bytes.",
+        figures = "\n".join([*rows, "", f"Reader panels and CBZ pages ({page_encoder()}, baseline): {all_panels / all_base:.3f}× the WEBTOON-style bytes.",
                              "", f"Export time: {seconds:.1f} s for {report.episodes} episodes, {per_episode:.1f} s per episode "
                              f"(videos included, x264 on {2} threads; {report.files} files, {report.bytes / 1e6:.1f} MB)."])
     print(figures)

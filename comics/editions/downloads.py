@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from comics.editions.cbz import build_cbz
-from comics.editions.jpeg import EDITION_MAX_WIDTH, PAGE_ENCODER, EncodedPage, encode_page
+from comics.editions.jpeg import EDITION_MAX_WIDTH, EncodedPage, encode_page, page_encoder
 from comics.editions.records import episode_content
 from comics.images.encoding import MASTER_EXTENSION, scaled_height
 from comics.images.models import StoredImage
@@ -165,7 +165,7 @@ def baseline_page(image: StoredImage, width: int) -> EncodedPage:
     From the master: the site's JPEG renditions are progressive, which some comic apps cannot show.
     The key names the master's content hash and the page encoder, so a cached page is never stale.
     """
-    key = f"editions/page/{PAGE_ENCODER}/{image.master}/{width}"
+    key = f"editions/page/{page_encoder()}/{image.master}/{width}"
     page: EncodedPage | None = cache.get(key)
     if page is None:
         page = encode_page(open_master(image), max_width=width)

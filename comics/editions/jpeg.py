@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from PIL import Image
 
-# PAGE_ENCODER names the page encoder and its settings, for the key of anything that keeps encoded pages.
-from comics.images.encoding import PAGE_ENCODER as PAGE_ENCODER
 from comics.images.encoding import PAGE_QUALITY as PAGE_QUALITY
 from comics.images.encoding import encode_libjpeg, encode_rendition, resized
+
+# page_encoder() names the page encoder and its settings, for the key of anything that keeps encoded pages.
+from comics.images.encoding import page_encoder as page_encoder
 
 EDITION_MAX_WIDTH = 800
 EDITION_JPEG_SETTINGS: dict[str, object] = {"quality": 90, "optimize": True, "progressive": False, "subsampling": "4:2:0"}

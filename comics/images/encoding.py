@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyjpegli
 from PIL import Image, features
@@ -245,27 +246,28 @@ JPEGTRAN = shutil.which("jpegtran")
 JFIF_SEGMENT = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 
-def _jpegtran_version() -> str | None:
+@cache
+def page_encoder() -> str:
+    """Name the page encoder and its settings: part of the key of anything that keeps encoded pages, so a
+    change here (or a machine without jpegtran, whose pages are larger) never serves a page made otherwise.
+
+    Asked of jpegtran once, when the first page is named, not when this module is imported: every web
+    worker imports it, and few ever make an edition page.
+    """
+    name = f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}"
     if JPEGTRAN is None:
-        return None
+        return name
     # libjpeg-turbo's jpegtran prints its version on stderr ("libjpeg-turbo version 2.1.5 (build …)").
     said = subprocess.run([JPEGTRAN, "-version"], capture_output=True, text=True, check=False).stderr.split()
-    return said[2] if len(said) > 2 and said[:2] == ["libjpeg-turbo", "version"] else "unknown"
-
-
-JPEGTRAN_VERSION = _jpegtran_version()
-# Names the page encoder and its settings: part of the key of anything that keeps encoded pages, so a
-# change here (or a machine without jpegtran, whose pages are larger) never serves a page made otherwise.
-PAGE_ENCODER = f"jpegli-{pyjpegli.__version__}-q{PAGE_QUALITY}" + (
-    f"+jpegtran-{JPEGTRAN_VERSION}-optimize" if JPEGTRAN_VERSION else ""
-)
+    version = said[2] if len(said) > 2 and said[:2] == ["libjpeg-turbo", "version"] else "unknown"
+    return f"{name}+jpegtran-{version}-optimize"
 
 
 def optimise_huffman(data: bytes) -> bytes:
     """Return a baseline JPEG with Huffman tables made for it (jpegtran -optimize -copy none): the same
     coefficients, so the same pixels, in fewer bytes, with a JFIF header and nothing else copied.
 
-    Without jpegtran the bytes come back as they are (PAGE_ENCODER says which).
+    Without jpegtran the bytes come back as they are (page_encoder() says which).
     """
     if JPEGTRAN is None:
         return data
